@@ -1,0 +1,121 @@
+// Reads the environment of CONTRACT.md into one typed, validated configuration object.
+import { z } from 'zod';
+
+export class ConfigError extends Error {}
+
+const env = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  LIXIAO_TIMEZONE: z.string().default('Asia/Shanghai'),
+  LIXIAO_WORKFLOW: z.string().optional(),
+  LIXIAO_PUBLIC_URL: z.string().url().optional(),
+  LIXIAO_API_TOKENS: z.string().optional(),
+  LIXIAO_CONSOLE: z.enum(['on', 'off']).optional(),
+  LIXIAO_DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  FEISHU_APP_ID: z.string().optional(),
+  FEISHU_APP_SECRET: z.string().optional(),
+  FEISHU_ENCRYPT_KEY: z.string().optional(),
+  FEISHU_VERIFICATION_TOKEN: z.string().optional(),
+  FEISHU_BASE_URL: z.string().url().default('https://open.feishu.cn'),
+  FEISHU_MODE: z.enum(['webhook', 'ws']).default('webhook'),
+  WECOM_CORP_ID: z.string().optional(),
+  WECOM_AGENT_ID: z.string().optional(),
+  WECOM_SECRET: z.string().optional(),
+  WECOM_TOKEN: z.string().optional(),
+  WECOM_ENCODING_AES_KEY: z.string().optional(),
+  WECOM_BASE_URL: z.string().url().default('https://qyapi.weixin.qq.com'),
+});
+
+export interface Config {
+  databaseUrl?: string;
+  port: number;
+  host: string;
+  timezone: string;
+  workflowPath?: string;
+  publicUrl: string;
+  dataDir: string;
+  logLevel: z.infer<typeof env>['LOG_LEVEL'];
+  /** step key -> tokens that may decide that step through the API */
+  apiTokens: Map<string, string>;
+  feishu?: { appId: string; appSecret: string; encryptKey?: string; verificationToken?: string; baseUrl: string; mode: 'webhook' | 'ws' };
+  wecom?: { corpId: string; agentId: string; secret: string; token: string; encodingAesKey: string; baseUrl: string };
+  console: boolean;
+}
+
+/** Every variable of a platform or none: a half-configured platform is an operator's mistake, said plainly. */
+function allOrNone<K extends string>(vars: Record<K, string | undefined>, platform: string): Record<K, string> | undefined {
+  const set = Object.entries(vars).filter(([, v]) => v);
+  if (set.length === 0) return undefined;
+  const missing = Object.entries(vars).filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length) throw new ConfigError(`${platform} is half-configured: ${missing.join(', ')} missing (set all of them or none)`);
+  return vars as Record<K, string>;
+}
+
+export function parseApiTokens(spec: string | undefined): Map<string, string> {
+  const tokens = new Map<string, string>();
+  for (const part of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const i = part.indexOf(':');
+    const step = part.slice(0, i).trim();
+    const token = part.slice(i + 1).trim();
+    if (i <= 0 || !token) throw new ConfigError('LIXIAO_API_TOKENS must look like step_key:token,step_key:token');
+    if (token.length < 16) throw new ConfigError(`LIXIAO_API_TOKENS: the token for ${step} is shorter than 16 characters`);
+    if (tokens.has(token)) throw new ConfigError('LIXIAO_API_TOKENS: a token is given to two steps');
+    tokens.set(token, step);
+  }
+  return tokens;
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = env.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`bad environment: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  const f = allOrNone({ FEISHU_APP_ID: e.FEISHU_APP_ID, FEISHU_APP_SECRET: e.FEISHU_APP_SECRET }, 'Feishu');
+  if (!f && (e.FEISHU_ENCRYPT_KEY || e.FEISHU_VERIFICATION_TOKEN))
+    throw new ConfigError('Feishu is half-configured: FEISHU_APP_ID and FEISHU_APP_SECRET missing');
+  if (f && e.FEISHU_MODE === 'webhook' && !e.FEISHU_ENCRYPT_KEY && !e.FEISHU_VERIFICATION_TOKEN)
+    throw new ConfigError('Feishu webhook mode needs FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN to check callbacks');
+  const w = allOrNone(
+    {
+      WECOM_CORP_ID: e.WECOM_CORP_ID,
+      WECOM_AGENT_ID: e.WECOM_AGENT_ID,
+      WECOM_SECRET: e.WECOM_SECRET,
+      WECOM_TOKEN: e.WECOM_TOKEN,
+      WECOM_ENCODING_AES_KEY: e.WECOM_ENCODING_AES_KEY,
+    },
+    'WeCom',
+  );
+  const platformConfigured = Boolean(f || w);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    port: e.PORT,
+    host: e.HOST,
+    timezone: e.LIXIAO_TIMEZONE,
+    workflowPath: e.LIXIAO_WORKFLOW,
+    publicUrl: (e.LIXIAO_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    dataDir: e.LIXIAO_DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    apiTokens: parseApiTokens(e.LIXIAO_API_TOKENS),
+    feishu: f && {
+      appId: f.FEISHU_APP_ID,
+      appSecret: f.FEISHU_APP_SECRET,
+      encryptKey: e.FEISHU_ENCRYPT_KEY,
+      verificationToken: e.FEISHU_VERIFICATION_TOKEN,
+      baseUrl: e.FEISHU_BASE_URL,
+      mode: e.FEISHU_MODE,
+    },
+    wecom: w && {
+      corpId: w.WECOM_CORP_ID,
+      agentId: w.WECOM_AGENT_ID,
+      secret: w.WECOM_SECRET,
+      token: w.WECOM_TOKEN,
+      encodingAesKey: w.WECOM_ENCODING_AES_KEY,
+      baseUrl: e.WECOM_BASE_URL,
+    },
+    console: e.LIXIAO_CONSOLE ? e.LIXIAO_CONSOLE === 'on' : !platformConfigured,
+  };
+}

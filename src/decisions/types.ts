@@ -1,0 +1,58 @@
+// The vocabulary of decisions: who acts, what they ask, and what each row came to.
+import type { ClearanceStatus, DecisionSource } from '../entities/clearance.ts';
+
+export type Decision = 'pass' | 'return' | 'revoke';
+
+export type Actor =
+  /** a staff member or admin known by person id (chat, cards, console) */
+  | { kind: 'person'; personId: number; name: string }
+  /** another campus system holding a step's API token */
+  | { kind: 'api'; stepKey: string; label: string }
+  /** an operator at the command line, or an import acting for an office */
+  | { kind: 'admin'; label: string };
+
+/** Where the request came from, for the audit trail and spot checks. */
+export interface Via {
+  platform?: string;
+  platformUserId?: string;
+  eventId?: string;
+  ip?: string;
+  requestId?: string;
+  file?: string;
+}
+
+export interface DecisionItem {
+  studentNo: string;
+  reason?: string;
+  /** The clearance version the card showed; a stale card then changes nothing. */
+  expectedVersion?: number;
+}
+
+export interface DecisionRequest {
+  actor: Actor;
+  stepKey: string;
+  decision: Decision;
+  source: DecisionSource;
+  items: DecisionItem[];
+  via?: Via;
+}
+
+export type Outcome = 'applied' | 'already_decided' | 'denied' | 'gate_closed' | 'unknown_student' | 'not_applicable' | 'invalid';
+
+export interface RowResult {
+  studentNo: string;
+  outcome: Outcome;
+  clearanceId?: number;
+  /** the clearance's state after this request */
+  status?: ClearanceStatus;
+  version?: number;
+  decidedBy?: string | null;
+  decidedAt?: string | null;
+  /** for gate_closed: the required steps still open */
+  openSteps?: string[];
+  /** the role under which the actor was allowed (recorded in the audit trail) */
+  asRole?: string;
+  error?: string;
+}
+
+export class DecisionError extends Error {}

@@ -1,0 +1,10 @@
+// Every entity of the schema, for the ORM configuration.
+export { College } from './college.ts';
+export { Person } from './person.ts';
+export { Student } from './student.ts';
+export { Assignment } from './assignment.ts';
+export { Clearance } from './clearance.ts';
+export { AuditEvent } from './audit-event.ts';
+export { InboundEvent } from './inbound-event.ts';
+export { CronRun } from './cron-run.ts';
+export { ApiRequest } from './api-request.ts';

@@ -1,0 +1,17 @@
+// A person (student or staff) with the platform identities the bot recognises them by.
+import { defineEntity, p } from '@mikro-orm/core';
+
+export const Person = defineEntity({
+  name: 'Person',
+  tableName: 'person',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    name: p.text(),
+    feishuOpenId: p.text().nullable().unique(),
+    feishuUserId: p.text().nullable().unique(),
+    wecomUserid: p.text().nullable().unique(),
+    email: p.text().nullable().index(),
+    mobile: p.text().nullable().index(),
+    createdAt: p.datetime().defaultRaw('now()'),
+  },
+});

@@ -1,0 +1,63 @@
+// Reads an import CSV (UTF-8, header row, BOM and CRLF tolerated) into rows that remember their line numbers.
+import { parse } from 'csv-parse/sync';
+import type { z } from 'zod';
+
+export interface BadRow {
+  line: number;
+  reason: string;
+}
+
+/** An import that changed nothing because of these rows. */
+export class ImportError extends Error {
+  constructor(
+    readonly file: string,
+    readonly bad: BadRow[],
+  ) {
+    super(`${file}: ${bad.length} bad row${bad.length === 1 ? '' : 's'}, nothing imported\n${bad.map((b) => `  line ${b.line}: ${b.reason}`).join('\n')}`);
+  }
+}
+
+export interface CsvRow<T> {
+  line: number;
+  value: T;
+}
+
+/**
+ * Parses `text` and validates every row with `schema`; collects every bad row rather than stopping at the first.
+ * Empty cells become undefined so optional columns may be left blank.
+ */
+export function readCsv<S extends z.ZodType>(text: string, file: string, required: string[], schema: S): { rows: CsvRow<z.infer<S>>[]; bad: BadRow[] } {
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  let header: string[] = [];
+  try {
+    const columns = (h: string[]) => (header = h.map((c) => c.trim()));
+    records = parse(text, { bom: true, columns, skip_empty_lines: true, trim: true, info: true, relax_column_count: true });
+  } catch (e) {
+    const err = e as { lines?: number; message: string };
+    throw new ImportError(file, [{ line: err.lines ?? 1, reason: `not readable as CSV: ${err.message}` }]);
+  }
+  const missing = required.filter((c) => !header.includes(c));
+  if (missing.length) throw new ImportError(file, [{ line: 1, reason: `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` }]);
+  const rows: CsvRow<z.infer<S>>[] = [];
+  const bad: BadRow[] = [];
+  for (const { record, info } of records) {
+    const clean = Object.fromEntries(Object.entries(record).map(([k, v]) => [k, v === '' ? undefined : v]));
+    const parsed = schema.safeParse(clean);
+    if (parsed.success) rows.push({ line: info.lines, value: parsed.data });
+    else bad.push({ line: info.lines, reason: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ') });
+  }
+  return { rows, bad };
+}
+
+/** Rows whose key repeats an earlier row's are bad rows: which one was meant is unknowable. */
+export function duplicateRows<T>(rows: CsvRow<T>[], key: (v: T) => string, what: string): BadRow[] {
+  const first = new Map<string, number>();
+  const bad: BadRow[] = [];
+  for (const r of rows) {
+    const k = key(r.value);
+    const seen = first.get(k);
+    if (seen !== undefined) bad.push({ line: r.line, reason: `${what} ${k} already on line ${seen}` });
+    else first.set(k, r.line);
+  }
+  return bad;
+}

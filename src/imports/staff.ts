@@ -1,0 +1,152 @@
+// Imports the staff roster (工作人员变更): the file is the whole roster, applied to the database as an audited diff.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { ROLES } from '../entities/assignment.ts';
+import type { Workflow } from '../workflow/schema.ts';
+import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
+import { ImportError, readCsv, type BadRow, type CsvRow } from './csv.ts';
+import { identityFields, shortText } from './fields.ts';
+import { identityConflicts, type Owner } from './identity-conflicts.ts';
+
+export function staffRowSchema(wf: Workflow) {
+  const stepKeys = wf.steps.map((s) => s.key);
+  return z
+    .object({
+      name: shortText('name'),
+      role: z.enum(ROLES, { message: `role must be one of ${ROLES.join(', ')}` }),
+      step: z.enum(stepKeys as [string, ...string[]], { message: `step must be one of ${stepKeys.join(', ')}` }).optional(),
+      college: z.string().max(100).optional().transform((c) => (c === '*' ? undefined : c)),
+      campus: z.enum(wf.campuses as [string, ...string[]], { message: `campus must be one of ${wf.campuses.join(', ')}` }).optional(),
+      ...identityFields,
+    })
+    .superRefine((r, ctx) => {
+      if (r.role === 'handler' && !r.step) ctx.addIssue({ code: 'custom', message: 'a handler names a step' });
+      if (r.role !== 'handler' && r.step) ctx.addIssue({ code: 'custom', message: `a ${r.role} leaves step empty` });
+      if (r.role === 'college_admin' && !r.college) ctx.addIssue({ code: 'custom', message: 'a college_admin names a college' });
+      if (r.role === 'school_admin' && r.college) ctx.addIssue({ code: 'custom', message: 'a school_admin leaves college empty' });
+    });
+}
+type StaffRow = z.infer<ReturnType<typeof staffRowSchema>>;
+
+export interface StaffSummary {
+  people: number;
+  added: number;
+  removed: number;
+  unchanged: number;
+}
+
+/** The identity that says which person a row is about, strongest first; a name alone is the last resort. */
+const KEY_COLUMNS = ['wecom_userid', 'feishu_user_id', 'feishu_open_id', 'email', 'mobile'] as const;
+function personKey(r: StaffRow): { col: (typeof KEY_COLUMNS)[number] | 'name'; value: string } {
+  for (const col of KEY_COLUMNS) if (r[col]) return { col, value: r[col] };
+  return { col: 'name', value: r.name };
+}
+
+interface Active {
+  id: number;
+  person_id: number;
+  role: string;
+  step_key: string | null;
+  college_id: number | null;
+  campus: string | null;
+  person_name: string;
+  college: string | null;
+}
+const tuple = (a: { person_id: number; role: string; step_key: string | null; college_id: number | null; campus: string | null }) =>
+  `${a.person_id}|${a.role}|${a.step_key ?? ''}|${a.college_id ?? ''}|${a.campus ?? ''}`;
+
+export async function importStaff(em: EntityManager, wf: Workflow, text: string, file: string): Promise<StaffSummary> {
+  const { rows, bad } = readCsv(text, file, ['name', 'role'], staffRowSchema(wf));
+  return em.transactional(async (tem) => {
+    const em = tem as EntityManager;
+    const colleges = new Map((await em.execute<{ id: number; name: string }[]>('select id, name from college')).map((c) => [c.name, c.id]));
+    for (const r of rows)
+      if (r.value.college && !colleges.has(r.value.college))
+        bad.push({ line: r.line, reason: `unknown college "${r.value.college}" (colleges come from the students file)` });
+
+    // Match rows to people on file (staff only: a student is never matched by name or contact).
+    const owners = new Map<CsvRow<StaffRow>, Owner>();
+    for (const r of rows) {
+      const { col, value } = personKey(r.value);
+      const found = await em.execute<{ id: number }[]>(
+        `select p.id from person p where p.${col} = ? and not exists (select 1 from student s where s.person_id = p.id) order by p.id`,
+        [value],
+      );
+      if (found.length > 1) bad.push({ line: r.line, reason: `${col} ${value} matches ${found.length} people on file; add wecom_userid or feishu ids` });
+      owners.set(r, { key: `${col}:${value}`, personId: found[0]?.id ?? null });
+    }
+    bad.push(...(await identityConflicts(em, rows, (r) => owners.get(r)!)));
+    if (bad.length) throw new ImportError(file, dedupeLines(bad));
+
+    const personIds = new Map<string, number>();
+    for (const r of rows) {
+      const o = owners.get(r)!;
+      const v = r.value;
+      if (personIds.has(o.key)) continue;
+      const id = o.personId
+        ? (await em.execute(
+            `update person set name = ?, feishu_open_id = coalesce(?, feishu_open_id), feishu_user_id = coalesce(?, feishu_user_id),
+                    wecom_userid = coalesce(?, wecom_userid), email = coalesce(?, email), mobile = coalesce(?, mobile) where id = ?`,
+            [v.name, v.feishu_open_id ?? null, v.feishu_user_id ?? null, v.wecom_userid ?? null, v.email ?? null, v.mobile ?? null, o.personId],
+          ),
+          o.personId)
+        : (
+            await em.execute<{ id: number }[]>(
+              'insert into person (name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile) values (?, ?, ?, ?, ?, ?) returning id',
+              [v.name, v.feishu_open_id ?? null, v.feishu_user_id ?? null, v.wecom_userid ?? null, v.email ?? null, v.mobile ?? null],
+            )
+          )[0]!.id;
+      personIds.set(o.key, id);
+    }
+
+    const wanted = new Map<string, { person_id: number; role: string; step_key: string | null; college_id: number | null; campus: string | null; name: string; college: string | null }>();
+    for (const r of rows) {
+      const a = {
+        person_id: personIds.get(owners.get(r)!.key)!,
+        role: r.value.role,
+        step_key: r.value.step ?? null,
+        college_id: r.value.college ? colleges.get(r.value.college)! : null,
+        campus: r.value.campus ?? null,
+        name: r.value.name,
+        college: r.value.college ?? null,
+      };
+      wanted.set(tuple(a), a);
+    }
+    const active = await em.execute<Active[]>(
+      `select a.id, a.person_id, a.role, a.step_key, a.college_id, a.campus, p.name as person_name, c.name as college
+         from assignment a join person p on p.id = a.person_id left join college c on c.id = a.college_id where a.ended_at is null`,
+    );
+    const activeKeys = new Set(active.map(tuple));
+    const removed = active.filter((a) => !wanted.has(tuple(a)));
+    const added = [...wanted.entries()].filter(([k]) => !activeKeys.has(k)).map(([, a]) => a);
+    if (removed.length) await em.execute('update assignment set ended_at = now() where id = any(?::int[])', [`{${removed.map((a) => a.id).join(',')}}`]);
+    for (const a of added)
+      await em.execute('insert into assignment (person_id, role, step_key, college_id, campus) values (?, ?, ?, ?, ?)', [
+        a.person_id,
+        a.role,
+        a.step_key,
+        a.college_id,
+        a.campus,
+      ]);
+    const describe = (a: { person_id: number; role: string; step_key: string | null; campus: string | null }, name: string, college: string | null) => ({
+      file,
+      person_id: a.person_id,
+      person: name,
+      role: a.role,
+      step: a.step_key,
+      college: college ?? '*',
+      campus: a.campus ?? '*',
+    });
+    const audit: AuditRow[] = [
+      ...removed.map((a) => ({ outcome: 'removed', studentId: null, detail: describe(a, a.person_name, a.college) })),
+      ...added.map((a) => ({ outcome: 'added', studentId: null, detail: describe(a, a.name, a.college) })),
+    ];
+    await insertAudit(em, { actorPersonId: null, actorLabel: 'import', action: 'staff.change', stepKey: null }, audit);
+    return { people: personIds.size, added: added.length, removed: removed.length, unchanged: wanted.size - added.length };
+  });
+}
+
+function dedupeLines(bad: BadRow[]): BadRow[] {
+  const seen = new Set<string>();
+  return bad.filter((b) => !seen.has(`${b.line}:${b.reason}`) && seen.add(`${b.line}:${b.reason}`)).sort((a, b) => a.line - b.line);
+}

@@ -1,0 +1,106 @@
+// Imports the students file: creates or updates students, their people and a clearance row per step.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { EXIT_TYPES, type Workflow } from '../workflow/schema.ts';
+import { insertAudit } from '../audit/insert-audit.ts';
+import { pgTextArray } from '../db/pg-array.ts';
+import { duplicateRows, ImportError, readCsv, type CsvRow } from './csv.ts';
+import { identityFields, isoDate, shortText, studentNo } from './fields.ts';
+import { identityConflicts } from './identity-conflicts.ts';
+
+export function studentRowSchema(wf: Workflow) {
+  return z.object({
+    student_no: studentNo,
+    name: shortText('name'),
+    college: shortText('college'),
+    campus: z.enum(wf.campuses as [string, ...string[]], { message: `campus must be one of ${wf.campuses.join(', ')}` }).optional(),
+    degree: z.enum(['博士', '硕士'], { message: 'degree must be 博士 or 硕士' }).optional(),
+    exit_type: z.enum(EXIT_TYPES, { message: `exit_type must be one of ${EXIT_TYPES.join(', ')}` }).default('毕业'),
+    deadline: isoDate.optional(),
+    ...identityFields,
+  });
+}
+export type StudentRow = z.infer<ReturnType<typeof studentRowSchema>>;
+
+export interface ImportSummary {
+  rows: number;
+  created: number;
+  updated: number;
+}
+
+export type Progress = (done: number, total: number) => void;
+
+const CHUNK = 2000;
+
+export async function importStudents(em: EntityManager, wf: Workflow, text: string, file: string, onProgress?: Progress): Promise<ImportSummary> {
+  const { rows, bad } = readCsv(text, file, ['student_no', 'name', 'college'], studentRowSchema(wf));
+  bad.push(...duplicateRows(rows, (r) => r.student_no, 'student_no'));
+  return em.transactional(async (tem) => {
+    const em = tem as EntityManager;
+    const existing = new Map(
+      (
+        await em.execute<{ student_no: string; person_id: number }[]>('select student_no, person_id from student where student_no = any(?::text[])', [
+          pgTextArray(rows.map((r) => r.value.student_no)),
+        ])
+      ).map((r) => [r.student_no, r.person_id]),
+    );
+    bad.push(...(await identityConflicts(em, rows, (r) => ({ key: r.value.student_no, personId: existing.get(r.value.student_no) ?? null }))));
+    if (bad.length) throw new ImportError(file, bad.sort((a, b) => a.line - b.line));
+    let created = 0;
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      created += await upsertChunk(em, wf, rows.slice(i, i + CHUNK));
+      onProgress?.(Math.min(i + CHUNK, rows.length), rows.length);
+    }
+    const summary = { rows: rows.length, created, updated: rows.length - created };
+    await insertAudit(em, { actorPersonId: null, actorLabel: 'import', action: 'import.students', stepKey: null }, [
+      { outcome: 'applied', studentId: null, detail: { file, ...summary } },
+    ]);
+    return summary;
+  });
+}
+
+async function upsertChunk(em: EntityManager, wf: Workflow, rows: CsvRow<StudentRow>[]): Promise<number> {
+  const data = JSON.stringify(rows.map((r) => r.value));
+  const recordset = `jsonb_to_recordset(?::jsonb) as x(student_no text, name text, college text, campus text, degree text, exit_type text,
+    deadline date, feishu_open_id text, feishu_user_id text, wecom_userid text, email text, mobile text)`;
+  await em.execute(`insert into college (name) select distinct x.college from ${recordset} on conflict (name) do nothing`, [data]);
+  // People of students already on file: a blank identity cell keeps what is stored.
+  await em.execute(
+    `update person p set name = x.name,
+            feishu_open_id = coalesce(x.feishu_open_id, p.feishu_open_id), feishu_user_id = coalesce(x.feishu_user_id, p.feishu_user_id),
+            wecom_userid = coalesce(x.wecom_userid, p.wecom_userid), email = coalesce(x.email, p.email), mobile = coalesce(x.mobile, p.mobile)
+       from ${recordset} join student s on s.student_no = x.student_no
+      where p.id = s.person_id`,
+    [data],
+  );
+  // New students get a person each; ids are drawn first so that each row knows its own.
+  const fresh = await em.execute<{ student_no: string }[]>(
+    `with n as (select x.*, nextval('person_id_seq') as pid from ${recordset} where not exists (select 1 from student s where s.student_no = x.student_no)),
+          p as (insert into person (id, name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile)
+                select pid, name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile from n)
+     insert into student (student_no, name, college_id, campus, degree, exit_type, deadline, person_id)
+     select n.student_no, n.name, c.id, n.campus, n.degree, n.exit_type, n.deadline, n.pid from n join college c on c.name = n.college
+     returning student_no`,
+    [data],
+  );
+  await em.execute(
+    `update student s set name = x.name, college_id = c.id, campus = x.campus, degree = x.degree, exit_type = x.exit_type,
+            deadline = x.deadline, updated_at = now()
+       from ${recordset} join college c on c.name = x.college
+      where s.student_no = x.student_no`,
+    [data],
+  );
+  // A clearance per step; a changed exit type flips steps between pending and not_applicable, never undoing a decision.
+  const steps = JSON.stringify(wf.steps.map((s) => ({ key: s.key, applies_to: s.applies_to })));
+  await em.execute(
+    `insert into clearance (student_id, step_key, status)
+     select s.id, st.key, case when s.exit_type = any(array(select jsonb_array_elements_text(st.applies_to))) then 'pending' else 'not_applicable' end
+       from student s join ${recordset} on x.student_no = s.student_no
+       cross join jsonb_to_recordset(?::jsonb) as st(key text, applies_to jsonb)
+     on conflict (student_id, step_key) do update
+        set status = excluded.status, version = clearance.version + 1, updated_at = now()
+      where clearance.status in ('pending', 'not_applicable') and clearance.status <> excluded.status`,
+    [data, steps],
+  );
+  return fresh.length;
+}

@@ -1,0 +1,32 @@
+// Adds outbound jobs to graphile-worker's queue inside the caller's transaction (a transactional outbox).
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createHash } from 'node:crypto';
+
+export const JOB = {
+  /** One or more clearances changed state: notify the student, refresh cards, tell the final office. */
+  clearanceChanged: 'clearance_changed',
+} as const;
+
+export interface ClearanceChange {
+  clearanceId: number;
+  version: number;
+}
+
+/**
+ * The job key makes a job idempotent: the same change set never queues twice,
+ * and a sender may use the key as the platform's dedupe id (Feishu uuid, WeCom task_id).
+ */
+export function changeJobKey(changes: ClearanceChange[]): string {
+  if (changes.length === 1) return `clearance:${changes[0]!.clearanceId}:v${changes[0]!.version}`;
+  const h = createHash('sha256');
+  for (const c of [...changes].sort((a, b) => a.clearanceId - b.clearanceId)) h.update(`${c.clearanceId}:${c.version};`);
+  return `clearances:${h.digest('hex').slice(0, 32)}`;
+}
+
+export async function enqueueClearanceChanges(em: EntityManager, changes: ClearanceChange[], cause: string): Promise<void> {
+  if (changes.length === 0) return;
+  await em.execute(
+    `select graphile_worker.add_job(?, ?::json, job_key => ?, max_attempts => 10, job_key_mode => 'preserve_run_at')`,
+    [JOB.clearanceChanged, JSON.stringify({ changes, cause }), changeJobKey(changes)],
+  );
+}

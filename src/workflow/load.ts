@@ -1,0 +1,42 @@
+// Loads and validates a workflow file (JSON or YAML), or the built-in CQU graduate preset.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { workflowSchema, type Contact, type StepDef, type Workflow } from './schema.ts';
+import cquPreset from './cqu-graduate.json' with { type: 'json' };
+
+export class WorkflowError extends Error {}
+
+export function parseWorkflow(raw: unknown, origin: string): Workflow {
+  const parsed = workflowSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new WorkflowError(`invalid workflow ${origin}:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export function loadWorkflow(path?: string): Workflow {
+  if (!path) return parseWorkflow(cquPreset, '(built-in CQU graduate preset)');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new WorkflowError(`cannot read workflow file ${path}: ${(e as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw new WorkflowError(`workflow file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+  }
+  return parseWorkflow(raw, path);
+}
+
+export function stepOf(wf: Workflow, key: string): StepDef | undefined {
+  return wf.steps.find((s) => s.key === key);
+}
+
+/** The contact a student of `campus` should use for a step: the campus's own, else the default. */
+export function contactFor(step: StepDef, campus: string | null): Contact | undefined {
+  return (campus ? step.contacts[campus] : undefined) ?? step.contacts['default'];
+}

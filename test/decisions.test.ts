@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { freshDb, type TestDb } from './support/db.ts';
+import { actorFor, seedSeason, studentNo } from './support/season.ts';
+import { decide } from '../src/decisions/decide.ts';
+import type { DecisionRequest } from '../src/decisions/types.ts';
+
+let db: TestDb;
+const em = () => db.orm.em.fork() as EntityManager;
+const one = async (req: Omit<DecisionRequest, 'source'> & { source?: DecisionRequest['source'] }) =>
+  (await decide(em(), db.wf, { source: 'card', ...req }))[0]!;
+
+beforeAll(async () => {
+  db = await freshDb(60);
+  await seedSeason(db, 30);
+});
+afterAll(() => db.close());
+
+describe('a single decision', () => {
+  it('passes a pending clearance, bumps its version, audits it and queues one job', async () => {
+    const actor = await actorFor(db, 'library');
+    const r = await one({ actor, stepKey: 'library', decision: 'pass', items: [{ studentNo: studentNo(0) }] });
+    expect(r).toMatchObject({ outcome: 'applied', status: 'passed', version: 2, decidedBy: '图书馆员', asRole: 'handler' });
+    const [c] = await db.sql<{ status: string; source: string }>(
+      `select c.status, c.source from clearance c join student s on s.id = c.student_id where s.student_no = $1 and c.step_key = 'library'`,
+      [studentNo(0)],
+    );
+    expect(c).toEqual({ status: 'passed', source: 'card' });
+    const audit = await db.sql(`select outcome, detail->>'as_role' as role from audit_event where action = 'pass' and step_key = 'library'`);
+    expect(audit).toEqual([{ outcome: 'applied', role: 'handler' }]);
+    const jobs = await db.sql<{ key: string }>(`select key from graphile_worker._private_jobs where key like 'clearance:%'`);
+    expect(jobs).toHaveLength(1);
+  });
+
+  it('a return needs a reason, and then records it', async () => {
+    const actor = await actorFor(db, 'library');
+    expect((await one({ actor, stepKey: 'library', decision: 'return', items: [{ studentNo: studentNo(1) }] })).outcome).toBe('invalid');
+    const r = await one({ actor, stepKey: 'library', decision: 'return', items: [{ studentNo: studentNo(1), reason: '有 2 本书未还' }] });
+    expect(r).toMatchObject({ outcome: 'applied', status: 'returned' });
+    const again = await one({ actor, stepKey: 'library', decision: 'pass', items: [{ studentNo: studentNo(1) }] });
+    expect(again).toMatchObject({ outcome: 'applied', status: 'passed' });
+  });
+
+  it('a stale card (old version) changes nothing', async () => {
+    const actor = await actorFor(db, 'hospital');
+    const r = await one({ actor, stepKey: 'hospital', decision: 'pass', items: [{ studentNo: studentNo(2), expectedVersion: 7 }] });
+    expect(r).toMatchObject({ outcome: 'already_decided', status: 'pending' });
+  });
+
+  it('an unknown student is an error on its row', async () => {
+    const actor = await actorFor(db, 'library');
+    const r = await one({ actor, stepKey: 'library', decision: 'pass', items: [{ studentNo: '9999999' }] });
+    expect(r.outcome).toBe('unknown_student');
+  });
+});
+
+describe('concurrent taps', () => {
+  it('50 concurrent passes of one clearance give one decision and one audit row; the others learn who decided', async () => {
+    const a = await actorFor(db, 'dorm-a');
+    const admin = await actorFor(db, 'admin-school');
+    const target = studentNo(3); // campus A区
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => one({ actor: i % 2 ? a : admin, stepKey: 'dormitory', decision: 'pass', items: [{ studentNo: target }] })),
+    );
+    const applied = results.filter((r) => r.outcome === 'applied');
+    expect(applied).toHaveLength(1);
+    const losers = results.filter((r) => r.outcome !== 'applied');
+    expect(losers.every((r) => r.outcome === 'already_decided' && r.decidedBy === applied[0]!.decidedBy && r.decidedAt === applied[0]!.decidedAt)).toBe(true);
+    const audit = await db.sql(
+      `select 1 from audit_event e join student s on s.id = e.student_id where s.student_no = $1 and e.step_key = 'dormitory' and e.outcome = 'applied'`,
+      [target],
+    );
+    expect(audit).toHaveLength(1);
+    const [c] = await db.sql<{ version: number }>(
+      `select version from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = 'dormitory'`,
+      [target],
+    );
+    expect(c!.version).toBe(2);
+  });
+});

@@ -1,0 +1,48 @@
+// A fresh, migrated database per test file, copied from the run's template; dropped afterwards.
+import { inject } from 'vitest';
+import pg from 'pg';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { openOrm } from '../../src/db/orm.ts';
+import { loadWorkflow } from '../../src/workflow/load.ts';
+import type { Workflow } from '../../src/workflow/schema.ts';
+import { withDatabase } from './global-setup.ts';
+
+export interface TestDb {
+  url: string;
+  orm: MikroORM;
+  wf: Workflow;
+  /** run SQL directly, for assertions */
+  sql: <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
+  close: () => Promise<void>;
+}
+
+let counter = 0;
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: inject('pgAdminUrl') });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function freshDb(poolMax = 10): Promise<TestDb> {
+  const name = `lixiao_t_${process.pid}_${Date.now()}_${counter++}`;
+  await admin((c) => c.query(`create database ${name} template ${inject('templateDb')}`));
+  const url = withDatabase(inject('pgAdminUrl'), name);
+  const orm = await openOrm(url, poolMax);
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  return {
+    url,
+    orm,
+    wf: loadWorkflow(),
+    sql: async (text, params) => (await pool.query(text, params as unknown[])).rows,
+    close: async () => {
+      await pool.end();
+      await orm.close();
+      await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
