@@ -51,24 +51,40 @@ async function hydrateLibrarySymlinks(): Promise<void> {
   }
 }
 
-/** A postmaster left behind by a killed parent keeps the data folder locked: stop it before starting ours. */
-async function stopStalePostmaster(dataDir: string): Promise<void> {
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The running postmaster of a data folder, from its postmaster.pid (line 1: pid, line 4: port). */
+function runningPostmaster(dataDir: string): { pid: number; port: number } | null {
   const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  const alive = (): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!alive()) return;
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? { pid, port } : null;
+}
+
+/** A postmaster whose parent is a Node process belongs to a running lixiao (the service or a CLI); otherwise it was orphaned. */
+function ownedByLiveNode(pid: number): boolean {
+  try {
+    const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    return ppid > 1 && readFileSync(`/proc/${ppid}/comm`, 'utf8').trim().startsWith('node');
+  } catch {
+    return true; // no /proc: assume it is in use rather than stop someone's database
+  }
+}
+
+/** A postmaster left behind by a killed parent keeps the data folder locked: stop it before starting ours. */
+async function stopPostmaster(pid: number, dataDir: string): Promise<void> {
   process.kill(pid, 'SIGINT'); // fast shutdown: rolls back open transactions, keeps committed data
-  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
-  if (alive()) throw new EmbeddedPostgresError(`a PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it and try again`);
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) throw new EmbeddedPostgresError(`a PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it and try again`);
 }
 
 async function freePort(): Promise<number> {
@@ -88,7 +104,16 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   assertReachableByPostgresUser(dir);
   await mkdir(dirname(dir), { recursive: true });
   await hydrateLibrarySymlinks();
-  await stopStalePostmaster(dir);
+  const running = runningPostmaster(dir);
+  if (running && ownedByLiveNode(running.pid)) {
+    // The service (or another command) already runs this database: share it, and leave stopping it to its owner.
+    log(`using the embedded PostgreSQL already running on port ${running.port}`);
+    return { url: (database) => `postgres://postgres:${PASSWORD}@127.0.0.1:${running.port}/${database}`, stop: async () => {} };
+  }
+  if (running) {
+    log(`stopping an orphaned embedded PostgreSQL (pid ${running.pid}) left by a killed process`);
+    await stopPostmaster(running.pid, dir);
+  }
   const port = await freePort();
   const recent: string[] = [];
   const pg = new EmbeddedPostgres({

@@ -104,7 +104,8 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
       continue;
     }
     if (t.open_required.length) {
-      Object.assign(r, current, { outcome: 'gate_closed', openSteps: t.open_required, error: 'required steps are still open' });
+      const open = wf.steps.filter((s) => t.open_required.includes(s.key));
+      Object.assign(r, current, { outcome: 'gate_closed', openSteps: open.map((s) => s.key), error: `${step.name} waits for: ${open.map((s) => s.name).join(', ')}` });
       audit.push({ outcome: 'denied', studentId: t.student_id, detail: { ...baseDetail, why: 'gate_closed', open_steps: t.open_required } });
       continue;
     }

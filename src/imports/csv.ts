@@ -44,7 +44,7 @@ export function readCsv<S extends z.ZodType>(text: string, file: string, require
     const clean = Object.fromEntries(Object.entries(record).map(([k, v]) => [k, v === '' ? undefined : v]));
     const parsed = schema.safeParse(clean);
     if (parsed.success) rows.push({ line: info.lines, value: parsed.data });
-    else bad.push({ line: info.lines, reason: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ') });
+    else bad.push({ line: info.lines, reason: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')} ${i.message}` : i.message)).join('; ') });
   }
   return { rows, bad };
 }

@@ -12,11 +12,11 @@ export function staffRowSchema(wf: Workflow) {
   const stepKeys = wf.steps.map((s) => s.key);
   return z
     .object({
-      name: shortText('name'),
-      role: z.enum(ROLES, { message: `role must be one of ${ROLES.join(', ')}` }),
-      step: z.enum(stepKeys as [string, ...string[]], { message: `step must be one of ${stepKeys.join(', ')}` }).optional(),
+      name: shortText,
+      role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }),
+      step: z.enum(stepKeys as [string, ...string[]], { message: `must be one of ${stepKeys.join(', ')}` }).optional(),
       college: z.string().max(100).optional().transform((c) => (c === '*' ? undefined : c)),
-      campus: z.enum(wf.campuses as [string, ...string[]], { message: `campus must be one of ${wf.campuses.join(', ')}` }).optional(),
+      campus: z.enum(wf.campuses as [string, ...string[]], { message: `must be one of ${wf.campuses.join(', ')}` }).optional(),
       ...identityFields,
     })
     .superRefine((r, ctx) => {

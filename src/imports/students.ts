@@ -11,11 +11,11 @@ import { identityConflicts } from './identity-conflicts.ts';
 export function studentRowSchema(wf: Workflow) {
   return z.object({
     student_no: studentNo,
-    name: shortText('name'),
-    college: shortText('college'),
-    campus: z.enum(wf.campuses as [string, ...string[]], { message: `campus must be one of ${wf.campuses.join(', ')}` }).optional(),
-    degree: z.enum(['博士', '硕士'], { message: 'degree must be 博士 or 硕士' }).optional(),
-    exit_type: z.enum(EXIT_TYPES, { message: `exit_type must be one of ${EXIT_TYPES.join(', ')}` }).default('毕业'),
+    name: shortText,
+    college: shortText,
+    campus: z.enum(wf.campuses as [string, ...string[]], { message: `must be one of ${wf.campuses.join(', ')}` }).optional(),
+    degree: z.enum(['博士', '硕士'], { message: 'must be 博士 or 硕士' }).optional(),
+    exit_type: z.enum(EXIT_TYPES, { message: `must be one of ${EXIT_TYPES.join(', ')}` }).default('毕业'),
     deadline: isoDate.optional(),
     ...identityFields,
   });

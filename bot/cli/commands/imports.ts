@@ -1,0 +1,41 @@
+// `lixiao import students|staff|list ...`: all-or-nothing imports with every bad row reported.
+import { parseArgs } from 'node:util';
+import { userInfo } from 'node:os';
+import { basename } from 'node:path';
+import { importStudents } from '../../../src/imports/students.ts';
+import { importStaff } from '../../../src/imports/staff.ts';
+import { importList } from '../../../src/imports/lists.ts';
+import { UsageError, type CliContext } from '../context.ts';
+import { readUtf8 } from '../read-input.ts';
+
+export async function importCommand(ctx: CliContext, argv: string[]): Promise<void> {
+  const [kind, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { step: { type: 'string' }, mode: { type: 'string' } },
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError(`import ${kind ?? 'students|staff|list'} takes one FILE.csv`);
+  const text = await readUtf8(file);
+  const name = basename(file);
+  if (kind === 'students') {
+    const s = await importStudents(await ctx.em(), ctx.wf, text, name, (done, total) => ctx.progress(`imported ${done}/${total} students`));
+    ctx.out(`${name}: ${s.rows} students (${s.created} new, ${s.updated} updated)`);
+  } else if (kind === 'staff') {
+    const s = await importStaff(await ctx.em(), ctx.wf, text, name);
+    ctx.out(`${name}: ${s.people} people; ${s.added} assignments added, ${s.removed} removed, ${s.unchanged} unchanged`);
+  } else if (kind === 'list') {
+    if (!values.step) throw new UsageError('import list needs --step KEY');
+    if (values.mode !== 'block' && values.mode !== 'pass') throw new UsageError('import list needs --mode block or --mode pass');
+    const s = await importList(await ctx.em(), ctx.wf, { step: values.step, mode: values.mode, text, file: name, actorLabel: `cli:${userInfo().username}` });
+    ctx.out(
+      values.mode === 'block'
+        ? `${name}: ${s.listed} listed, ${s.blocked} held pending, ${s.passed} others passed`
+        : `${name}: ${s.listed} listed, ${s.passed} passed`,
+    );
+    for (const k of s.kept) ctx.out(`  kept ${k.studentNo}: ${k.status}${k.decidedBy ? ` by ${k.decidedBy}` : ''}`);
+  } else {
+    throw new UsageError('import what? students, staff or list');
+  }
+}

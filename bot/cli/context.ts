@@ -1,0 +1,39 @@
+// What every CLI command gets: configuration, workflow, a lazily opened database, and stdout.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../../src/config.ts';
+import type { Logger } from '../../src/log.ts';
+import type { Workflow } from '../../src/workflow/schema.ts';
+import { openDatabase, type Database } from '../database.ts';
+
+/** Wrong words on the command line: exit code 2 with the usage. */
+export class UsageError extends Error {}
+/** Bad input or a refused operation: exit code 1 with the reason. */
+export class CliError extends Error {}
+
+export interface CliContext {
+  config: Config;
+  wf: Workflow;
+  log: Logger;
+  em: () => Promise<EntityManager>;
+  out: (text: string) => void;
+  progress: (text: string) => void;
+  close: () => Promise<void>;
+}
+
+export function createContext(config: Config, wf: Workflow, log: Logger): CliContext {
+  let db: Promise<Database> | undefined;
+  return {
+    config,
+    wf,
+    log,
+    em: async () => {
+      db ??= openDatabase(config, log, { poolMax: 4 });
+      return (await db).orm.em.fork() as EntityManager;
+    },
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    progress: (text) => process.stderr.write(process.stderr.isTTY ? `\r${text}` : `${text}\n`),
+    close: async () => {
+      if (db) await (await db).close();
+    },
+  };
+}
