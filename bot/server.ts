@@ -1,0 +1,48 @@
+// createServer(deps): the Koa app with health, readiness and the integration API; no listen (tests call app.callback()).
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../src/config.ts';
+import type { Logger } from '../src/log.ts';
+import type { Workflow } from '../src/workflow/schema.ts';
+import { migrationsApplied } from '../src/db/orm.ts';
+import { requestContext, type RequestState } from './http/request-context.ts';
+import { decisionsRoute } from './api/decisions-route.ts';
+
+export interface ServerDeps {
+  orm: MikroORM;
+  wf: Workflow;
+  config: Config;
+  log: Logger;
+}
+
+export function createServer(deps: ServerDeps): Koa<RequestState> {
+  const app = new Koa<RequestState>({ proxy: false });
+  const router = new Router<RequestState>();
+  let migrated = false; // once applied, migrations stay applied for this process's lifetime
+
+  router.get('/healthz', (ctx) => {
+    ctx.body = { ok: true };
+  });
+  router.get('/readyz', async (ctx) => {
+    try {
+      await deps.orm.em.fork().getConnection().execute('select 1');
+      migrated ||= await migrationsApplied(deps.orm);
+      ctx.status = migrated ? 200 : 503;
+      ctx.body = migrated ? { ready: true } : { ready: false, reason: 'migrations pending' };
+    } catch (e) {
+      deps.log.warn({ err: e }, 'readiness check failed');
+      ctx.status = 503;
+      ctx.body = { ready: false, reason: 'database unreachable' };
+    }
+  });
+  router.get('/', (ctx) => {
+    ctx.body = { service: 'lixiao', workflow: deps.wf.name, health: '/healthz', ready: '/readyz' };
+  });
+  decisionsRoute(router, deps);
+
+  app.use(requestContext(deps.log));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}
