@@ -14,6 +14,8 @@ import type { RequestState } from '../http/request-context.ts';
 import { stepForToken } from './bearer.ts';
 
 const body = z.object({
+  /** optional: a caller may name the step it means, and is refused if its token is for another */
+  step: z.string().optional(),
   decisions: z
     .array(
       z.object({
@@ -48,6 +50,7 @@ export function decisionsRoute(router: Router<RequestState>, deps: { orm: MikroO
     if (!step) fail(500, `LIXIAO_API_TOKENS names step "${stepKey}", which the workflow does not have`);
     const parsed = body.safeParse(await readJson(ctx));
     if (!parsed.success) fail(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    if (parsed.data.step && parsed.data.step !== step.key) fail(403, `this token decides ${step.key}, not ${parsed.data.step}`);
     const key = ctx.get('idempotency-key');
     if (key.length > 255) fail(400, 'Idempotency-Key is longer than 255 characters');
     const hash = createHash('sha256').update(JSON.stringify(parsed.data)).digest('hex');

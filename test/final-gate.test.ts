@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { freshDb, type TestDb } from './support/db.ts';
+import { actorFor, seedSeason, studentNo } from './support/season.ts';
+import { decide } from '../src/decisions/decide.ts';
+
+let db: TestDb;
+const em = () => db.orm.em.fork() as EntityManager;
+const admin = { kind: 'admin' as const, label: 'setup' };
+
+beforeAll(async () => {
+  db = await freshDb();
+  await seedSeason(db, 6);
+});
+afterAll(() => db.close());
+
+const passAs = async (step: string, no: string) =>
+  (await decide(em(), db.wf, { actor: admin, stepKey: step, decision: 'pass', source: 'admin', items: [{ studentNo: no }] }))[0]!;
+
+describe('the final gate (研工办)', () => {
+  it('refuses while required steps are open and names them in workflow order', async () => {
+    const no = studentNo(0);
+    for (const step of ['academic_secretary', 'student_work', 'party', 'finance', 'loan', 'dormitory', 'hospital', 'grad_service']) await passAs(step, no);
+    const office = await actorFor(db, 'office');
+    const [r] = await decide(em(), db.wf, { actor: office, stepKey: 'grad_office', decision: 'pass', source: 'card', items: [{ studentNo: no }] });
+    expect(r).toMatchObject({ outcome: 'gate_closed', status: 'pending', openSteps: ['library', 'campus_card'] });
+    expect(r!.error).toBe('研究生院研工办 waits for: 图书馆, 一卡通管理中心');
+    const [audit] = await db.sql<{ why: string }>(`select detail->>'why' as why from audit_event where step_key = 'grad_office' and outcome = 'denied'`);
+    expect(audit!.why).toBe('gate_closed');
+  });
+
+  it('a returned step keeps the gate closed', async () => {
+    const no = studentNo(0);
+    await passAs('library', no);
+    const lib = await actorFor(db, 'library');
+    await decide(em(), db.wf, { actor: { kind: 'admin', label: 'x' }, stepKey: 'library', decision: 'revoke', source: 'admin', items: [{ studentNo: no }] });
+    await decide(em(), db.wf, { actor: lib, stepKey: 'library', decision: 'return', source: 'card', items: [{ studentNo: no, reason: '论文未提交' }] });
+    await passAs('campus_card', no);
+    const [r] = await decide(em(), db.wf, { actor: await actorFor(db, 'office'), stepKey: 'grad_office', decision: 'pass', source: 'card', items: [{ studentNo: no }] });
+    expect(r).toMatchObject({ outcome: 'gate_closed', openSteps: ['library'] });
+  });
+
+  it('opens once every required step has passed', async () => {
+    const no = studentNo(0);
+    await passAs('library', no);
+    const [r] = await decide(em(), db.wf, { actor: await actorFor(db, 'office'), stepKey: 'grad_office', decision: 'pass', source: 'card', items: [{ studentNo: no }] });
+    expect(r).toMatchObject({ outcome: 'applied', status: 'passed', decidedBy: '研工办' });
+  });
+
+  it('steps that do not apply to an exit type do not hold the gate', async () => {
+    // A workflow where the loan step applies only to graduates: a 退学 student passes the gate without it.
+    const wf = structuredClone(db.wf);
+    wf.steps.find((s) => s.key === 'loan')!.applies_to = ['毕业'];
+    const { importStudents } = await import('../src/imports/students.ts');
+    await importStudents(em(), wf, 'student_no,name,college,exit_type\n2099001,退学生,计算机学院,退学\n', 'one.csv');
+    const [loan] = await db.sql<{ status: string }>(`select c.status from clearance c join student s on s.id = c.student_id where s.student_no = '2099001' and step_key = 'loan'`);
+    expect(loan!.status).toBe('not_applicable');
+    for (const s of wf.steps.filter((s) => s.key !== 'grad_office' && s.key !== 'loan')) await passAs(s.key, '2099001');
+    const [r] = await decide(em(), wf, { actor: admin, stepKey: 'grad_office', decision: 'pass', source: 'admin', items: [{ studentNo: '2099001' }] });
+    expect(r!.outcome).toBe('applied');
+  });
+});
