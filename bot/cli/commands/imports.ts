@@ -16,7 +16,10 @@ export async function importCommand(ctx: CliContext, argv: string[]): Promise<vo
     options: { step: { type: 'string' }, mode: { type: 'string' } },
   });
   const file = positionals[0];
-  if (!file || positionals.length > 1) throw new UsageError(`import ${kind ?? 'students|staff|list'} takes one FILE.csv`);
+  if (kind !== 'students' && kind !== 'staff' && kind !== 'list') throw new UsageError('import what? students, staff or list');
+  if (!file || positionals.length > 1) throw new UsageError(`import ${kind} takes one FILE.csv`);
+  if (kind === 'list' && !values.step) throw new UsageError('import list needs --step KEY');
+  if (kind === 'list' && values.mode !== 'block' && values.mode !== 'pass') throw new UsageError('import list needs --mode block or --mode pass');
   const text = await readUtf8(file);
   const name = basename(file);
   if (kind === 'students') {
@@ -25,17 +28,14 @@ export async function importCommand(ctx: CliContext, argv: string[]): Promise<vo
   } else if (kind === 'staff') {
     const s = await importStaff(await ctx.em(), ctx.wf, text, name);
     ctx.out(`${name}: ${s.people} people; ${s.added} assignments added, ${s.removed} removed, ${s.unchanged} unchanged`);
-  } else if (kind === 'list') {
-    if (!values.step) throw new UsageError('import list needs --step KEY');
-    if (values.mode !== 'block' && values.mode !== 'pass') throw new UsageError('import list needs --mode block or --mode pass');
-    const s = await importList(await ctx.em(), ctx.wf, { step: values.step, mode: values.mode, text, file: name, actorLabel: `cli:${userInfo().username}` });
+  } else {
+    const mode = values.mode as 'block' | 'pass';
+    const s = await importList(await ctx.em(), ctx.wf, { step: values.step!, mode, text, file: name, actorLabel: `cli:${userInfo().username}` });
     ctx.out(
-      values.mode === 'block'
+      mode === 'block'
         ? `${name}: ${s.listed} listed, ${s.blocked} held pending, ${s.passed} others passed`
         : `${name}: ${s.listed} listed, ${s.passed} passed`,
     );
     for (const k of s.kept) ctx.out(`  kept ${k.studentNo}: ${k.status}${k.decidedBy ? ` by ${k.decidedBy}` : ''}`);
-  } else {
-    throw new UsageError('import what? students, staff or list');
   }
 }

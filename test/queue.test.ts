@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { runOnce } from 'graphile-worker';
+import { freshDb, type TestDb } from './support/db.ts';
+import { actorFor, seedSeason, studentNo } from './support/season.ts';
+import { decide } from '../src/decisions/decide.ts';
+import { enqueueClearanceChanges } from '../src/queue/enqueue.ts';
+import { taskList, workerLogger, type ChangeListener } from '../src/queue/worker.ts';
+import { createLogger } from '../src/log.ts';
+
+let db: TestDb;
+const em = () => db.orm.em.fork() as EntityManager;
+const drain = (listeners: ChangeListener[]) => runOnce({ connectionString: db.url, taskList: taskList(listeners), logger: workerLogger(createLogger('silent')) });
+const pendingJobs = async () => db.sql<{ key: string; attempts: number; last_error: string | null }>('select key, attempts, last_error from graphile_worker._private_jobs order by id');
+
+beforeAll(async () => {
+  db = await freshDb();
+  await seedSeason(db, 3);
+});
+afterAll(() => db.close());
+
+describe('outbound jobs', () => {
+  it('a decision queues its change in the same transaction, and a listener receives it', async () => {
+    const [r] = await decide(em(), db.wf, { actor: await actorFor(db, 'library'), stepKey: 'library', decision: 'pass', source: 'card', items: [{ studentNo: studentNo(0) }] });
+    expect(await pendingJobs()).toEqual([{ key: `clearance:${r!.clearanceId}:v2`, attempts: 0, last_error: null }]);
+    const seen: unknown[] = [];
+    await drain([async (p) => void seen.push(p)]);
+    expect(seen).toEqual([{ changes: [{ clearanceId: r!.clearanceId, version: 2 }], cause: 'pass', jobKey: `clearance:${r!.clearanceId}:v2` }]);
+    expect(await pendingJobs()).toEqual([]);
+  });
+
+  it('a refused decision queues nothing', async () => {
+    await decide(em(), db.wf, { actor: await actorFor(db, 'library'), stepKey: 'finance', decision: 'pass', source: 'card', items: [{ studentNo: studentNo(1) }] });
+    expect(await pendingJobs()).toEqual([]);
+  });
+
+  it('the same change queued twice is one job (job key)', async () => {
+    await enqueueClearanceChanges(em(), [{ clearanceId: 1, version: 9 }], 'test');
+    await enqueueClearanceChanges(em(), [{ clearanceId: 1, version: 9 }], 'test');
+    expect(await pendingJobs()).toHaveLength(1);
+    await drain([async () => {}]);
+  });
+
+  it('a failing listener is retried with backoff until it succeeds', async () => {
+    await enqueueClearanceChanges(em(), [{ clearanceId: 2, version: 3 }], 'test');
+    let calls = 0;
+    const flaky: ChangeListener = async () => {
+      calls++;
+      if (calls === 1) throw new Error('platform said 503');
+    };
+    await drain([flaky]);
+    const [failed] = await pendingJobs();
+    expect(failed).toMatchObject({ attempts: 1, last_error: expect.stringContaining('platform said 503') });
+    await new Promise((r) => setTimeout(r, 3000)); // graphile-worker waits exp(1) ≈ 2.7 s before the first retry
+    await drain([flaky]);
+    expect(calls).toBe(2);
+    expect(await pendingJobs()).toEqual([]);
+  });
+});
