@@ -141,12 +141,13 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
 
   // Losers of a race learn the winner's decision, read after the winner committed.
   const lost = candidates.filter((c) => !won.has(c.id));
-  const now = lost.length
+  const current = lost.length
     ? await em.execute<{ id: number; status: ClearanceStatus; version: number; decided_by_label: string | null; decided_at: Date | null }[]>(
         'select id, status, version, decided_by_label, decided_at from clearance where id = any(?::int[])',
         [pgIntArray(lost.map((c) => c.id))],
       )
     : [];
+  const now = new Map(current.map((c) => [c.id, c]));
   for (const c of candidates) {
     const r = results[c.ord]!;
     const w = won.get(c.id);
@@ -154,7 +155,7 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
       Object.assign(r, { clearanceId: c.id, outcome: 'applied', status: to, version: w.version, asRole: c.role, decidedBy: req.decision === 'revoke' ? null : actorLabel, decidedAt: iso(w.decided_at) });
       audit.push({ outcome: 'applied', studentId: c.studentId, detail: { ...baseDetail, from: c.from, to, version: w.version, as_role: c.role, reason: c.reason } });
     } else {
-      const n = now.find((x) => x.id === c.id)!;
+      const n = now.get(c.id)!;
       Object.assign(r, { clearanceId: c.id, outcome: 'already_decided', status: n.status, version: n.version, decidedBy: n.decided_by_label, decidedAt: iso(n.decided_at) });
     }
   }

@@ -81,22 +81,7 @@ export async function importStaff(em: EntityManager, wf: Workflow, text: string,
     const personIds = new Map<string, number>();
     for (const r of rows) {
       const o = owners.get(r)!;
-      const v = r.value;
-      if (personIds.has(o.key)) continue;
-      const id = o.personId
-        ? (await em.execute(
-            `update person set name = ?, feishu_open_id = coalesce(?, feishu_open_id), feishu_user_id = coalesce(?, feishu_user_id),
-                    wecom_userid = coalesce(?, wecom_userid), email = coalesce(?, email), mobile = coalesce(?, mobile) where id = ?`,
-            [v.name, v.feishu_open_id ?? null, v.feishu_user_id ?? null, v.wecom_userid ?? null, v.email ?? null, v.mobile ?? null, o.personId],
-          ),
-          o.personId)
-        : (
-            await em.execute<{ id: number }[]>(
-              'insert into person (name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile) values (?, ?, ?, ?, ?, ?) returning id',
-              [v.name, v.feishu_open_id ?? null, v.feishu_user_id ?? null, v.wecom_userid ?? null, v.email ?? null, v.mobile ?? null],
-            )
-          )[0]!.id;
-      personIds.set(o.key, id);
+      if (!personIds.has(o.key)) personIds.set(o.key, await savePerson(em, o.personId, r.value));
     }
 
     const wanted = new Map<string, { person_id: number; role: string; step_key: string | null; college_id: number | null; campus: string | null; name: string; college: string | null }>();
@@ -144,6 +129,24 @@ export async function importStaff(em: EntityManager, wf: Workflow, text: string,
     await insertAudit(em, { actorPersonId: null, actorLabel: 'import', action: 'staff.change', stepKey: null }, audit);
     return { people: personIds.size, added: added.length, removed: removed.length, unchanged: wanted.size - added.length };
   });
+}
+
+/** Updates a person on file (a blank identity keeps the stored one) or creates one; returns the id. */
+async function savePerson(em: EntityManager, id: number | null, v: StaffRow): Promise<number> {
+  const ids = [v.feishu_open_id ?? null, v.feishu_user_id ?? null, v.wecom_userid ?? null, v.email ?? null, v.mobile ?? null];
+  if (id) {
+    await em.execute(
+      `update person set name = ?, feishu_open_id = coalesce(?, feishu_open_id), feishu_user_id = coalesce(?, feishu_user_id),
+              wecom_userid = coalesce(?, wecom_userid), email = coalesce(?, email), mobile = coalesce(?, mobile) where id = ?`,
+      [v.name, ...ids, id],
+    );
+    return id;
+  }
+  const [row] = await em.execute<{ id: number }[]>(
+    'insert into person (name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile) values (?, ?, ?, ?, ?, ?) returning id',
+    [v.name, ...ids],
+  );
+  return row!.id;
 }
 
 function dedupeLines(bad: BadRow[]): BadRow[] {
