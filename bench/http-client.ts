@@ -1,0 +1,38 @@
+// A keep-alive HTTP client for the benchmark: POST a JSON body, read the JSON answer.
+import http from 'node:http';
+
+export interface JsonResponse {
+  status: number;
+  body: unknown;
+}
+
+export function keepAliveAgent(maxSockets: number): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets });
+}
+
+export function postJson(agent: http.Agent, url: URL, headers: Record<string, string>, payload: unknown): Promise<JsonResponse> {
+  const data = Buffer.from(JSON.stringify(payload));
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(data.length), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not JSON: keep the text for the error message
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}

@@ -1,0 +1,62 @@
+// The benchmark's entry (npm run bench): scratch database, seeded season, the three scenarios, checks, summary, cleanup.
+import os from 'node:os';
+import { openBenchDb, type BenchDb } from './bench-db.ts';
+import { machine, printSummary } from './report.ts';
+import type { ScenarioResult } from './result.ts';
+import { batchPass } from './scenario-batch.ts';
+import { directTaps } from './scenario-direct.ts';
+import { httpTaps } from './scenario-http.ts';
+import { scratchDatabase, type ScratchDb } from './scratch-db.ts';
+import { seed } from './seed.ts';
+import { SETTINGS as S } from './settings.ts';
+import { fmt } from './stats.ts';
+import { tapSequence } from './workload.ts';
+
+async function main(): Promise<number> {
+  let scratch: ScratchDb | undefined;
+  let db: BenchDb | undefined;
+  let code = 0;
+  const loadAtStart = os.loadavg();
+  try {
+    const t0 = performance.now();
+    scratch = await scratchDatabase();
+    console.log(`database: ${scratch.mode} (ready in ${fmt(performance.now() - t0, 0)} ms)`);
+    db = await openBenchDb(scratch.url, S.poolMax);
+    const seeded = await seed(db, S.students);
+    console.log(`seeded ${seeded.students} students and ${seeded.clearances} clearances in ${fmt(seeded.ms, 0)} ms`);
+
+    const taps = tapSequence({ students: S.students, distinct: S.distinctTaps, duplicateRatio: S.duplicateRatio, seed: S.seed });
+    const opts = { concurrency: S.concurrency, warmup: S.warmup };
+    const results: ScenarioResult[] = [];
+    results.push(await httpTaps(db, S.steps.http, taps, { ...opts, label: 'A http taps, capacity' }));
+    for (const [i, rate] of S.rates.entries())
+      results.push(await httpTaps(db, S.steps.rated[i]!, taps, { ...opts, rate, label: `A${i + 2} http taps at ${rate}/s` }));
+    results.push(await batchPass(db, S.steps.batch, S.students));
+    results.push(await directTaps(db, S.steps.direct, S.directActor, taps, opts));
+
+    printSummary(await machine(db), { dbMode: scratch.mode, poolMax: S.poolMax, concurrency: S.concurrency, loadAtStart }, seeded, results);
+    const failed = results.filter((r) => !r.verification.ok);
+    if (failed.length) {
+      console.error(`\nFAILED checks in: ${failed.map((r) => r.label).join(', ')}`);
+      code = 1;
+    }
+  } catch (e) {
+    console.error('\nbenchmark failed:', e);
+    code = 1;
+  } finally {
+    for (const [what, step] of [
+      ['closing the ORM', () => db?.close()],
+      ['dropping the scratch database', () => scratch?.drop()],
+    ] as const) {
+      try {
+        await step();
+      } catch (e) {
+        console.error(`cleanup: ${what} failed:`, e);
+        code = 1;
+      }
+    }
+  }
+  return code;
+}
+
+process.exit(await main());

@@ -1,0 +1,34 @@
+// Scenario C: the same single taps calling decide() directly as a staff member (no HTTP), isolating the database's share.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { decide } from '../src/decisions/decide.ts';
+import { actorFor } from '../test/support/season.ts';
+import type { BenchDb } from './bench-db.ts';
+import type { ScenarioResult } from './result.ts';
+import { formatLatency, fmt } from './stats.ts';
+import { printTapRun, runTaps } from './taps.ts';
+import { verifyStep, printVerification } from './verify.ts';
+import type { Tap } from './workload.ts';
+
+export async function directTaps(
+  db: BenchDb,
+  stepKey: string,
+  actorWecomId: string,
+  taps: readonly Tap[],
+  opts: { concurrency: number; warmup: number },
+): Promise<ScenarioResult> {
+  const actor = await actorFor(db, actorWecomId);
+  const who = actor.kind === 'person' ? actor.name : actorWecomId;
+  console.log(`\n== C. single taps calling decide() directly: step ${stepKey} as ${who} (person), source card, concurrency ${opts.concurrency}`);
+  const run = await runTaps(taps, opts, opts.warmup, async (studentNo) => {
+    const [row] = await decide(db.orm.em.fork() as EntityManager, db.wf, { actor, stepKey, decision: 'pass', source: 'card', items: [{ studentNo }] });
+    if (!row) throw new Error(`decide() returned no row for ${studentNo}`);
+    return row;
+  });
+  printTapRun(run, taps);
+  console.log(`  latency: ${formatLatency(run.latency)}`);
+  console.log(`  throughput: ${fmt(run.perSec)} calls/s (${taps.length} calls in ${fmt(run.wallMs, 0)} ms)`);
+  const duplicates = taps.filter((t) => t.duplicate).length;
+  const verification = await verifyStep(db, stepKey, run.tally, { distinct: taps.length - duplicates, duplicates });
+  printVerification(verification);
+  return { label: 'C decide() single taps', step: stepKey, unit: 'requests', count: taps.length, wallMs: run.wallMs, perSec: run.perSec, latency: run.latency, verification };
+}

@@ -1,0 +1,60 @@
+// Scenario A: single taps through the real HTTP service (POST /api/v1/decisions with a step's bearer token), one student per request.
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer } from '../bot/server.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+import type { BenchDb } from './bench-db.ts';
+import { keepAliveAgent, postJson } from './http-client.ts';
+import type { ScenarioResult } from './result.ts';
+import { formatLatency, fmt } from './stats.ts';
+import { printTapRun, runTaps } from './taps.ts';
+import { verifyStep, printVerification } from './verify.ts';
+import type { Tap } from './workload.ts';
+
+interface ApiAnswer {
+  results?: { student_no: string; outcome: string }[];
+}
+
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+  server.closeAllConnections();
+  await closed;
+}
+
+export async function httpTaps(
+  db: BenchDb,
+  stepKey: string,
+  taps: readonly Tap[],
+  opts: { concurrency: number; warmup: number; rate?: number; label: string },
+): Promise<ScenarioResult> {
+  const load = opts.rate ? `open model, ${opts.rate} requests/s` : `closed loop, concurrency ${opts.concurrency}`;
+  console.log(`\n== ${opts.label}: POST /api/v1/decisions, step ${stepKey}, ${load}`);
+  const token = randomBytes(16).toString('hex'); // 32 characters
+  const config = loadConfig({ ...process.env, LIXIAO_API_TOKENS: `${stepKey}:${token}`, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
+  const server = createServer({ orm: db.orm, wf: db.wf, config, log: createLogger('silent') }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = new URL('/api/v1/decisions', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const agent = keepAliveAgent(opts.rate ? 200 : opts.concurrency);
+  try {
+    const run = await runTaps(taps, opts, opts.warmup, async (studentNo) => {
+      const res = await postJson(agent, url, { authorization: `Bearer ${token}` }, { decisions: [{ student_no: studentNo, decision: 'pass' }] });
+      const row = (res.body as ApiAnswer | undefined)?.results?.[0];
+      if (res.status !== 200 || !row) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
+      if (row.student_no !== studentNo) throw new Error(`answer for ${row.student_no}, asked for ${studentNo}`);
+      return row;
+    });
+    printTapRun(run, taps);
+    console.log(`  latency: ${formatLatency(run.latency)}`);
+    console.log(`  throughput: ${fmt(run.perSec)} requests/s (${taps.length} requests in ${fmt(run.wallMs, 0)} ms)`);
+    const duplicates = taps.filter((t) => t.duplicate).length;
+    const verification = await verifyStep(db, stepKey, run.tally, { distinct: taps.length - duplicates, duplicates });
+    printVerification(verification);
+    return { label: opts.label, step: stepKey, unit: 'requests', count: taps.length, wallMs: run.wallMs, perSec: run.perSec, latency: run.latency, verification };
+  } finally {
+    agent.destroy();
+    await closeServer(server);
+  }
+}

@@ -1,0 +1,23 @@
+// The benchmark's knobs: season size, tap workload, concurrency and pool size (BENCH_POOL_MAX overrides the pool).
+export const SETTINGS = {
+  /** students in the seeded season (each gets a clearance per workflow step) */
+  students: 5000,
+  /** distinct students tapped in the single-tap scenarios */
+  distinctTaps: 2000,
+  /** extra taps for students already sent, as a share of distinctTaps */
+  duplicateRatio: 0.2,
+  /** requests in flight at once (closed loop: the service's capacity) */
+  concurrency: 50,
+  /** arrival rates of the open-model runs (latency at a given load) */
+  rates: [100, 300],
+  /** unmeasured taps on unknown students before each tap scenario (no writes) */
+  warmup: 100,
+  /** the ORM's connection pool; 10 is the service's default (src/db/orm.ts) */
+  poolMax: Number(process.env.BENCH_POOL_MAX ?? 10),
+  /** seed of the workload's shuffle, so runs tap the same sequence */
+  seed: 20261127,
+  /** steps per scenario: each starts with every student pending on its step */
+  steps: { http: 'library', batch: 'hospital', direct: 'loan', rated: ['grad_service', 'dormitory'] },
+  /** the staff member (wecom_userid in test/support/season.ts STAFF_CSV) who taps the direct scenario */
+  directActor: 'loan',
+} as const;

@@ -1,0 +1,53 @@
+// Runs a tap workload through any single-tap function: warm-up on unknown students, then the measured closed loop, tallied.
+import { closedLoop, latencies, openLoop } from './closed-loop.ts';
+import { summarize, type LatencySummary } from './stats.ts';
+import { formatOutcomes, newTally, record, recordError, type Tally } from './tally.ts';
+import { racedDuplicates, type Tap } from './workload.ts';
+
+/** One student per call; resolves to that student's row outcome. */
+export type TapFn = (studentNo: string) => Promise<{ outcome: string }>;
+
+export interface TapRun {
+  tally: Tally;
+  latency: LatencySummary;
+  wallMs: number;
+  perSec: number;
+  /** duplicates sent while an earlier tap for the same student was still in flight */
+  raced: number;
+}
+
+/** Unmeasured taps on student numbers that do not exist: they exercise the whole path but write nothing. */
+async function warmUp(n: number, concurrency: number, fn: TapFn): Promise<void> {
+  const run = await closedLoop(Array.from({ length: n }, (_, i) => `warmup${i}`), concurrency, fn);
+  for (const r of run.results) {
+    if (r instanceof Error) throw new Error(`warm-up tap failed: ${r.message}`);
+    if (r.outcome !== 'unknown_student') throw new Error(`warm-up tap on an unknown student came back ${r.outcome}`);
+  }
+}
+
+/** Closed loop at `concurrency`, or, with `rate`, an open loop sending that many taps a second. */
+export interface Load {
+  concurrency: number;
+  rate?: number;
+}
+
+export async function runTaps(taps: readonly Tap[], load: Load, warmup: number, fn: TapFn): Promise<TapRun> {
+  if (warmup > 0) await warmUp(warmup, load.concurrency, fn);
+  const run = load.rate ? await openLoop(taps, load.rate, (t) => fn(t.studentNo)) : await closedLoop(taps, load.concurrency, (t) => fn(t.studentNo));
+  const tally = newTally();
+  run.results.forEach((r, i) => (r instanceof Error ? recordError(tally, r.message) : record(tally, taps[i]!.studentNo, r.outcome)));
+  return {
+    tally,
+    latency: summarize(latencies(run)),
+    wallMs: run.wallMs,
+    perSec: taps.length / (run.wallMs / 1000),
+    raced: racedDuplicates(taps, run.startMs, run.endMs),
+  };
+}
+
+export function printTapRun(run: TapRun, taps: readonly Tap[]): void {
+  const dups = taps.filter((t) => t.duplicate).length;
+  console.log(`  sent ${taps.length} requests: ${taps.length - dups} distinct students + ${dups} duplicates (${run.raced} raced their original in flight)`);
+  console.log(`  answers: ${formatOutcomes(run.tally)}`);
+  for (const e of run.tally.errors.slice(0, 5)) console.log(`  error: ${e}`);
+}
