@@ -1,10 +1,8 @@
 // The benchmark's database handle: a migrated ORM plus a small pg pool for SQL checks, shaped like the tests' TestDb.
-import pg from 'pg';
-import type { TestDb } from '../test/support/db.ts';
+import { wrapDb, type TestDb } from '../test/support/db.ts';
 import { migrate, openOrm } from '../src/db/orm.ts';
 import { migrateQueue } from '../src/queue/worker.ts';
 import { createLogger } from '../src/log.ts';
-import { loadWorkflow } from '../src/workflow/load.ts';
 
 /** TestDb's shape, so that test/support/season.ts (seedSeason, actorFor) works on it unchanged. */
 export type BenchDb = TestDb;
@@ -18,15 +16,5 @@ export async function openBenchDb(url: string, poolMax: number): Promise<BenchDb
     await orm.close();
     throw e;
   }
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  return {
-    url,
-    orm,
-    wf: loadWorkflow(),
-    sql: async (text, params) => (await pool.query(text, params as unknown[])).rows,
-    close: async () => {
-      await pool.end();
-      await orm.close();
-    },
-  };
+  return wrapDb(url, orm);
 }

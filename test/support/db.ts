@@ -32,7 +32,11 @@ export async function freshDb(poolMax = 10): Promise<TestDb> {
   const name = `lixiao_t_${process.pid}_${Date.now()}_${counter++}`;
   await admin((c) => c.query(`create database ${name} template ${inject('templateDb')}`));
   const url = withDatabase(inject('pgAdminUrl'), name);
-  const orm = await openOrm(url, poolMax);
+  return wrapDb(url, await openOrm(url, poolMax), () => admin((c) => c.query(`drop database if exists ${name} with (force)`)));
+}
+
+/** A handle on a migrated database: the ORM, a small pool for assertions, and a close that runs `afterClose`. */
+export function wrapDb(url: string, orm: MikroORM, afterClose: () => Promise<unknown> = async () => {}): TestDb {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   return {
     url,
@@ -42,7 +46,7 @@ export async function freshDb(poolMax = 10): Promise<TestDb> {
     close: async () => {
       await pool.end();
       await orm.close();
-      await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+      await afterClose();
     },
   };
 }
