@@ -8,12 +8,22 @@ import type { Workflow } from '../src/workflow/schema.ts';
 import { migrationsApplied } from '../src/db/orm.ts';
 import { requestContext, type RequestState } from './http/request-context.ts';
 import { decisionsRoute } from './api/decisions-route.ts';
+import { supervisorFormRoute } from './forms/supervisor-form.ts';
+import { consoleRoutes } from './console/routes.ts';
+import type { ConsoleInbox } from './console/inbox.ts';
 
 export interface ServerDeps {
   orm: MikroORM;
   wf: Workflow;
   config: Config;
   log: Logger;
+  /** present when the local web console is on */
+  inbox?: ConsoleInbox;
+}
+
+/** What handlers need, from the server's dependencies. */
+export function handlerDeps(deps: ServerDeps) {
+  return { orm: deps.orm, wf: deps.wf, timeZone: deps.config.timezone, publicUrl: deps.config.publicUrl };
 }
 
 export function createServer(deps: ServerDeps): Koa<RequestState> {
@@ -37,9 +47,12 @@ export function createServer(deps: ServerDeps): Koa<RequestState> {
     }
   });
   router.get('/', (ctx) => {
+    if (deps.inbox) return ctx.redirect('/console');
     ctx.body = { service: 'lixiao', workflow: deps.wf.name, health: '/healthz', ready: '/readyz' };
   });
   decisionsRoute(router, deps);
+  supervisorFormRoute(router, { orm: deps.orm, university: deps.wf.university || deps.wf.name });
+  if (deps.inbox) consoleRoutes(router, handlerDeps(deps), deps.inbox);
 
   app.use(requestContext(deps.log));
   app.use(router.routes());

@@ -1,6 +1,24 @@
-// The registry: every job (and, as they come, chat command and card action) on one screen.
+// The registry: every chat command, card action and job on one screen, and the entry points platforms call.
 import { cleanupJob } from './jobs/cleanup.ts';
 import type { JobDef } from './jobs/types.ts';
+
+export { onMessage } from './chat/on-message.ts';
+export { onTap } from './actions/tap.ts';
+export { noticesFor } from './notify/notices.ts';
+export type { Caps, CardTap, ChatMessage, Deps, Outgoing, Reply, Who } from './types.ts';
+
+/** Chat commands (handlers/chat/on-message.ts): what a person may write. */
+export const commands = [
+  { words: ['进度', 'status', '我的离校'], who: 'student', does: 'own status card' },
+  { words: ['待办', 'todo'], who: 'staff', does: 'pending card of their steps, 20 a page' },
+  { words: ['查 学号'], who: 'staff', does: "one student's status within their scope, with rows to act on" },
+  { words: ['通过 学号 …'], who: 'staff', does: 'dry run of passing a list, then one confirm' },
+  { words: ['退回 学号 原因'], who: 'staff', does: 'return a student with a reason' },
+  { words: ['帮助', 'help'], who: 'anyone', does: 'help card (anything else also gets it)' },
+] as const;
+
+/** Card actions (handlers/actions/tap.ts), by the `a` of a button's value. */
+export const actions = ['pass', 'return', 'pass_page', 'pass_selected', 'page', 'confirm_list'] as const;
 
 export const jobs: JobDef[] = [cleanupJob];
 

@@ -1,5 +1,9 @@
 // The committed migrations in order. A new file from `npm run migration:create` is added here by hand,
 // so migrations load the same way under tsx, vitest and any bundler (no directory globbing).
 import { Migration20261127000000_initial } from './Migration20261127000000_initial.ts';
+import { Migration20261127105229_form_token } from './Migration20261127105229_form_token.ts';
 
-export const migrationsList = [{ name: 'Migration20261127000000_initial', class: Migration20261127000000_initial }];
+export const migrationsList = [
+  { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
+  { name: 'Migration20261127105229_form_token', class: Migration20261127105229_form_token },
+];

@@ -16,6 +16,11 @@ export const Student = defineEntity({
     exitType: p.text().default('毕业'),
     deadline: p.date().nullable(),
     person: () => p.manyToOne(Person).unique(),
+    /** The unguessable part of the link to this student's prefilled supervisor confirmation form (about 244 random bits). */
+    formToken: p
+      .text()
+      .defaultRaw(`replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '')`)
+      .unique(),
     createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p.datetime().defaultRaw('now()'),
   },

@@ -29,6 +29,8 @@ const step = z.object({
 export const workflowSchema = z
   .object({
     name: z.string().min(1),
+    /** the university's name, as printed on its forms */
+    university: z.string().default(''),
     campuses: z.array(z.string().min(1)).min(1),
     steps: z.array(step).min(1),
   })

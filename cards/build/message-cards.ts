@@ -1,0 +1,44 @@
+// Small cards: help, "how to get registered", errors, and the notices sent when something changes.
+import type { Block, Card, Tone } from '../model.ts';
+
+export function helpCard(who: { name: string; isStudent: boolean; steps: string[] }): Card {
+  const blocks: Block[] = [];
+  if (who.isStudent) blocks.push({ kind: 'text', text: '**进度**（或 status、我的离校）：查看自己每个离校环节的状态、地点和电话。' });
+  if (who.steps.length)
+    blocks.push({
+      kind: 'text',
+      text: [
+        `您负责：${who.steps.join('、')}`,
+        '**待办**（或 todo）：列出等您办理的学生，可逐个通过 / 退回，或整页通过。',
+        '**查 学号**：查看一名学生的进度，并在他的卡片上通过或退回。',
+        '**通过 学号 学号 …**：按名单通过（先预览，再确认）。',
+        '**退回 学号 原因**：退回一名学生并告诉他原因。',
+      ].join('\n'),
+    });
+  blocks.push({ kind: 'text', text: '**帮助**（或 help）：显示本说明。' });
+  return { type: 'help', title: '离校助手怎么用', tone: 'blue', summary: '可用的命令', blocks };
+}
+
+export function unknownPersonCard(): Card {
+  return {
+    type: 'unknown_person',
+    title: '还没有您的登记信息',
+    tone: 'grey',
+    summary: '未找到您的登记信息',
+    blocks: [
+      { kind: 'text', text: '离校助手只为本届离校的研究生和各环节的工作人员服务，目前没有找到与您的账号对应的记录。' },
+      { kind: 'text', text: '**学生**：请联系学院研究生教务秘书，确认学校导入的名单中有您，并登记了您的企业微信 / 飞书账号或邮箱。\n**工作人员**：请按“工作人员变更申请表”在研究生院登记。' },
+    ],
+  };
+}
+
+export function errorCard(message: string, tone: Tone = 'red'): Card {
+  return { type: 'error', title: '没有办成', tone, summary: message, blocks: [{ kind: 'text', text: message }] };
+}
+
+export function noticeCard(n: { title: string; text: string; tone: Tone; lines?: string[] }): Card {
+  const blocks: Block[] = [{ kind: 'text', text: n.text }];
+  if (n.lines?.length) blocks.push({ kind: 'note', text: n.lines.join('\n') });
+  blocks.push({ kind: 'note', text: '发送“进度”查看全部环节。' });
+  return { type: 'notice', title: n.title, tone: n.tone, summary: n.text, blocks };
+}

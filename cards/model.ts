@@ -1,0 +1,58 @@
+// The platform-neutral card: what the bot shows, before any platform's format. Renderers turn it into Feishu, WeCom or HTML.
+
+export type Tone = 'blue' | 'green' | 'orange' | 'red' | 'grey';
+
+/** What a button sends back when tapped. Values are untrusted on return: handlers re-read everything from the database. */
+export type ActionValue = Record<string, string | number>;
+
+export interface Button {
+  label: string;
+  style: 'primary' | 'danger' | 'default';
+  value: ActionValue;
+  /** asked before the tap is sent */
+  confirm?: { title: string; text: string };
+  /** the tap carries a short text the person types first (a return's reason) */
+  input?: { name: string; placeholder: string };
+}
+
+export type StepState = 'pending' | 'passed' | 'returned' | 'not_applicable';
+
+export type Block =
+  /** a paragraph; **bold** is the only markup */
+  | { kind: 'text'; text: string }
+  /** label / value pairs */
+  | { kind: 'fields'; fields: { label: string; value: string }[] }
+  /** one workflow step of a student's status */
+  | { kind: 'step'; name: string; state: StepState; lines: string[] }
+  /** one student in a staff list, with buttons or, once decided, the result */
+  | { kind: 'row'; id: string; title: string; lines: string[]; buttons: Button[]; result?: { tone: Tone; text: string } }
+  /** buttons under the content */
+  | { kind: 'actions'; buttons: Button[] }
+  /** several students chosen with checkboxes, then one submit (WeCom's way of passing a list) */
+  | { kind: 'checklist'; id: string; options: { id: string; label: string }[]; submit: Button }
+  | { kind: 'link'; label: string; url: string }
+  | { kind: 'note'; text: string }
+  | { kind: 'divider' };
+
+export interface Card {
+  /** what the card is, for logs, golden files and in-place updates */
+  type: string;
+  title: string;
+  tone: Tone;
+  /** one line for notifications and clients that cannot show cards */
+  summary: string;
+  blocks: Block[];
+}
+
+/** What a renderer made, and what it had to leave out (a test keeps this empty for every card we send). */
+export interface Rendered<T> {
+  payload: T;
+  dropped: string[];
+}
+
+export const STATE_LABEL: Record<StepState, string> = {
+  pending: '待办理',
+  passed: '已通过',
+  returned: '已退回',
+  not_applicable: '无需办理',
+};

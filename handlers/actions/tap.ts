@@ -1,0 +1,93 @@
+// Card taps: 通过 / 退回 on a row, 本页全部通过, 通过所选, paging and confirming a list; each answers with the updated card.
+import { batchDoneCard, errorCard, unknownPersonCard, type Tone } from '../../cards/index.ts';
+import { decide } from '../../src/decisions/decide.ts';
+import type { Decision, RowResult } from '../../src/decisions/types.ts';
+import { clearanceItems } from '../../src/reports/pending-for.ts';
+import { planBatch } from '../../src/reports/batch-plan.ts';
+import { openSession, type Session } from '../session.ts';
+import type { Identity } from '../../src/people/identify.ts';
+import { todoCard, pendingRow } from '../chat/todo.ts';
+import { resultText } from './result-text.ts';
+import type { Caps, CardTap, Deps, Reply } from '../types.ts';
+
+const REF = /^(\d{1,9})\.(\d{1,9})$/;
+
+/** "12.3,15.1" (clearance id . version the card showed) -> refs; anything malformed is ignored. */
+export function parseRefs(values: unknown[]): { id: number; version: number }[] {
+  return values.flatMap((v) => {
+    const m = REF.exec(String(v));
+    return m ? [{ id: Number(m[1]), version: Number(m[2]) }] : [];
+  });
+}
+
+async function decideRefs(deps: Deps, s: Session, me: Identity, tap: CardTap, decision: Decision, refs: { id: number; version: number }[], reason?: string) {
+  const items = await clearanceItems(s.em, refs.map((r) => r.id));
+  const results: { item: (typeof items)[number]; r: RowResult }[] = [];
+  for (const stepKey of new Set(items.map((i) => i.stepKey))) {
+    const mine = items.filter((i) => i.stepKey === stepKey);
+    const rows = await decide(s.em, deps.wf, {
+      actor: { kind: 'person', personId: me.personId, name: me.name },
+      stepKey,
+      decision,
+      source: 'card',
+      items: mine.map((i) => ({ studentNo: i.studentNo, reason, expectedVersion: refs.find((r) => r.id === i.clearanceId)!.version })),
+      via: { platform: tap.who.platform, platformUserId: tap.who.userId, eventId: tap.eventId },
+    });
+    rows.forEach((r, j) => results.push({ item: mine[j]!, r }));
+  }
+  return results;
+}
+
+function toast(results: { r: RowResult }[]): { tone: Tone; text: string } {
+  const applied = results.filter((x) => x.r.outcome === 'applied').length;
+  if (results.length === 1) {
+    const r = results[0]!.r;
+    if (r.outcome === 'applied') return { tone: 'green', text: r.status === 'passed' ? '已通过' : '已退回，学生会收到通知' };
+    if (r.outcome === 'already_decided') return { tone: 'blue', text: `已由 ${r.decidedBy ?? '他人'} 处理过` };
+    return { tone: 'red', text: '没有办成，见卡片' };
+  }
+  return { tone: applied === results.length ? 'green' : 'orange', text: `已通过 ${applied} / ${results.length} 人` };
+}
+
+export async function onTap(deps: Deps, tap: CardTap, caps: Caps): Promise<Reply> {
+  const s = await openSession(deps, tap.who);
+  if (!s.me) return { card: unknownPersonCard(), toast: { tone: 'red', text: '未找到您的登记信息' } };
+  const me = s.me;
+  const v = tap.value;
+  const show = async (results: Awaited<ReturnType<typeof decideRefs>>, page = 1): Promise<Reply> => ({
+    card: await todoCard(deps, s, me, caps, page, results.map(({ item, r }) => ({ row: pendingRow(deps, { ...item, status: 'pending' }), result: resultText(r, deps.wf, deps.timeZone) }))),
+    toast: toast(results),
+  });
+  switch (v.a) {
+    case 'page':
+      return { card: await todoCard(deps, s, me, caps, Number(v.p) || 1) };
+    case 'pass':
+    case 'return': {
+      const refs = parseRefs([`${v.c}.${v.v}`]);
+      if (!refs.length) return { card: errorCard('这张卡片的内容无法识别，请发送“待办”重新获取。') };
+      const reason = tap.input?.reason?.trim();
+      if (v.a === 'return' && !reason) {
+        const [item] = await clearanceItems(s.em, [refs[0]!.id]);
+        return { card: errorCard(`请发送“退回 ${item?.studentNo ?? '学号'} 原因”，原因会告诉学生。`, 'orange'), toast: { tone: 'orange', text: '退回需要填写原因' } };
+      }
+      return show(await decideRefs(deps, s, me, tap, v.a, refs, reason));
+    }
+    case 'pass_page':
+      return show(await decideRefs(deps, s, me, tap, 'pass', parseRefs(String(v.ids ?? '').split(',')).slice(0, 50)));
+    case 'pass_selected': {
+      const refs = parseRefs(tap.selected ?? []).slice(0, 50);
+      if (!refs.length) return { card: await todoCard(deps, s, me, caps), toast: { tone: 'orange', text: '请先勾选学生' } };
+      return show(await decideRefs(deps, s, me, tap, 'pass', refs));
+    }
+    case 'confirm_list': {
+      const nos = String(v.nos ?? '').split(/\s+/).filter((n) => /^[A-Za-z0-9_-]{1,32}$/.test(n)).slice(0, 50);
+      const plan = await planBatch(s.em, deps.wf, me.name, me.personId, me.assignments, nos);
+      const results = await decideRefs(deps, s, me, tap, 'pass', plan.willPass.map((p) => ({ id: p.clearanceId, version: p.version })));
+      const notPassed = results.filter((x) => x.r.outcome !== 'applied').map((x) => ({ studentNo: x.item.studentNo, text: resultText(x.r, deps.wf, deps.timeZone).text }));
+      const passed = results.length - notPassed.length;
+      return { card: batchDoneCard({ passed, notPassed }), toast: { tone: notPassed.length ? 'orange' : 'green', text: `已通过 ${passed} 人` } };
+    }
+    default:
+      return { card: errorCard('这张卡片的按钮无法识别，请发送“待办”重新获取。') };
+  }
+}

@@ -1,0 +1,28 @@
+// 查 学号: a staff member looks at one student within their scope, with that student's rows on their steps to act on.
+import { errorCard, pendingCard, type Card } from '../../cards/index.ts';
+import { pendingFor } from '../../src/reports/pending-for.ts';
+import type { Identity } from '../../src/people/identify.ts';
+import type { Session } from '../session.ts';
+import type { Deps } from '../types.ts';
+import { pendingRow } from './todo.ts';
+import { studentStatusCard } from './status.ts';
+
+/** Staff see a student when any of their assignments covers the student's college and campus. */
+async function mayView(s: Session, me: Identity, studentNo: string): Promise<boolean> {
+  if (me.student?.studentNo === studentNo) return true;
+  const [st] = await s.em.execute<{ college_id: number; campus: string | null }[]>('select college_id, campus from student where student_no = ?', [studentNo]);
+  if (!st) return false;
+  return me.assignments.some(
+    (a) => a.role === 'school_admin' || ((a.collegeId === null || a.collegeId === st.college_id) && (a.role === 'college_admin' || a.campus === null || a.campus === st.campus)),
+  );
+}
+
+export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: string): Promise<Card[]> {
+  // The same answer for "no such student" and "not yours": nobody learns who exists outside their scope.
+  if (!(await mayView(s, me, studentNo))) return [errorCard(`没有找到您负责范围内学号为 ${studentNo} 的学生。`, 'grey')];
+  const status = (await studentStatusCard(deps, s, studentNo))!;
+  const { items } = await pendingFor(s.em, deps.wf, me.assignments, 1, 50);
+  const mine = items.filter((i) => i.studentNo === studentNo);
+  if (!mine.length) return [status];
+  return [status, pendingCard({ staffName: me.name, rows: mine.map((i) => pendingRow(deps, i)), page: 1, pages: 1, total: mine.length, layout: 'buttons' })];
+}

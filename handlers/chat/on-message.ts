@@ -1,0 +1,30 @@
+// A chat message: recognise the command (进度, 待办, 查, 通过, 退回, 帮助) and answer with cards.
+import { helpCard, unknownPersonCard, type Card } from '../../cards/index.ts';
+import { openSession, handledSteps } from '../session.ts';
+import { stepOf } from '../../src/workflow/load.ts';
+import type { Caps, ChatMessage, Deps } from '../types.ts';
+import { myStatus } from './status.ts';
+import { todoCard } from './todo.ts';
+import { lookup } from './lookup.ts';
+import { batchPreview } from './batch.ts';
+import { returnByChat } from './return-command.ts';
+
+const NUMBER = /^[A-Za-z0-9_-]{1,32}$/;
+
+export async function onMessage(deps: Deps, msg: ChatMessage, caps: Caps): Promise<Card[]> {
+  const s = await openSession(deps, msg.who);
+  if (!s.me) return [unknownPersonCard()];
+  const me = s.me;
+  const text = msg.text.trim().replace(/\s+/g, ' ');
+  const [word = '', ...rest] = text.split(' ');
+  const cmd = word.toLowerCase();
+  const isStaff = me.assignments.length > 0;
+  const help = () => helpCard({ name: me.name, isStudent: Boolean(me.student), steps: handledSteps(deps, me).map((k) => stepOf(deps.wf, k)!.name) });
+
+  if (['进度', 'status', '我的离校'].includes(cmd)) return [await myStatus(deps, s)];
+  if (isStaff && ['待办', 'todo'].includes(cmd)) return [await todoCard(deps, s, me, caps, 1)];
+  if (isStaff && (cmd === '查' || cmd.startsWith('查')) && (rest[0] ?? cmd.slice(1)).match(NUMBER)) return lookup(deps, s, me, rest[0] ?? cmd.slice(1));
+  if (isStaff && cmd === '通过' && rest.length && rest.every((n) => NUMBER.test(n))) return [await batchPreview(deps, s, me, rest)];
+  if (isStaff && cmd === '退回' && rest.length >= 2 && NUMBER.test(rest[0]!)) return [await returnByChat(deps, s, me, msg, rest[0]!, rest.slice(1).join(' '))];
+  return [help()];
+}

@@ -1,0 +1,49 @@
+// 待办 / todo, and paging: the students waiting on this staff member, as a pending card.
+import { pendingCard, PAGE_SIZE, type Card, type PendingRow, type Tone } from '../../cards/index.ts';
+import { pendingFor, type PendingItem } from '../../src/reports/pending-for.ts';
+import { stepOf } from '../../src/workflow/load.ts';
+import type { Identity } from '../../src/people/identify.ts';
+import type { Session } from '../session.ts';
+import type { Caps, Deps } from '../types.ts';
+
+export function pendingRow(deps: Deps, i: PendingItem): PendingRow {
+  return {
+    clearanceId: i.clearanceId,
+    version: i.version,
+    studentNo: i.studentNo,
+    name: i.name,
+    college: i.college,
+    campus: i.campus,
+    stepName: stepOf(deps.wf, i.stepKey)?.name ?? i.stepKey,
+    state: i.status,
+    reason: i.reason,
+    amount: i.amount,
+  };
+}
+
+/** A page of the pending card; `decided` rows (just tapped) come first, showing what happened to them. */
+export async function todoCard(
+  deps: Deps,
+  s: Session,
+  me: Identity,
+  caps: Caps,
+  page = 1,
+  decided: { row: PendingRow; result: { tone: Tone; text: string } }[] = [],
+): Promise<Card> {
+  let p = Math.max(1, Math.floor(page));
+  let { items, total } = await pendingFor(s.em, deps.wf, me.assignments, p, PAGE_SIZE);
+  if (!items.length && p > 1) {
+    p = Math.max(1, Math.ceil(total / PAGE_SIZE)) || 1;
+    ({ items, total } = await pendingFor(s.em, deps.wf, me.assignments, p, PAGE_SIZE));
+  }
+  const shown = new Set(decided.map((d) => d.row.clearanceId));
+  return pendingCard({
+    staffName: me.name,
+    rows: [...decided.map((d) => d.row), ...items.filter((i) => !shown.has(i.clearanceId)).map((i) => pendingRow(deps, i))],
+    results: Object.fromEntries(decided.map((d) => [d.row.clearanceId, d.result])),
+    page: p,
+    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    total,
+    layout: caps.layout,
+  });
+}

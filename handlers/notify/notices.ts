@@ -1,0 +1,44 @@
+// Notices for changed clearances: the student hears of each pass, return or hold and of being done; the final office hears a student is ready.
+import { noticeCard } from '../../cards/index.ts';
+import { changedClearances, holdersOf } from '../../src/reports/changed-clearances.ts';
+import { stepOf } from '../../src/workflow/load.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ClearanceChange } from '../../src/queue/enqueue.ts';
+import type { Deps, Outgoing } from '../types.ts';
+
+export async function noticesFor(deps: Deps, changes: ClearanceChange[]): Promise<Outgoing[]> {
+  const em = deps.orm.em.fork() as EntityManager;
+  const wanted = new Map(changes.map((c) => [c.clearanceId, c.version]));
+  // A newer version has its own job: notices describe the state this job was queued for, or nothing.
+  const rows = (await changedClearances(em, [...wanted.keys()])).filter((r) => wanted.get(r.clearanceId) === r.version);
+  const out: Outgoing[] = [];
+  for (const r of rows) {
+    const step = stepOf(deps.wf, r.stepKey);
+    if (!step) continue;
+    const key = `notice:${r.clearanceId}:v${r.version}`;
+    const to = (card: Outgoing['card'], suffix = 'student', personId = r.studentPersonId) => out.push({ personId, card, key: `${key}:${suffix}` });
+    if (r.status === 'passed' && r.openSteps.length === 0) {
+      to(noticeCard({ title: '离校手续已全部办完', text: `${step.name}已通过，您的离校手续已全部办完。`, tone: 'green' }));
+    } else if (r.status === 'passed') {
+      to(noticeCard({ title: `${step.name}：已通过`, text: `${step.name}已通过。还有 ${r.openSteps.length} 项待办理。`, tone: 'green' }));
+    } else if (r.status === 'returned') {
+      to(noticeCard({ title: `${step.name}：已退回`, text: `${step.name}退回了您的离校手续：${r.reason ?? ''}`, tone: 'orange', lines: ['办好后请再去办理，或联系该部门。'] }));
+    } else if (r.status === 'pending' && r.reason) {
+      to(noticeCard({ title: `${step.name}：暂未通过`, text: `${step.name}暂未通过：${r.reason}${r.amount ? `（${r.amount} 元）` : ''}`, tone: 'orange' }));
+    } else if (r.status === 'pending') {
+      to(noticeCard({ title: `${step.name}：需重新办理`, text: `${step.name}的办理结果已被撤销，请重新办理。`, tone: 'orange' }));
+    }
+    // A pass that completes what a gated step waits for: tell that step's office the student is ready.
+    if (r.status === 'passed')
+      for (const gated of deps.wf.steps.filter((g) => g.requires.includes(r.stepKey) && r.openSteps.includes(g.key))) {
+        if (gated.requires.some((k) => r.openSteps.includes(k))) continue;
+        for (const personId of await holdersOf(em, gated.key, r.collegeId, r.campus))
+          to(
+            noticeCard({ title: `可以办理：${r.studentNo} ${r.studentName}`, text: `${r.studentName}（${r.studentNo}）的其他环节已全部通过，可以办理${gated.name}。`, tone: 'blue', lines: ['发送“待办”查看。'] }),
+            `ready:${personId}`,
+            personId,
+          );
+      }
+  }
+  return out;
+}

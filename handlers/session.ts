@@ -1,0 +1,24 @@
+// Per-event plumbing for handlers: a fresh EntityManager and the identity of whoever is talking.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { identify, type Identity } from '../src/people/identify.ts';
+import type { Deps, Who } from './types.ts';
+
+export interface Session {
+  em: EntityManager;
+  me: Identity | null;
+}
+
+export async function openSession(deps: Deps, who: Who): Promise<Session> {
+  const em = deps.orm.em.fork() as EntityManager;
+  return { em, me: await identify(em, who.platform, who.userId, who.altId) };
+}
+
+/** The steps a person handles (handler assignments), in workflow order. */
+export function handledSteps(deps: Deps, me: Identity): string[] {
+  const keys = new Set(me.assignments.filter((a) => a.role === 'handler').map((a) => a.stepKey));
+  return deps.wf.steps.filter((s) => keys.has(s.key)).map((s) => s.key);
+}
+
+export function formUrl(deps: Deps, token: string): string {
+  return `${deps.publicUrl}/forms/supervisor/${token}`;
+}

@@ -1,0 +1,56 @@
+// The neutral events handlers take and the replies they give; every platform (console, Feishu, WeCom) speaks these.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Card, Tone } from '../cards/index.ts';
+import type { Platform } from '../src/people/identify.ts';
+import type { Workflow } from '../src/workflow/schema.ts';
+
+export interface Who {
+  platform: Platform;
+  /** console: person id; feishu: open_id; wecom: userid */
+  userId: string;
+  /** feishu user_id, when the app has the scope */
+  altId?: string;
+}
+
+export interface ChatMessage {
+  who: Who;
+  text: string;
+  /** the platform's id of the delivery, for the audit trail */
+  eventId?: string;
+}
+
+export interface CardTap {
+  who: Who;
+  /** the tapped button's value: untrusted */
+  value: Record<string, unknown>;
+  /** typed into the card (a return's reason) */
+  input?: Record<string, string>;
+  /** checked options of a checklist */
+  selected?: string[];
+  eventId?: string;
+}
+
+export interface Reply {
+  card: Card;
+  toast?: { tone: Tone; text: string };
+}
+
+/** What the platform can show, so handlers choose a card layout without knowing the platform. */
+export interface Caps {
+  layout: 'buttons' | 'checklist';
+}
+
+export interface Deps {
+  orm: MikroORM;
+  wf: Workflow;
+  timeZone: string;
+  publicUrl: string;
+}
+
+/** A card to deliver to a person, outside any conversation (a notice, a digest). */
+export interface Outgoing {
+  personId: number;
+  card: Card;
+  /** stable id of this notice, so a retried job does not send it twice */
+  key: string;
+}

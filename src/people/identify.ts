@@ -1,0 +1,35 @@
+// Who is talking: a platform's user id to a person, with their student record (if any) and current assignments.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AssignmentScope } from '../decisions/authorize.ts';
+import { activeAssignments } from './active-assignments.ts';
+
+export type Platform = 'console' | 'feishu' | 'wecom';
+
+export interface Identity {
+  personId: number;
+  name: string;
+  student: { id: number; studentNo: string; collegeId: number; campus: string | null } | null;
+  assignments: AssignmentScope[];
+}
+
+/** The column a platform's id is looked up in; the console uses person ids directly. */
+const COLUMN: Record<Platform, string> = { console: 'id', feishu: 'feishu_open_id', wecom: 'wecom_userid' };
+
+export async function identify(em: EntityManager, platform: Platform, userId: string, feishuUserId?: string): Promise<Identity | null> {
+  if (platform === 'console' && !/^\d{1,9}$/.test(userId)) return null;
+  const rows = await em.execute<{ id: number; name: string; student_id: number | null; student_no: string | null; college_id: number | null; campus: string | null }[]>(
+    `select p.id, p.name, s.id as student_id, s.student_no, s.college_id, s.campus
+       from person p left join student s on s.person_id = p.id
+      where p.${COLUMN[platform]} = ? ${platform === 'feishu' ? 'or (?::text is not null and p.feishu_user_id = ?)' : ''}
+      limit 1`,
+    platform === 'feishu' ? [userId, feishuUserId ?? null, feishuUserId ?? null] : [platform === 'console' ? Number(userId) : userId],
+  );
+  const p = rows[0];
+  if (!p) return null;
+  return {
+    personId: p.id,
+    name: p.name,
+    student: p.student_id ? { id: p.student_id, studentNo: p.student_no!, collegeId: p.college_id!, campus: p.campus } : null,
+    assignments: await activeAssignments(em, p.id),
+  };
+}

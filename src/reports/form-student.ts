@@ -1,0 +1,20 @@
+// The student a supervisor confirmation form link belongs to (the token is the only key: no token, no student).
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+export interface FormStudent {
+  studentNo: string;
+  name: string;
+  degree: string | null;
+  exitType: string;
+  college: string;
+}
+
+export async function formStudent(em: EntityManager, token: string): Promise<FormStudent | null> {
+  if (!/^[0-9a-f]{64}$/.test(token)) return null;
+  const [row] = await em.execute<FormStudent[]>(
+    `select s.student_no as "studentNo", s.name, s.degree, s.exit_type as "exitType", c.name as college
+       from student s join college c on c.id = s.college_id where s.form_token = ?`,
+    [token],
+  );
+  return row ?? null;
+}

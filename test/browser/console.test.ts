@@ -1,0 +1,101 @@
+// The console in a real browser (Debian's chromium, driven by playwright-core): the whole student / librarian flow.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { freshDb, type TestDb } from '../support/db.ts';
+import { loadDemoSeason } from '../../src/demo/season.ts';
+import { createServer } from '../../bot/server.ts';
+import { ConsoleInbox } from '../../bot/console/inbox.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+let db: TestDb;
+let server: Server;
+let browser: Browser;
+let page: Page;
+let base: string;
+const STUDENT = '202301005';
+
+/** A step of a status card by its exact name (the final step's lines mention other steps). */
+const step = (card: ReturnType<Page['locator']>, name: string) => card.locator('.step').filter({ has: page.locator('.step-name', { hasText: new RegExp(`^${name}$`) }) });
+
+const personId = async (where: string, value: string) =>
+  String((await db.sql<{ id: number }>(`select p.id from person p left join student s on s.person_id = p.id where ${where} = $1`, [value]))[0]!.id);
+
+async function actAs(id: string) {
+  await page.selectOption('#who', id);
+  await page.locator('.msg.me', { hasText: '您现在是' }).last().waitFor();
+}
+async function send(text: string) {
+  const before = await page.locator('article.card').count();
+  await page.fill('#text', text);
+  await page.press('#text', 'Enter');
+  const card = page.locator('article.card').nth(before); // a fixed position: later cards do not move it
+  await card.waitFor();
+  return card;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does)`);
+  db = await freshDb();
+  await loadDemoSeason(db.orm.em.fork() as EntityManager, db.wf);
+  const config = loadConfig({ DATABASE_URL: db.url });
+  server = createServer({ orm: db.orm, wf: db.wf, config, log: createLogger('silent'), inbox: new ConsoleInbox() }).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(`${base}/console`);
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await db?.close();
+});
+
+describe('the console in a browser', () => {
+  it('a student asks 进度 and sees the library step open, with where to go', async () => {
+    await actAs(await personId('s.student_no', STUDENT));
+    const card = await send('进度');
+    await expect(step(card, '图书馆').locator('.step-state').textContent()).resolves.toBe('待办理');
+    expect(await step(card, '学生公寓管理中心').textContent()).toContain('B区学生八宿舍旁');
+  });
+
+  it('a librarian passes the student from the card; the row shows who passed', async () => {
+    await actAs(await personId('p.email', 'library@example.edu.cn'));
+    const stale = await send('待办');
+    const card = await send('待办');
+    await card.locator('.row', { hasText: STUDENT }).getByRole('button', { name: '通过' }).click();
+    await expect.poll(() => card.locator('.row', { hasText: STUDENT }).locator('.row-result').textContent().catch(() => '')).toMatch(/^已通过 · 图书馆 郑老师/);
+    if (process.env.SCREENSHOT) await card.screenshot({ path: join('docs', 'console-card.png') }); // the README's picture
+    // The older copy of the card still has the button: a second tap is told who already decided.
+    await stale.locator('.row', { hasText: STUDENT }).getByRole('button', { name: '通过' }).click();
+    await expect.poll(() => stale.locator('.row', { hasText: STUDENT }).locator('.row-result').textContent().catch(() => '')).toMatch(/^已由 图书馆 郑老师 于 .* 已通过$/);
+  });
+
+  it('the student’s next status shows the pass', async () => {
+    await actAs(await personId('s.student_no', STUDENT));
+    const card = await send('进度');
+    expect(await step(card, '图书馆').locator('.step-state').textContent()).toBe('已通过');
+    expect(await step(card, '图书馆').textContent()).toContain('图书馆 郑老师');
+  });
+
+  it('the supervisor form link opens the prefilled form', async () => {
+    const card = page.locator('article.card', { has: page.locator('a.link') }).last();
+    const href = await card.locator('a.link').getAttribute('href');
+    const form = await browser.newPage();
+    await form.goto(href!.replace('http://127.0.0.1:3000', base));
+    expect(await form.locator('h1').textContent()).toBe('重庆大学研究生导师准许学生离校确认书');
+    expect(await form.locator('.fill').allTextContents()).toEqual(['陈宇轩', STUDENT]);
+    await form.close();
+  });
+});
