@@ -53,18 +53,25 @@ function paging(v: PendingView): Button[] {
 export function pendingCard(v: PendingView): Card {
   const open = v.rows.filter((r) => !v.results?.[r.clearanceId]);
   const summary = v.total === 0 ? '没有待办理的学生' : `${v.total} 名学生待办理（第 ${v.page}/${v.pages} 页）`;
-  const blocks: Block[] = [{ kind: 'text', text: `${v.staffName}，您好。${summary}。` }];
   if (v.layout === 'checklist' && open.length > 1) {
-    blocks.push({
-      kind: 'checklist',
-      id: `p${v.page}`,
-      options: open.map((r) => ({ id: ref(r), label: `${r.studentNo} ${r.name} · ${r.stepName}${r.state === 'returned' ? '（已退回）' : ''}` })),
-      submit: { label: '通过所选', style: 'primary', value: { a: 'pass_selected' } },
-    });
-    blocks.push({ kind: 'note', text: '退回某位学生：发送“查 学号”，在他的卡片上点退回。' });
-  } else {
-    blocks.push(...v.rows.map((r) => rowBlock(r, v.results?.[r.clearanceId])));
+    // A checkbox card (WeCom vote_interaction) shows a title, a line and the boxes: paging and returning go in that line, as chat commands.
+    const hints = [v.page < v.pages ? `发送“待办 ${v.page + 1}”看下一页` : '', '退回请发送“退回 学号 原因”'].filter(Boolean).join('；');
+    return {
+      type: 'pending',
+      title: '待办理的学生',
+      tone: 'blue',
+      summary: `${summary}。${hints}`,
+      blocks: [
+        {
+          kind: 'checklist',
+          id: `p${v.page}`,
+          options: open.map((r) => ({ id: ref(r), label: `${r.studentNo} ${r.name} · ${r.stepName}${r.state === 'returned' ? '（已退回）' : ''}` })),
+          submit: { label: '通过所选', style: 'primary', value: { a: 'pass_selected' } },
+        },
+      ],
+    };
   }
+  const blocks: Block[] = [{ kind: 'text', text: `${v.staffName}，您好。${summary}。` }, ...v.rows.map((r) => rowBlock(r, v.results?.[r.clearanceId]))];
   const actions: Button[] = [];
   if (v.layout === 'buttons' && open.length > 1)
     actions.push({

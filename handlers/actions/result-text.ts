@@ -1,5 +1,8 @@
 // What a decision came to, in words for the row it was tapped on and for the toast.
 import { STATE_LABEL, type StepState, type Tone } from '../../cards/index.ts';
+
+/** "decided by X at T <verb>": the verb without the 已 of the state label, which the sentence already has. */
+const VERB: Partial<Record<string, string>> = { passed: '通过', returned: '退回' };
 import type { RowResult } from '../../src/decisions/types.ts';
 import { localDateTime } from '../../src/time.ts';
 import { stepOf } from '../../src/workflow/load.ts';
@@ -12,7 +15,7 @@ export function resultText(r: RowResult, wf: Workflow, timeZone: string): { tone
       return r.status === 'passed' ? { tone: 'green', text: `已通过 · ${r.decidedBy} ${at}` } : { tone: 'orange', text: `已退回 · ${r.decidedBy} ${at}` };
     case 'already_decided':
       return r.decidedBy
-        ? { tone: 'grey', text: `已由 ${r.decidedBy} 于 ${at} ${STATE_LABEL[r.status as StepState] ?? r.status}` }
+        ? { tone: 'grey', text: `已由 ${r.decidedBy} 于 ${at} ${VERB[r.status ?? ''] ?? STATE_LABEL[r.status as StepState] ?? r.status}` }
         : { tone: 'grey', text: `当前状态：${STATE_LABEL[r.status as StepState] ?? r.status}（卡片已过期，请刷新）` };
     case 'gate_closed':
       return { tone: 'orange', text: `需先完成：${(r.openSteps ?? []).map((k) => stepOf(wf, k)?.name ?? k).join('、')}` };

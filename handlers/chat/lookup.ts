@@ -3,7 +3,7 @@ import { errorCard, pendingCard, type Card } from '../../cards/index.ts';
 import { pendingFor } from '../../src/reports/pending-for.ts';
 import type { Identity } from '../../src/people/identify.ts';
 import type { Session } from '../session.ts';
-import type { Deps } from '../types.ts';
+import type { Caps, Deps } from '../types.ts';
 import { pendingRow } from './todo.ts';
 import { studentStatusCard } from './status.ts';
 
@@ -17,12 +17,12 @@ async function mayView(s: Session, me: Identity, studentNo: string): Promise<boo
   );
 }
 
-export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: string): Promise<Card[]> {
+export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: string, caps: Caps): Promise<Card[]> {
   // The same answer for "no such student" and "not yours": nobody learns who exists outside their scope.
   if (!(await mayView(s, me, studentNo))) return [errorCard(`没有找到您负责范围内学号为 ${studentNo} 的学生。`, 'grey')];
   const status = (await studentStatusCard(deps, s, studentNo))!;
   const { items } = await pendingFor(s.em, deps.wf, me.assignments, 1, 50);
   const mine = items.filter((i) => i.studentNo === studentNo);
   if (!mine.length) return [status];
-  return [status, pendingCard({ staffName: me.name, rows: mine.map((i) => pendingRow(deps, i)), page: 1, pages: 1, total: mine.length, layout: 'buttons' })];
+  return [status, pendingCard({ staffName: me.name, rows: mine.map((i) => pendingRow(deps, i)), page: 1, pages: 1, total: mine.length, layout: caps.layout })];
 }

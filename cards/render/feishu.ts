@@ -1,0 +1,173 @@
+// The neutral Card as a Feishu card JSON 2.0 (shared/reference/feishu.md, "Card JSON 2.0"): buttons in column_sets, typing in forms.
+import { STATE_LABEL, type Block, type Button, type Card, type Rendered, type StepState, type Tone } from '../model.ts';
+import { isHttpUrl, quote, segments, utf8Bytes } from './text.ts';
+
+type El = Record<string, unknown>;
+
+const BUTTON_TYPE: Record<Button['style'], string> = { primary: 'primary_filled', danger: 'danger', default: 'default' };
+// The same colours as the console (bot/console/page.ts), so a state looks alike wherever it is read.
+const STATE_COLOR: Record<StepState, Tone> = { pending: 'blue', passed: 'green', returned: 'red', not_applicable: 'grey' };
+const MAX_ELEMENTS = 200;
+// feishu.md says 30 KB; counted as 30,000 bytes so a card that passes here cannot fail on a kibibyte reading.
+const MAX_BYTES = 30_000;
+
+const pt = (content: string): El => ({ tag: 'plain_text', content });
+const md = (content: string): El => ({ tag: 'markdown', content });
+
+/**
+ * Names, cells and reasons come from imported lists, so everything that is not our own **bold** is escaped:
+ * `<` `>` would open tags such as <font> or <at>, `*` `~` `[` `]` `` ` `` would become emphasis, links or code.
+ * Feishu markdown reads HTML character references, which is how its own docs say to show these characters.
+ */
+function esc(s: string): string {
+  return s.replace(/[&<>*~[\]`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function mdText(text: string): string {
+  return segments(text)
+    .map((s) => (s.bold ? `**${esc(s.text)}**` : esc(s.text)))
+    .join('');
+}
+
+/** <font> is applied per line: a colour tag that spans a newline is not reliably closed. */
+const font = (color: Tone, text: string) =>
+  text
+    .split('\n')
+    .map((l) => `<font color='${color}'>${mdText(l)}</font>`)
+    .join('\n');
+
+/** element_id and form/component names: [A-Za-z][A-Za-z0-9_]*, at most 20 characters, unique in the card. */
+function namer(): (base: string) => string {
+  const used = new Set<string>();
+  return (base) => {
+    let b = base.replace(/[^A-Za-z0-9_]/g, '_');
+    if (!/^[A-Za-z]/.test(b)) b = `x${b}`;
+    b = b.slice(0, 20);
+    let name = b;
+    for (let i = 2; used.has(name); i++) name = `${b.slice(0, 19 - String(i).length)}_${i}`;
+    used.add(name);
+    return name;
+  };
+}
+
+/**
+ * What the bot's Feishu parser does with a form submission's `action.form_value`: names were made unique per card
+ * by a `_<n>` suffix (namer), which comes off again here. Text goes to `input` (e.g. reason), a multi-select to `selected`.
+ */
+export function feishuFormTap(formValue: Record<string, unknown>): { input?: Record<string, string>; selected?: string[] } {
+  const out: { input?: Record<string, string>; selected?: string[] } = {};
+  for (const [key, v] of Object.entries(formValue)) {
+    const base = key.replace(/_\d+$/, '');
+    if (Array.isArray(v)) out.selected = v.map(String);
+    else if (typeof v === 'string') (out.input ??= {})[base] = v;
+  }
+  return out;
+}
+
+function renderBlocks(card: Card, dropped: string[]): El[] {
+  const id = namer();
+
+  const button = (b: Button, submitName?: string): El => ({
+    tag: 'button',
+    ...(submitName ? { name: submitName } : {}),
+    text: pt(b.label),
+    type: BUTTON_TYPE[b.style],
+    ...(submitName ? { form_action_type: 'submit' } : {}),
+    behaviors: [{ type: 'callback', value: b.value }],
+    ...(b.confirm ? { confirm: { title: pt(b.confirm.title), text: pt(b.confirm.text) } } : {}),
+  });
+
+  /** A form may only sit at the card's root and its buttons must submit, so a button that asks for text gets a form of its own. */
+  const form = (b: Button, base: string, before: El[] = []): El => ({
+    tag: 'form',
+    name: id(`f_${base}`),
+    elements: [
+      ...before,
+      ...(b.input ? [{ tag: 'input', name: id(b.input.name), placeholder: pt(b.input.placeholder), required: true }] : []),
+      button(b, id(`s_${base}`)),
+    ],
+  });
+
+  const buttonColumns = (bs: Button[]): El[] => bs.map((b) => ({ tag: 'column', width: 'auto', vertical_align: 'center', elements: [button(b)] }));
+
+  const block = (b: Block): El[] => {
+    switch (b.kind) {
+      case 'text':
+        return [md(mdText(b.text))];
+      case 'fields':
+        return [md(b.fields.map((f) => `**${esc(f.label)}**：${esc(f.value)}`).join('\n'))];
+      case 'step': {
+        const head = `**${esc(b.name)}** · <font color='${STATE_COLOR[b.state]}'>${STATE_LABEL[b.state]}</font>`;
+        return [md([head, ...b.lines.map(esc)].join('\n'))];
+      }
+      case 'row': {
+        const left = { tag: 'column', width: 'weighted', weight: 1, vertical_align: 'center', elements: [md([`**${esc(b.title)}**`, ...b.lines.map(esc)].join('\n'))] };
+        const tapped = b.result ? [] : b.buttons.filter((x) => !x.input);
+        const typed = b.result ? [] : b.buttons.filter((x) => x.input);
+        const right = b.result
+          ? [{ tag: 'column', width: 'auto', vertical_align: 'center', elements: [md(font(b.result.tone, b.result.text))] }]
+          : tapped.length
+            ? [{ tag: 'column', width: 'auto', vertical_align: 'center', elements: tapped.map((x) => button(x)) }]
+            : [];
+        const row = { tag: 'column_set', element_id: id(`row_${b.id}`), flex_mode: 'none', columns: [left, ...right] };
+        return [row, ...typed.map((x) => form(x, b.id))];
+      }
+      case 'actions': {
+        const tapped = b.buttons.filter((x) => !x.input);
+        const set = tapped.length ? [{ tag: 'column_set', flex_mode: 'flow', columns: buttonColumns(tapped) }] : [];
+        return [...set, ...b.buttons.filter((x) => x.input).map((x) => form(x, 'actions'))];
+      }
+      case 'checklist': {
+        // A multi-select rather than one checker per option: its values come back as the option ids themselves,
+        // where checkers would come back under names that cannot hold an id like "1001.3".
+        const select = {
+          tag: 'multi_select_static',
+          name: id('selected'),
+          placeholder: pt('请选择'),
+          width: 'fill',
+          required: true,
+          options: b.options.map((o) => ({ text: pt(o.label), value: o.id })),
+        };
+        return [form(b.submit, b.id, [select])];
+      }
+      case 'link': {
+        // isHttpUrl has already refused spaces; a bracket would end the markdown link early (encodeURIComponent keeps them).
+        if (isHttpUrl(b.url)) return [md(`[${esc(b.label)}](${b.url.trim().replace(/\(/g, '%28').replace(/\)/g, '%29')})`)];
+        dropped.push(`link ${quote(b.label)}: Feishu opens only http(s) links, not ${quote(b.url, 24)}`);
+        return [md(esc(b.label))];
+      }
+      case 'note':
+        return [md(font('grey', b.text))];
+      case 'divider':
+        return [{ tag: 'hr' }];
+    }
+  };
+
+  return card.blocks.flatMap(block);
+}
+
+/** feishu.md leaves the counting rule open; this counts every component (containers and what they hold), not text objects. */
+function countElements(els: El[]): number {
+  let n = 0;
+  for (const el of els) {
+    n += 1;
+    for (const key of ['elements', 'columns'] as const) if (Array.isArray(el[key])) n += countElements(el[key] as El[]);
+  }
+  return n;
+}
+
+export function renderFeishu(card: Card): Rendered<object> {
+  const dropped: string[] = [];
+  const elements = renderBlocks(card, dropped);
+  const payload = {
+    schema: '2.0',
+    config: { update_multi: true, summary: { content: card.summary } },
+    header: { title: pt(card.title), template: card.tone },
+    body: { elements },
+  };
+  const count = countElements(elements);
+  if (count > MAX_ELEMENTS) dropped.push(`card has ${count} elements: Feishu allows ${MAX_ELEMENTS}`);
+  const size = utf8Bytes(JSON.stringify(payload));
+  if (size > MAX_BYTES) dropped.push(`card is ${size} bytes: Feishu allows 30 KB`);
+  return { payload, dropped };
+}
