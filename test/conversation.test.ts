@@ -157,3 +157,36 @@ describe('notices', () => {
     expect(await noticesFor(deps, [{ clearanceId: last.clearanceId!, version: last.version! - 1 }])).toEqual([]);
   });
 });
+
+describe('every card the handlers send renders without loss', () => {
+  it('on Feishu (buttons) and WeCom (checkboxes), for students and staff', async () => {
+    const { renderFeishu } = await import('../cards/render/feishu.ts');
+    const { renderWecom } = await import('../cards/render/wecom.ts');
+    const { renderHtml } = await import('../cards/render/html.ts');
+    const platforms = [
+      { caps: { layout: 'buttons' } as Caps, render: (c: Card) => [...renderFeishu(c).dropped, ...renderHtml(c).dropped] },
+      { caps: { layout: 'checklist' } as Caps, render: (c: Card) => renderWecom(c, { taskId: 'task_1', url: 'http://lixiao.test' }).dropped },
+    ];
+    const conversations: [string, string][] = [
+      ['stu2', '进度'],
+      ['stu2', '帮助'],
+      ['nobody', '进度'],
+      ['hospital', '待办'],
+      ['hospital', '待办 2'],
+      ['hospital', `查 ${studentNo(2)}`],
+      ['hospital', `通过 ${studentNo(2)} ${studentNo(5)} 9999999`],
+      ['hospital', `退回 ${studentNo(8)} 欠费未结清`],
+      ['office', '待办'],
+    ];
+    for (const p of platforms)
+      for (const [who, text] of conversations)
+        for (const card of await onMessage(deps, { who: wecom(who), text }, p.caps)) expect(p.render(card), `${who}: ${text} (${p.caps.layout})`).toEqual([]);
+    const [todo] = await onMessage(deps, { who: wecom('hospital'), text: '待办' }, { layout: 'checklist' });
+    const box = todo!.blocks.find((b) => b.kind === 'checklist') as Extract<Block, { kind: 'checklist' }>;
+    expect(todo!.summary).toContain('发送“待办 2”看下一页');
+    const tapped = await onTap(deps, { who: wecom('hospital'), value: box.submit.value, selected: box.options.slice(0, 3).map((o) => o.id) }, { layout: 'checklist' });
+    expect(tapped.toast!.text).toBe('已通过 3 / 3 人');
+    expect(tapped.card.summary).toMatch(/^刚才：3 人已通过。/); // WeCom shows no toast: the card says it
+    expect(renderWecom(tapped.card, { taskId: 'task_2', url: 'http://lixiao.test' }).dropped).toEqual([]);
+  });
+});

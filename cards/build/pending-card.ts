@@ -55,12 +55,14 @@ export function pendingCard(v: PendingView): Card {
   const summary = v.total === 0 ? '没有待办理的学生' : `${v.total} 名学生待办理（第 ${v.page}/${v.pages} 页）`;
   if (v.layout === 'checklist' && open.length > 1) {
     // A checkbox card (WeCom vote_interaction) shows a title, a line and the boxes: paging and returning go in that line, as chat commands.
+    const results = Object.values(v.results ?? {});
+    const done = results.length ? `刚才：${results.filter((r) => r.tone === 'green').length} 人已通过${results.some((r) => r.tone !== 'green') ? `，${results.filter((r) => r.tone !== 'green').length} 人未办成（发送“查 学号”看原因）` : ''}。` : '';
     const hints = [v.page < v.pages ? `发送“待办 ${v.page + 1}”看下一页` : '', '退回请发送“退回 学号 原因”'].filter(Boolean).join('；');
     return {
       type: 'pending',
       title: '待办理的学生',
       tone: 'blue',
-      summary: `${summary}。${hints}`,
+      summary: `${done}${summary}。${hints}`,
       blocks: [
         {
           kind: 'checklist',
