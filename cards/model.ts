@@ -42,6 +42,8 @@ export interface Card {
   /** one line for notifications and clients that cannot show cards */
   summary: string;
   blocks: Block[];
+  /** a list card's page and the clearances it shows, so a platform can update every copy when one of them changes */
+  shows?: { page: number; clearanceIds: number[] };
 }
 
 /** What a renderer made, and what it had to leave out (a test keeps this empty for every card we send). */

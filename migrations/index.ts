@@ -2,8 +2,10 @@
 // so migrations load the same way under tsx, vitest and any bundler (no directory globbing).
 import { Migration20261127000000_initial } from './Migration20261127000000_initial.ts';
 import { Migration20261127105229_form_token } from './Migration20261127105229_form_token.ts';
+import { Migration20261127110531_delivered_card } from './Migration20261127110531_delivered_card.ts';
 
 export const migrationsList = [
   { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
   { name: 'Migration20261127105229_form_token', class: Migration20261127105229_form_token },
+  { name: 'Migration20261127110531_delivered_card', class: Migration20261127110531_delivered_card },
 ];

@@ -60,6 +60,7 @@ export function pendingCard(v: PendingView): Card {
     const hints = [v.page < v.pages ? `发送“待办 ${v.page + 1}”看下一页` : '', '退回请发送“退回 学号 原因”'].filter(Boolean).join('；');
     return {
       type: 'pending',
+      shows: { page: v.page, clearanceIds: v.rows.map((r) => r.clearanceId) },
       title: '待办理的学生',
       tone: 'blue',
       summary: `${done}${summary}。${hints}`,
@@ -84,5 +85,5 @@ export function pendingCard(v: PendingView): Card {
     });
   actions.push(...paging(v));
   if (actions.length) blocks.push({ kind: 'actions', buttons: actions });
-  return { type: 'pending', title: '待办理的学生', tone: v.total ? 'blue' : 'green', summary, blocks };
+  return { type: 'pending', shows: { page: v.page, clearanceIds: v.rows.map((r) => r.clearanceId) }, title: '待办理的学生', tone: v.total ? 'blue' : 'green', summary, blocks };
 }

@@ -8,3 +8,4 @@ export { AuditEvent } from './audit-event.ts';
 export { InboundEvent } from './inbound-event.ts';
 export { CronRun } from './cron-run.ts';
 export { ApiRequest } from './api-request.ts';
+export { DeliveredCard } from './delivered-card.ts';

@@ -5,7 +5,22 @@ import { createHash } from 'node:crypto';
 export const JOB = {
   /** One or more clearances changed state: notify the student, refresh cards, tell the final office. */
   clearanceChanged: 'clearance_changed',
+  /** Deliver one card to one person on one platform (chat replies, notices). */
+  sendCard: 'send_card',
 } as const;
+
+export interface SendCardJob {
+  platform: string;
+  /** the platform's id of the receiver (Feishu open_id, WeCom userid) */
+  to: string;
+  /** the neutral card (cards/model.ts), rendered by the sender */
+  card: unknown;
+  /** dedupe id at the platform (Feishu uuid, WeCom task_id) */
+  key: string;
+  personId?: number;
+  /** for pending cards: the page and clearances shown, so later changes can update this copy in place */
+  shows?: { page: number; clearanceIds: number[] };
+}
 
 export interface ClearanceChange {
   clearanceId: number;
@@ -29,4 +44,13 @@ export async function enqueueClearanceChanges(em: EntityManager, changes: Cleara
     `select graphile_worker.add_job(?, ?::json, job_key => ?, max_attempts => 10, job_key_mode => 'preserve_run_at')`,
     [JOB.clearanceChanged, JSON.stringify({ changes, cause }), changeJobKey(changes)],
   );
+}
+
+/** Queues a card for delivery; the job key makes a repeated enqueue (a retried event) one delivery. */
+export async function enqueueSend(em: EntityManager, job: SendCardJob): Promise<void> {
+  await em.execute(`select graphile_worker.add_job(?, ?::json, job_key => ?, max_attempts => 8, job_key_mode => 'preserve_run_at')`, [
+    JOB.sendCard,
+    JSON.stringify(job),
+    `send:${job.platform}:${job.key}`.slice(0, 500),
+  ]);
 }

@@ -2,10 +2,13 @@
 import pg from 'pg';
 import { Logger as WorkerLogger, run, runMigrations, type Runner, type Task, type TaskList } from 'graphile-worker';
 import type { Logger } from '../log.ts';
-import { JOB, type ClearanceChange } from './enqueue.ts';
+import { JOB, type ClearanceChange, type SendCardJob } from './enqueue.ts';
 
 /** What a platform plugs in to act on a change (send a notice, patch a card). Must be idempotent. */
 export type ChangeListener = (payload: { changes: ClearanceChange[]; cause: string; jobKey: string | null }) => Promise<void>;
+
+/** A platform's delivery of one card; throws to have the queue retry it with backoff. */
+export type CardSender = (job: SendCardJob) => Promise<void>;
 
 /** graphile-worker's log lines, through our structured logger. */
 export function workerLogger(log: Logger): WorkerLogger {
@@ -25,15 +28,22 @@ export interface QueueOptions {
   connectionString: string;
   log: Logger;
   listeners: ChangeListener[];
+  senders?: Record<string, CardSender>;
   concurrency?: number;
 }
 
-export function taskList(listeners: ChangeListener[]): TaskList {
+export function taskList(listeners: ChangeListener[], senders: Record<string, CardSender> = {}): TaskList {
   const clearanceChanged: Task = async (payload, helpers) => {
     const p = payload as { changes: ClearanceChange[]; cause: string };
     for (const listener of listeners) await listener({ ...p, jobKey: helpers.job.key ?? null });
   };
-  return { [JOB.clearanceChanged]: clearanceChanged };
+  const sendCard: Task = async (payload, helpers) => {
+    const job = payload as SendCardJob;
+    const sender = senders[job.platform];
+    if (!sender) return helpers.logger.warn(`no sender for platform ${job.platform}; card dropped`);
+    await sender(job);
+  };
+  return { [JOB.clearanceChanged]: clearanceChanged, [JOB.sendCard]: sendCard };
 }
 
 export async function startWorker(opts: QueueOptions): Promise<{ runner: Runner; stop: () => Promise<void> }> {
@@ -48,7 +58,7 @@ export async function startWorker(opts: QueueOptions): Promise<{ runner: Runner;
     noHandleSignals: true,
     logger: workerLogger(opts.log),
     pollInterval: 2000,
-    taskList: taskList(opts.listeners),
+    taskList: taskList(opts.listeners, opts.senders),
   });
   return {
     runner,

@@ -1,0 +1,62 @@
+// The Feishu event handlers (one dispatcher for the webhook and the long connection): messages and card taps.
+import * as lark from '@larksuiteoapi/node-sdk';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { renderFeishu } from '../../cards/render/feishu.ts';
+import { onMessage, onTap, type Caps, type Deps } from '../../handlers/index.ts';
+import { firstDelivery, seenBefore } from '../../src/inbound/dedupe.ts';
+import { enqueueSend } from '../../src/queue/enqueue.ts';
+import { recordDelivered } from '../../src/delivery/delivered-cards.ts';
+import { identify } from '../../src/people/identify.ts';
+import type { Logger } from '../../src/log.ts';
+import { parseCardTap, parseMessage, type FeishuCardEvent, type FeishuMessageEvent } from './parse.ts';
+
+export const FEISHU_CAPS: Caps = { layout: 'buttons' };
+const TOAST = { green: 'success', red: 'error', orange: 'warning', blue: 'info', grey: 'info' } as const;
+
+export interface CardCallbackAnswer {
+  toast?: { type: string; content: string };
+  card?: { type: 'raw'; data: object };
+}
+
+/** A message: deduped by message_id, answered with cards queued for delivery (the HTTP answer does not wait for them). */
+export async function handleMessage(deps: Deps, log: Logger, e: FeishuMessageEvent): Promise<void> {
+  const msg = parseMessage(e);
+  if (!msg) return;
+  const em = deps.orm.em.fork() as EntityManager;
+  const key = `msg:${msg.messageId}`;
+  if (await seenBefore(em, 'feishu', key)) return log.info({ messageId: msg.messageId }, 'feishu message delivered again: ignored');
+  const cards = await onMessage(deps, msg, FEISHU_CAPS);
+  const me = await identify(em, 'feishu', msg.who.userId, msg.who.altId);
+  // Claim the message and queue its answers together: a failure in between leaves it unclaimed, so Feishu's retry is answered.
+  await em.transactional(async (t) => {
+    if (!(await firstDelivery(t as EntityManager, 'feishu', key))) return;
+    for (const [i, card] of cards.entries())
+      await enqueueSend(t as EntityManager, { platform: 'feishu', to: msg.who.userId, card, key: `re:${msg.messageId}:${i}`, personId: me?.personId, shows: card.shows });
+  });
+}
+
+/** A card tap: answered inline with a toast and the updated card (Feishu never re-sends a card callback). */
+export async function handleCardTap(deps: Deps, log: Logger, e: FeishuCardEvent): Promise<CardCallbackAnswer> {
+  const tap = parseCardTap(e);
+  if (!tap) return { toast: { type: 'error', content: '无法识别的操作' } };
+  const em = deps.orm.em.fork() as EntityManager;
+  if (tap.eventId && !(await firstDelivery(em, 'feishu', `card:${tap.eventId}`))) return {};
+  const reply = await onTap(deps, tap, FEISHU_CAPS);
+  const rendered = renderFeishu(reply.card);
+  if (rendered.dropped.length) log.warn({ dropped: rendered.dropped, type: reply.card.type }, 'feishu card lost content');
+  if (tap.messageId && reply.card.shows) {
+    const me = await identify(em, 'feishu', tap.who.userId, tap.who.altId);
+    if (me) await recordDelivered(em, { platform: 'feishu', messageId: tap.messageId, personId: me.personId, kind: reply.card.type, ...reply.card.shows });
+  }
+  return {
+    ...(reply.toast ? { toast: { type: TOAST[reply.toast.tone], content: reply.toast.text } } : {}),
+    card: { type: 'raw', data: rendered.payload },
+  };
+}
+
+export function feishuDispatcher(deps: Deps, log: Logger, secrets: { encryptKey?: string; verificationToken?: string }): lark.EventDispatcher {
+  return new lark.EventDispatcher({ ...secrets, loggerLevel: lark.LoggerLevel.error }).register<{ 'card.action.trigger': (d: FeishuCardEvent) => Promise<CardCallbackAnswer> }>({
+    'im.message.receive_v1': (d) => handleMessage(deps, log, d as FeishuMessageEvent),
+    'card.action.trigger': (d) => handleCardTap(deps, log, d),
+  });
+}

@@ -1,0 +1,68 @@
+// POST /feishu/webhook: our own route around the SDK's dispatcher: raw body, checks first, 200 with JSON for what we accept.
+import type Router from '@koa/router';
+import type * as lark from '@larksuiteoapi/node-sdk';
+import type { Logger } from '../../src/log.ts';
+import { readRawBody } from '../http/read-json.ts';
+import type { RequestState } from '../http/request-context.ts';
+import { FeishuRequestError, verifyFeishuRequest, type FeishuSecrets } from './verify.ts';
+
+/** Card callbacks must be answered within 3 s; past this we answer "still working" and update the card later. */
+export const CARD_ANSWER_BUDGET_MS = 2500;
+
+export interface FeishuRouteDeps {
+  log: Logger;
+  secrets: FeishuSecrets;
+  dispatcher: lark.EventDispatcher;
+  /** updates a card with the callback's token once a slow tap finishes (Feishu's delayed update) */
+  lateUpdate?: (token: string, answer: unknown) => Promise<void>;
+}
+
+export function feishuWebhookRoute(router: Router<RequestState>, deps: FeishuRouteDeps): void {
+  router.post('/feishu/webhook', async (ctx) => {
+    const raw = await readRawBody(ctx);
+    let verified;
+    try {
+      verified = verifyFeishuRequest(raw, { timestamp: ctx.get('x-lark-request-timestamp'), nonce: ctx.get('x-lark-request-nonce'), signature: ctx.get('x-lark-signature') }, deps.secrets);
+    } catch (e) {
+      if (!(e instanceof FeishuRequestError)) throw e;
+      ctx.state.log.warn({ why: e.message }, 'feishu request refused');
+      ctx.status = e.status;
+      ctx.body = { error: e.message };
+      return;
+    }
+    if (verified.kind === 'challenge') {
+      ctx.body = { challenge: verified.challenge };
+      return;
+    }
+    const body = verified.body;
+    const type: string = body.header?.event_type ?? body.type ?? 'unknown';
+    const eventId: string | undefined = body.header?.event_id ?? body.uuid;
+    const log = ctx.state.log.child({ feishuEvent: type, eventId });
+    const work = deps.dispatcher.invoke(body, { needCheck: false });
+    if (type === 'card.action.trigger') {
+      const late = new Promise<'late'>((r) => setTimeout(() => r('late'), CARD_ANSWER_BUDGET_MS).unref());
+      const out = await Promise.race([work.catch((e: unknown) => ({ failed: e })), late]);
+      if (out === 'late') {
+        log.warn('card tap slower than its budget: answering now, updating the card when it finishes');
+        const token: string | undefined = body.event?.token;
+        void work.then((answer) => (token ? deps.lateUpdate?.(token, answer) : undefined)).catch((e) => log.error({ err: e }, 'slow card tap failed'));
+        ctx.body = { toast: { type: 'info', content: '正在处理，卡片稍后更新' } };
+      } else if (out && typeof out === 'object' && 'failed' in out) {
+        log.error({ err: out.failed }, 'card tap failed');
+        ctx.body = { toast: { type: 'error', content: '系统繁忙，没有办成，请稍后再试' } };
+      } else {
+        ctx.body = out && typeof out === 'object' ? out : {};
+      }
+      return;
+    }
+    try {
+      const out = await work;
+      ctx.body = out && typeof out === 'object' ? out : {};
+    } catch (e) {
+      // Not acted on and not claimed: a 500 makes Feishu deliver it again (15 s, 5 min, 1 h, 6 h), and dedupe keeps it to once.
+      log.error({ err: e }, 'feishu event failed; Feishu will retry it');
+      ctx.status = 500;
+      ctx.body = { error: 'temporarily unable to handle the event' };
+    }
+  });
+}

@@ -1,0 +1,17 @@
+// Platform deliveries seen before: the first delivery of an id claims it; retries find it claimed and change nothing.
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** True when this (platform, key) is new; false for a repeat within the retention (24 h, see the cleanup job). */
+export async function firstDelivery(em: EntityManager, platform: string, key: string): Promise<boolean> {
+  const rows = await em.execute<{ event_key: string }[]>(
+    'insert into inbound_event (platform, event_key) values (?, ?) on conflict do nothing returning event_key',
+    [platform, key.slice(0, 200)],
+  );
+  return rows.length === 1;
+}
+
+/** A cheap look before doing work for a delivery that was probably handled already. */
+export async function seenBefore(em: EntityManager, platform: string, key: string): Promise<boolean> {
+  const rows = await em.execute('select 1 from inbound_event where platform = ? and event_key = ?', [platform, key.slice(0, 200)]);
+  return rows.length > 0;
+}

@@ -1,0 +1,34 @@
+// Builds Feishu callback requests the way Feishu does: JSON, optionally encrypted, signed over the exact bytes sent.
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { feishuSignature } from '../../bot/feishu/crypto.ts';
+
+export function feishuEncrypt(encryptKey: string, plain: string, iv = randomBytes(16)): string {
+  const key = createHash('sha256').update(encryptKey).digest();
+  const c = createCipheriv('aes-256-cbc', key, iv);
+  return Buffer.concat([iv, c.update(plain, 'utf8'), c.final()]).toString('base64');
+}
+
+export interface SignedRequest {
+  body: Buffer;
+  headers: Record<string, string>;
+}
+
+/** The request Feishu would send for `payload` (encrypted when an encrypt key is given), signed at `ts` (seconds). */
+export function feishuRequest(payload: object, encryptKey?: string, ts = Math.floor(Date.now() / 1000), nonce = randomBytes(8).toString('hex')): SignedRequest {
+  const json = JSON.stringify(payload);
+  const body = Buffer.from(encryptKey ? JSON.stringify({ encrypt: feishuEncrypt(encryptKey, json) }) : json);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (encryptKey) {
+    headers['x-lark-request-timestamp'] = String(ts);
+    headers['x-lark-request-nonce'] = nonce;
+    headers['x-lark-signature'] = feishuSignature(String(ts), nonce, encryptKey, body);
+  }
+  return { body, headers };
+}
+
+let seq = 0;
+/** A v2 event envelope. */
+export function feishuEvent(type: string, event: object, token = 'vtoken') {
+  seq++;
+  return { schema: '2.0', header: { event_id: `ev_${Date.now()}_${seq}`, event_type: type, create_time: String(Date.now()), token, app_id: 'cli_a1b2c3d4e5f60718', tenant_key: 't1' }, event };
+}
