@@ -9,6 +9,7 @@ import { createLogger } from '../src/log.ts';
 import { ConsoleInbox } from '../bot/console/inbox.ts';
 import { createServer } from '../bot/server.ts';
 import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 
 let db: TestDb;
 let srv: TestServer;
@@ -63,6 +64,23 @@ describe('the console over HTTP', () => {
     expect(nobody.cards[0]).toContain('data-card-type="unknown_person"');
   });
 
+  it('refuses foreign hosts, other origins, proxies and non-JSON posts (no cross-site or rebinding)', async () => {
+    const port = new URL(url).port;
+    const post = (headers: Record<string, string>) =>
+      fetch(`${url}/console/api/say`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ person: 1, text: '进度' }) });
+    // fetch may not set Host: a raw request does, as a rebinding attacker's browser would after DNS points evil.example here
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/console/api/people', headers: { host: `evil.example:${port}` } }, (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(rebound).toBe(403);
+    expect((await post({ origin: 'http://evil.example' })).status).toBe(403);
+    expect((await post({ 'x-forwarded-for': '203.0.113.9' })).status).toBe(403);
+    expect((await post({ 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await post({ origin: url })).status).toBe(200);
+  });
+
   it('rejects malformed requests', async () => {
     const r = await fetch(`${url}/console/api/tap`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ person: 'x', value: {} }) });
     expect(r.status).toBe(400);
@@ -71,8 +89,10 @@ describe('the console over HTTP', () => {
 
 describe('when the console may be on', () => {
   const log = createLogger('silent');
-  it('on by default on loopback, off elsewhere unless forced, off when a platform is configured', () => {
+  it('on by default for the embedded demo on loopback, off elsewhere unless forced, off when a platform is configured', () => {
     expect(consoleWanted(loadConfig({}), log, false)).toBe(true);
+    expect(consoleWanted(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/y' }), log, false)).toBe(false);
+    expect(consoleWanted(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/y', LIXIAO_CONSOLE: 'on' }), log, true)).toBe(true);
     expect(consoleWanted(loadConfig({ HOST: '0.0.0.0' }), log, false)).toBe(false);
     expect(consoleWanted(loadConfig({ HOST: '0.0.0.0', LIXIAO_CONSOLE: 'on' }), log, true)).toBe(true);
     expect(consoleWanted(loadConfig({ LIXIAO_CONSOLE: 'off' }), log, false)).toBe(false);

@@ -12,6 +12,7 @@ import { fail } from '../http/fail.ts';
 import type { RequestState } from '../http/request-context.ts';
 import type { ConsoleInbox } from './inbox.ts';
 import { consolePage } from './page.ts';
+import { consoleGuard } from './guard.ts';
 import { progressPage } from './progress-page.ts';
 
 const CAPS: Caps = { layout: 'buttons' };
@@ -36,6 +37,7 @@ async function parse<T>(schema: z.ZodType<T>, ctx: Parameters<Parameters<Router<
 
 export function consoleRoutes(router: Router<RequestState>, deps: Deps, inbox: ConsoleInbox): void {
   const who = (id: number) => ({ platform: 'console' as const, userId: String(id) });
+  router.use(['/console', '/console/api'], consoleGuard);
   router.get('/console', (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = consolePage(deps.wf.name);

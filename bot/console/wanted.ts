@@ -5,11 +5,15 @@ import type { Logger } from '../../src/log.ts';
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 
 /**
- * The console lets whoever reaches it act as anyone. On by default only on a loopback address;
- * on any other address only when asked for by LIXIAO_CONSOLE=on, and then loudly.
+ * The console lets whoever reaches it act as anyone. On by default only for the embedded demo (no DATABASE_URL)
+ * on a loopback address; otherwise only when asked for by LIXIAO_CONSOLE=on, and then loudly.
  */
 export function consoleWanted(config: Config, log: Logger, forced = process.env.LIXIAO_CONSOLE === 'on'): boolean {
   if (!config.console) return false;
+  if (!forced && config.databaseUrl) {
+    log.info('the local web console is off with DATABASE_URL (a real season); LIXIAO_CONSOLE=on turns it on');
+    return false;
+  }
   if (LOOPBACK.test(config.host)) {
     log.warn('the local web console is on: anyone who can reach this port can act as any student or staff member');
     return true;
