@@ -9,6 +9,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { openDatabase } from './database.ts';
 import { createServer, handlerDeps } from './server.ts';
 import { ConsoleInbox } from './console/inbox.ts';
+import { createFeishu } from './feishu/index.ts';
+import { notifyListener } from './delivery/notify.ts';
 import { consoleWanted } from './console/wanted.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -24,6 +26,11 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const wf = loadWorkflow(config.workflowPath);
+  const unknownSteps = [...new Set(config.apiTokens.values())].filter((k) => !wf.steps.some((s) => s.key === k));
+  if (unknownSteps.length) {
+    log.fatal(`LIXIAO_API_TOKENS names steps the workflow does not have: ${unknownSteps.join(', ')} (steps: ${wf.steps.map((s) => s.key).join(', ')})`);
+    process.exit(1);
+  }
   const db = await openDatabase(config, log);
 
   if (db.embedded) {
@@ -36,8 +43,13 @@ async function main(): Promise<void> {
   }
 
   const inbox = consoleWanted(config, log) ? new ConsoleInbox() : undefined;
-  const deps = { orm: db.orm, wf, config, log, inbox };
-  const worker = await startWorker({ connectionString: db.url, log, listeners: inbox ? [inbox.listener(handlerDeps(deps))] : [] });
+  const hd = handlerDeps({ orm: db.orm, wf, config, log });
+  const feishu = config.feishu && createFeishu(config.feishu, hd, log);
+  const deps = { orm: db.orm, wf, config, log, inbox, feishu };
+  const chat = [feishu && ('feishu' as const)].filter((p): p is 'feishu' => Boolean(p));
+  const listeners = [...(inbox ? [inbox.listener(hd)] : []), ...(chat.length ? [notifyListener(hd, chat)] : []), ...(feishu?.listeners ?? [])];
+  const worker = await startWorker({ connectionString: db.url, log, listeners, senders: { ...(feishu ? { feishu: feishu.sender } : {}) } });
+  const longConnection = feishu?.start();
   const app = createServer(deps);
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
@@ -58,6 +70,7 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
     });
     clearTimeout(forced);
+    longConnection?.close();
     await worker.stop();
     await db.close();
     log.info('stopped');

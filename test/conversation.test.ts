@@ -112,8 +112,8 @@ describe('passing a pasted list', () => {
     expect(preview!.type).toBe('batch_preview');
     const text = JSON.stringify(preview);
     expect(text).toContain('将通过 2 名学生');
-    expect(text).toContain(`不在您负责的范围：**${studentNo(4)}`);
-    expect(text).toContain('查无此学号：**9999999');
+    // not theirs and unknown read alike: nobody learns which numbers exist outside their scope
+    expect(text).toContain(`查无此学号或不在您负责的范围：**${studentNo(4)}、9999999`);
     expect(await statusOf(studentNo(3), 'academic_secretary')).toBe('pending');
     const confirm = (preview!.blocks.find((b) => b.kind === 'actions') as Extract<Block, { kind: 'actions' }>).buttons[0]!;
     const done = await onTap(deps, { who: wecom('sec-cs'), value: confirm.value }, CAPS);

@@ -6,7 +6,7 @@ export interface BatchPreview {
   unknown: string[];
   notYours: string[];
   alreadyDone: { studentNo: string; text: string }[];
-  /** the value the confirm button carries back */
+  /** what the confirm button carries back: the previewed rows as clearance.version, comma-separated */
   confirmRef: string;
 }
 
@@ -21,9 +21,9 @@ export function batchPreviewCard(p: BatchPreview): Card {
     blocks.push({ kind: 'text', text: `**将通过 ${p.willPass.length} 名学生：**\n${p.willPass.map((s) => `${s.studentNo} ${s.name}（${s.stepName}）`).join('\n')}` });
   if (p.alreadyDone.length) blocks.push({ kind: 'text', text: `**无需操作：**\n${p.alreadyDone.map((s) => `${s.studentNo} ${s.text}`).join('\n')}` });
   if (p.notYours.length) blocks.push({ kind: 'text', text: `**不在您负责的范围：**${p.notYours.join('、')}` });
-  if (p.unknown.length) blocks.push({ kind: 'text', text: `**查无此学号：**${p.unknown.join('、')}` });
+  if (p.unknown.length) blocks.push({ kind: 'text', text: `**查无此学号或不在您负责的范围：**${p.unknown.join('、')}` });
   if (p.willPass.length)
-    blocks.push({ kind: 'actions', buttons: [{ label: `确认通过 ${p.willPass.length} 人`, style: 'primary', value: { a: 'confirm_list', nos: p.confirmRef } }] });
+    blocks.push({ kind: 'actions', buttons: [{ label: `确认通过 ${p.willPass.length} 人`, style: 'primary', value: { a: 'confirm_list', refs: p.confirmRef } }] });
   else blocks.push({ kind: 'note', text: '没有可以通过的学生。' });
   const summary = `将通过 ${p.willPass.length} 人，${p.unknown.length + p.notYours.length} 个学号无法处理`;
   return { type: 'batch_preview', title: '按名单通过（请确认）', tone: p.unknown.length || p.notYours.length ? 'orange' : 'blue', summary, blocks };

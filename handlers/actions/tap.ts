@@ -3,7 +3,6 @@ import { batchDoneCard, errorCard, unknownPersonCard, type Tone } from '../../ca
 import { decide } from '../../src/decisions/decide.ts';
 import type { Decision, RowResult } from '../../src/decisions/types.ts';
 import { clearanceItems } from '../../src/reports/pending-for.ts';
-import { planBatch } from '../../src/reports/batch-plan.ts';
 import { openSession, type Session } from '../session.ts';
 import type { Identity } from '../../src/people/identify.ts';
 import { todoCard, pendingRow } from '../chat/todo.ts';
@@ -54,10 +53,13 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps): Promise<Reply
   if (!s.me) return { card: unknownPersonCard(), toast: { tone: 'red', text: '未找到您的登记信息' } };
   const me = s.me;
   const v = tap.value;
+  // Rows come from ids on the card, which anyone can forge: only rows the tapper may act on are shown back.
+  const visible = (results: Awaited<ReturnType<typeof decideRefs>>) => results.filter(({ r }) => r.outcome !== 'denied' && r.outcome !== 'unknown_student');
   const show = async (results: Awaited<ReturnType<typeof decideRefs>>, page = 1): Promise<Reply> => ({
-    card: await todoCard(deps, s, me, caps, page, results.map(({ item, r }) => ({ row: pendingRow(deps, { ...item, status: 'pending' }), result: resultText(r, deps.wf, deps.timeZone) }))),
+    card: await todoCard(deps, s, me, caps, page, visible(results).map(({ item, r }) => ({ row: pendingRow(deps, { ...item, status: 'pending' }), result: resultText(r, deps.wf, deps.timeZone) }))),
     toast: toast(results),
   });
+  if (!me.assignments.length) return { card: errorCard('只有离校各环节的工作人员可以办理。发送“进度”查看您自己的离校进度。', 'grey'), toast: { tone: 'red', text: '不是您负责的' } };
   switch (v.a) {
     case 'page':
       return { card: await todoCard(deps, s, me, caps, Number(v.p) || 1) };
@@ -66,10 +68,8 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps): Promise<Reply
       const refs = parseRefs([`${v.c}.${v.v}`]);
       if (!refs.length) return { card: errorCard('这张卡片的内容无法识别，请发送“待办”重新获取。') };
       const reason = tap.input?.reason?.trim();
-      if (v.a === 'return' && !reason) {
-        const [item] = await clearanceItems(s.em, [refs[0]!.id]);
-        return { card: errorCard(`请发送“退回 ${item?.studentNo ?? '学号'} 原因”，原因会告诉学生。`, 'orange'), toast: { tone: 'orange', text: '退回需要填写原因' } };
-      }
+      if (v.a === 'return' && !reason)
+        return { card: errorCard('退回需要原因：请发送“退回 学号 原因”，原因会告诉学生。', 'orange'), toast: { tone: 'orange', text: '退回需要填写原因' } };
       return show(await decideRefs(deps, s, me, tap, v.a, refs, reason));
     }
     case 'pass_page':
@@ -80,10 +80,11 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps): Promise<Reply
       return show(await decideRefs(deps, s, me, tap, 'pass', refs));
     }
     case 'confirm_list': {
-      const nos = String(v.nos ?? '').split(/\s+/).filter((n) => /^[A-Za-z0-9_-]{1,32}$/.test(n)).slice(0, 50);
-      const plan = await planBatch(s.em, deps.wf, me.name, me.personId, me.assignments, nos);
-      const results = await decideRefs(deps, s, me, tap, 'pass', plan.willPass.map((p) => ({ id: p.clearanceId, version: p.version })));
-      const notPassed = results.filter((x) => x.r.outcome !== 'applied').map((x) => ({ studentNo: x.item.studentNo, text: resultText(x.r, deps.wf, deps.timeZone).text }));
+      // The preview's exact rows and versions: anything that changed since (another staff member returned it) is left alone.
+      const results = await decideRefs(deps, s, me, tap, 'pass', parseRefs(String(v.refs ?? '').split(',')).slice(0, 50));
+      const notPassed = visible(results)
+        .filter((x) => x.r.outcome !== 'applied')
+        .map((x) => ({ studentNo: x.item.studentNo, text: resultText(x.r, deps.wf, deps.timeZone).text }));
       const passed = results.length - notPassed.length;
       return { card: batchDoneCard({ passed, notPassed }), toast: { tone: notPassed.length ? 'orange' : 'green', text: `已通过 ${passed} 人` } };
     }

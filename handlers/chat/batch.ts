@@ -15,12 +15,13 @@ export async function batchPreview(deps: Deps, s: Session, me: Identity, numbers
   const plan = await planBatch(s.em, deps.wf, me.name, me.personId, me.assignments, nos);
   return batchPreviewCard({
     willPass: plan.willPass.map((p) => ({ studentNo: p.studentNo, name: p.name, stepName: stepOf(deps.wf, p.stepKey)!.name })),
-    unknown: plan.unknown,
-    notYours: plan.notYours,
+    // Not theirs and unknown read the same, so nobody learns which student numbers exist outside their scope.
+    unknown: [...plan.unknown, ...plan.notYours].sort(),
+    notYours: [],
     alreadyDone: plan.alreadyDone.map((d) => ({
       studentNo: d.studentNo,
       text: `${stepOf(deps.wf, d.stepKey)!.name}${STATE_LABEL[d.status as StepState] ?? d.status}${d.decidedBy ? `（${d.decidedBy}）` : ''}`,
     })),
-    confirmRef: [...new Set(plan.willPass.map((p) => p.studentNo))].join(' '),
+    confirmRef: plan.willPass.map((p) => `${p.clearanceId}.${p.version}`).join(','),
   });
 }

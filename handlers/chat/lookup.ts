@@ -9,7 +9,6 @@ import { studentStatusCard } from './status.ts';
 
 /** Staff see a student when any of their assignments covers the student's college and campus. */
 async function mayView(s: Session, me: Identity, studentNo: string): Promise<boolean> {
-  if (me.student?.studentNo === studentNo) return true;
   const [st] = await s.em.execute<{ college_id: number; campus: string | null }[]>('select college_id, campus from student where student_no = ?', [studentNo]);
   if (!st) return false;
   return me.assignments.some(
@@ -20,9 +19,10 @@ async function mayView(s: Session, me: Identity, studentNo: string): Promise<boo
 export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: string, caps: Caps): Promise<Card[]> {
   // The same answer for "no such student" and "not yours": nobody learns who exists outside their scope.
   if (!(await mayView(s, me, studentNo))) return [errorCard(`没有找到您负责范围内学号为 ${studentNo} 的学生。`, 'grey')];
-  const status = (await studentStatusCard(deps, s, studentNo))!;
-  const { items } = await pendingFor(s.em, deps.wf, me.assignments, 1, 50);
-  const mine = items.filter((i) => i.studentNo === studentNo);
+  const held = [...new Set(me.assignments.filter((a) => a.role === 'handler').map((a) => a.stepKey!))];
+  const status = (await studentStatusCard(deps, s, studentNo, held))!;
+  const ids = await s.em.execute<{ id: number }[]>('select c.id from clearance c join student st on st.id = c.student_id where st.student_no = ?', [studentNo]);
+  const { items: mine } = await pendingFor(s.em, deps.wf, me.assignments, 1, 50, { clearanceIds: ids.map((r) => r.id) });
   if (!mine.length) return [status];
   return [status, pendingCard({ staffName: me.name, rows: mine.map((i) => pendingRow(deps, i)), page: 1, pages: 1, total: mine.length, layout: caps.layout })];
 }

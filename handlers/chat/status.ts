@@ -7,15 +7,21 @@ import { statusView } from '../present/status-view.ts';
 import type { Deps } from '../types.ts';
 import { errorCard } from '../../cards/index.ts';
 
-export async function studentStatusCard(deps: Deps, s: Session, studentNo: string): Promise<Card | null> {
-  const st = await studentStatus(s.em, deps.wf, studentNo);
-  if (!st) return null;
+/**
+ * The status card of a student. `staffSteps` is set when a staff member looks: arrears amounts and reasons are shown
+ * only for the steps they hold, and the student's own form link not at all (amounts are for the student and the office).
+ */
+export async function studentStatusCard(deps: Deps, s: Session, studentNo: string, staffSteps?: string[]): Promise<Card | null> {
+  const found = await studentStatus(s.em, deps.wf, studentNo);
+  if (!found) return null;
+  const st = staffSteps ? { ...found, steps: found.steps.map((x) => (staffSteps.includes(x.key) ? x : { ...x, reason: null })) } : found;
   const [extra] = await s.em.execute<{ form_token: string; amounts: Record<string, string> | null }[]>(
     `select s.form_token, (select jsonb_object_agg(c.step_key, c.amount::text) from clearance c where c.student_id = s.id and c.amount is not null) as amounts
        from student s where s.student_no = ?`,
     [studentNo],
   );
-  return statusCard(statusView(st, deps.wf, deps.timeZone, formUrl(deps, extra!.form_token), extra!.amounts ?? {}));
+  const amounts = Object.fromEntries(Object.entries(extra!.amounts ?? {}).filter(([k]) => !staffSteps || staffSteps.includes(k)));
+  return statusCard(statusView(st, deps.wf, deps.timeZone, staffSteps ? undefined : formUrl(deps, extra!.form_token), amounts));
 }
 
 export async function myStatus(deps: Deps, s: Session): Promise<Card> {

@@ -30,7 +30,7 @@ export async function todoCard(
   page = 1,
   decided: { row: PendingRow; result: { tone: Tone; text: string } }[] = [],
 ): Promise<Card> {
-  let p = Math.max(1, Math.floor(page));
+  let p = Number.isFinite(page) ? Math.min(Math.max(1, Math.floor(page)), 5000) : 1;
   let { items, total } = await pendingFor(s.em, deps.wf, me.assignments, p, PAGE_SIZE);
   if (!items.length && p > 1) {
     p = Math.max(1, Math.ceil(total / PAGE_SIZE)) || 1;

@@ -31,6 +31,7 @@ interface TargetRow {
   decided_by_label: string | null;
   decided_at: Date | null;
   open_required: string[];
+  passed_dependents: string[];
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -53,24 +54,36 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
   const actorLabel = req.actor.kind === 'person' ? req.actor.name : req.actor.label;
   const actorPersonId = req.actor.kind === 'person' ? req.actor.personId : null;
   const required = req.decision === 'pass' ? step.requires : [];
+  // Steps that wait for this one (研工办): re-opening this step under a passed dependent would undo the final gate.
+  const dependents = req.decision === 'pass' ? [] : wf.steps.filter((d) => d.requires.includes(step.key)).map((d) => d.key);
 
   const targets = await em.execute<TargetRow[]>(
     `select x.ord, s.id as student_id, s.college_id, s.campus, c.id as clearance_id, c.status, c.version,
             c.decided_by_label, c.decided_at,
             coalesce((select array_agg(r.step_key order by r.step_key) from clearance r
-                      where r.student_id = s.id and r.step_key = any(?::text[]) and r.status in ('pending', 'returned')), '{}') as open_required
+                      where r.student_id = s.id and r.step_key = any(?::text[]) and r.status in ('pending', 'returned')), '{}') as open_required,
+            coalesce((select array_agg(r.step_key) from clearance r
+                      where r.student_id = s.id and r.step_key = any(?::text[]) and r.status = 'passed'), '{}') as passed_dependents
        from jsonb_to_recordset(?::jsonb) as x(ord int, student_no text)
        left join student s on s.student_no = x.student_no
        left join clearance c on c.student_id = s.id and c.step_key = ?
       order by x.ord`,
-    [pgTextArray(required), JSON.stringify(items.map((it, ord) => ({ ord, student_no: it.studentNo }))), step.key],
+    [pgTextArray(required), pgTextArray(dependents), JSON.stringify(items.map((it, ord) => ({ ord, student_no: it.studentNo }))), step.key],
   );
+  if (required.length && targets.some((t) => t.student_id)) {
+    // Lock the required rows: a concurrent re-open of one of them waits for us, or we wait for it and see it.
+    await em.execute('select 1 from clearance where student_id = any(?::int[]) and step_key = any(?::text[]) for share', [
+      pgIntArray(targets.flatMap((t) => (t.student_id ? [t.student_id] : []))),
+      pgTextArray(required),
+    ]);
+  }
 
   const results: RowResult[] = items.map((it) => ({ studentNo: it.studentNo, outcome: 'invalid' as const }));
   const audit: AuditRow[] = [];
   const candidates: { ord: number; id: number; reason: string | null; expected_version: number | null; role: string; studentId: number; from: ClearanceStatus }[] = [];
   const baseDetail = { decision: req.decision, source: req.source, ...(req.via ?? {}) };
 
+  const seenClearances = new Set<number>();
   for (const t of targets) {
     const it = items[t.ord]!;
     const r = results[t.ord]!;
@@ -80,6 +93,11 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
       continue;
     }
     const current = { clearanceId: t.clearance_id, status: t.status, version: t.version, decidedBy: t.decided_by_label, decidedAt: iso(t.decided_at) };
+    if (seenClearances.has(t.clearance_id)) {
+      Object.assign(r, current, { outcome: 'invalid', error: `student ${it.studentNo} appears twice in this request` });
+      continue;
+    }
+    seenClearances.add(t.clearance_id);
     if (req.decision === 'return' && !reason) {
       Object.assign(r, current, { outcome: 'invalid', error: 'a return needs a reason' });
       continue;
@@ -96,6 +114,11 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
     if (!role) {
       Object.assign(r, current, { outcome: 'denied', error: `${actorLabel} does not hold ${step.name} for this student` });
       audit.push({ outcome: 'denied', studentId: t.student_id, detail: { ...baseDetail, why: 'not_assigned' } });
+      continue;
+    }
+    if (t.passed_dependents.length) {
+      const names = wf.steps.filter((d) => t.passed_dependents.includes(d.key)).map((d) => d.name);
+      Object.assign(r, current, { outcome: 'invalid', error: `${names.join('、')}已通过：请先撤销${names.join('、')}` });
       continue;
     }
     if (!from.includes(t.status)) {

@@ -60,6 +60,9 @@ export async function importList(
       else if (f.status === 'not_applicable') bad.push({ line: r.line, reason: `${step.name} does not apply to student ${r.value.student_no}` });
     }
     if (bad.length) throw new ImportError(opts.file, bad.sort((a, b) => a.line - b.line));
+    // An empty block list would pass every student on the step: almost always a failed export, never a quiet success.
+    if (opts.mode === 'block' && rows.length === 0) throw new ListError(`${opts.file} lists nobody: a block list with no rows would pass all students on ${step.key}; nothing changed`);
+    const dependents = wf.steps.filter((d) => d.requires.includes(step.key)).map((d) => d.key);
 
     const listed = JSON.stringify(rows.map((r) => ({ id: byNo.get(r.value.student_no)!.clearance_id, reason: r.value.reason ?? null, amount: r.value.amount ?? null })));
     const listedStudentIds = pgIntArray(found.map((f) => f.student_id));
@@ -71,9 +74,10 @@ export async function importList(
                 decided_by_label = null, decided_at = null, source = null, version = c.version + 1, updated_at = now()
            from jsonb_to_recordset(?::jsonb) as x(id int, reason text, amount numeric), clearance old
           where c.id = x.id and old.id = c.id and (c.status = 'pending' or (c.status = 'passed' and c.source = 'rule'))
+            and not exists (select 1 from clearance d where d.student_id = c.student_id and d.step_key = any(?::text[]) and d.status = 'passed')
             and (c.status <> 'pending' or c.reason is distinct from coalesce(x.reason, '名单未结清') or c.amount is distinct from x.amount)
           returning c.id, c.version, c.student_id, old.status as before, c.status as after`,
-        [listed],
+        [listed, pgTextArray(dependents)],
       );
       changed.push(...held);
       const passedRest = await em.execute<typeof changed>(

@@ -61,11 +61,14 @@ export async function pendingFor(
 }
 
 /** Rows for given clearances whatever their state, to show what a tap did to them. */
-export async function clearanceItems(em: EntityManager, ids: number[]): Promise<(Omit<PendingItem, 'status'> & { status: string; studentId: number })[]> {
+export async function clearanceItems(
+  em: EntityManager,
+  ids: number[],
+): Promise<(Omit<PendingItem, 'status'> & { status: string; studentId: number; decidedBy: string | null; decidedAt: Date | null })[]> {
   if (!ids.length) return [];
   return em.execute(
     `select c.id as "clearanceId", c.version, s.id as "studentId", s.student_no as "studentNo", s.name, co.name as college, s.campus,
-            c.step_key as "stepKey", c.status, c.reason, c.amount::text as amount
+            c.step_key as "stepKey", c.status, c.reason, c.amount::text as amount, c.decided_by_label as "decidedBy", c.decided_at as "decidedAt"
        from clearance c join student s on s.id = c.student_id join college co on co.id = s.college_id
       where c.id = any(?::int[])`,
     [pgIntArray(ids)],
