@@ -11,6 +11,8 @@ import { decisionsRoute } from './api/decisions-route.ts';
 import { supervisorFormRoute } from './forms/supervisor-form.ts';
 import { consoleRoutes } from './console/routes.ts';
 import type { ConsoleInbox } from './console/inbox.ts';
+import { feishuWebhookRoute } from './feishu/route.ts';
+import type { Feishu } from './feishu/index.ts';
 
 export interface ServerDeps {
   orm: MikroORM;
@@ -19,6 +21,8 @@ export interface ServerDeps {
   log: Logger;
   /** present when the local web console is on */
   inbox?: ConsoleInbox;
+  /** present when Feishu is configured */
+  feishu?: Feishu;
 }
 
 /** What handlers need, from the server's dependencies. */
@@ -53,6 +57,7 @@ export function createServer(deps: ServerDeps): Koa<RequestState> {
   decisionsRoute(router, deps);
   supervisorFormRoute(router, { orm: deps.orm, university: deps.wf.university || deps.wf.name });
   if (deps.inbox) consoleRoutes(router, handlerDeps(deps), deps.inbox);
+  if (deps.feishu) feishuWebhookRoute(router, { log: deps.log, ...deps.feishu });
 
   app.use(requestContext(deps.log));
   app.use(router.routes());

@@ -1,0 +1,38 @@
+// Feishu, assembled: the OpenAPI client, the dispatcher shared by webhook and long connection, delivery and card updates.
+import type * as lark from '@larksuiteoapi/node-sdk';
+import type { Config } from '../../src/config.ts';
+import type { Logger } from '../../src/log.ts';
+import type { Deps } from '../../handlers/index.ts';
+import type { CardSender, ChangeListener } from '../../src/queue/worker.ts';
+import { createFeishuApi, type FeishuApi } from './api.ts';
+import { feishuDispatcher, type CardCallbackAnswer } from './events.ts';
+import { feishuCopiesListener, feishuSender } from './outbound.ts';
+import { startFeishuLongConnection } from './ws.ts';
+
+export interface Feishu {
+  api: FeishuApi;
+  dispatcher: lark.EventDispatcher;
+  secrets: { encryptKey?: string; verificationToken?: string };
+  sender: CardSender;
+  listeners: ChangeListener[];
+  lateUpdate: (token: string, answer: unknown) => Promise<void>;
+  /** starts the long connection in ws mode; a no-op for webhook mode */
+  start: () => { close: () => void };
+}
+
+export function createFeishu(cfg: NonNullable<Config['feishu']>, deps: Deps, log: Logger, api: FeishuApi = createFeishuApi(cfg, log)): Feishu {
+  const secrets = { encryptKey: cfg.encryptKey, verificationToken: cfg.verificationToken };
+  const dispatcher = feishuDispatcher(deps, log, secrets);
+  return {
+    api,
+    dispatcher,
+    secrets,
+    sender: feishuSender(api, deps, log),
+    listeners: [feishuCopiesListener(api, deps, log)],
+    lateUpdate: async (token, answer) => {
+      const card = (answer as CardCallbackAnswer | undefined)?.card?.data;
+      if (card) await api.updateByToken(token, card);
+    },
+    start: () => (cfg.mode === 'ws' ? startFeishuLongConnection(cfg, dispatcher, log) : { close: () => {} }),
+  };
+}

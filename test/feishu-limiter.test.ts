@@ -1,0 +1,105 @@
+// The Feishu rate limiter on a virtual clock: per-user and per-app quotas, fairness between users, pause-until.
+import { describe, expect, it } from 'vitest';
+import { createLimiter, feishuRule } from '../bot/feishu/limiter.ts';
+
+const flush = () => new Promise<void>((r) => setImmediate(r));
+
+/** A clock that only moves when pending sleeps are run, in time order. */
+function virtualClock() {
+  let t = 0;
+  const timers: { at: number; fire: () => void }[] = [];
+  return {
+    now: () => t,
+    sleep: (ms: number) => new Promise<void>((fire) => timers.push({ at: t + ms, fire })),
+    sleeps: () => timers.length,
+    async run(until = Infinity) {
+      for (;;) {
+        await flush();
+        timers.sort((a, b) => a.at - b.at);
+        const next = timers[0];
+        if (!next || next.at > until) break;
+        timers.shift();
+        t = Math.max(t, next.at);
+        next.fire();
+      }
+      if (until !== Infinity) t = Math.max(t, until);
+      await flush();
+    },
+  };
+}
+
+function setup() {
+  const clock = virtualClock();
+  const limiter = createLimiter({ now: clock.now, sleep: clock.sleep });
+  const grants: Record<string, number[]> = {};
+  const take = (label: string, keys: string[]) => void limiter.acquire(keys).then(() => (grants[label] ??= []).push(clock.now()));
+  return { clock, limiter, grants, take };
+}
+
+/** the most grants inside any window of `ms` (half-open) */
+function busiest(times: number[], ms: number): number {
+  const s = [...times].sort((a, b) => a - b);
+  return Math.max(0, ...s.map((t0) => s.filter((t) => t >= t0 && t < t0 + ms).length));
+}
+
+describe('feishu limiter', () => {
+  it('spaces one user to 5 per second and never more in any second', async () => {
+    const { clock, grants, take } = setup();
+    for (let i = 0; i < 12; i++) take('a', ['app/s', 'app/min', 'user:ou_a']);
+    await clock.run();
+    expect(grants.a).toEqual([0, 0, 0, 0, 0, 1000, 1000, 1000, 1000, 1000, 2000, 2000]);
+    expect(busiest(grants.a!, 1000)).toBe(5);
+  });
+
+  it('does not hold a second user behind the first one\'s queue', async () => {
+    const { clock, grants, take } = setup();
+    for (let i = 0; i < 8; i++) take('a', ['app/s', 'app/min', 'user:ou_a']);
+    await clock.run(500);
+    take('b', ['app/s', 'app/min', 'user:ou_b']);
+    await clock.run();
+    expect(grants.b).toEqual([500]);
+    expect(grants.a).toEqual([0, 0, 0, 0, 0, 1000, 1000, 1000]);
+  });
+
+  it('caps the app at 50 per second across users', async () => {
+    const { clock, grants, take } = setup();
+    for (let i = 0; i < 120; i++) take('all', ['app/s', 'app/min', `user:ou_${i}`]);
+    await clock.run();
+    const at = (t: number) => grants.all!.filter((x) => x === t).length;
+    expect([at(0), at(1000), at(2000)]).toEqual([50, 50, 20]);
+  });
+
+  it('caps the app at 1000 per minute even when the per-second bucket has room', async () => {
+    const { clock, grants, take } = setup();
+    for (let i = 0; i < 1001; i++) take('all', ['app/s', 'app/min', `user:ou_${i}`]);
+    await clock.run();
+    expect(grants.all).toHaveLength(1001);
+    expect(grants.all![999]).toBe(19_000); // 20 seconds of 50
+    expect(grants.all![1000]).toBe(60_000); // the first token of the minute comes back
+    expect(busiest(grants.all!, 60_000)).toBe(1000);
+  });
+
+  it('pauseUntil holds every acquire until then, and a later pause extends it', async () => {
+    const { clock, limiter, grants, take } = setup();
+    limiter.pauseUntil(750);
+    take('a', ['app/s', 'app/min', 'user:ou_a']);
+    await clock.run(700);
+    expect(grants.a).toBeUndefined();
+    expect(limiter.waiting()).toBe(1);
+    limiter.pauseFor(300); // now = 700 -> until 1000
+    take('b', ['app/s', 'app/min']);
+    await clock.run();
+    expect(grants).toEqual({ a: [1000], b: [1000] });
+    expect(limiter.waiting()).toBe(0);
+  });
+
+  it('grants at once when there is room (no sleep at all) and rejects unknown buckets', async () => {
+    const { clock, limiter, grants, take } = setup();
+    take('a', ['app/s', 'app/min', 'user:ou_a']);
+    await flush();
+    expect(grants.a).toEqual([0]);
+    expect(clock.sleeps()).toBe(0);
+    expect(() => limiter.acquire(['nope'])).toThrow(/no rate-limit rule/);
+    expect(feishuRule('msg:om_1')).toEqual({ tokens: 5, windowMs: 1000 });
+  });
+});

@@ -1,0 +1,171 @@
+// The Feishu bot end to end: signed, encrypted callbacks into the real service, the real SDK talking to a fake Feishu.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { runOnce } from 'graphile-worker';
+import { freshDb, type TestDb } from '../support/db.ts';
+import { seedSeason, STAFF_CSV, studentNo } from '../support/season.ts';
+import { startFakeFeishu, type FakeFeishu } from '../support/fake-feishu.ts';
+import { feishuEvent, feishuRequest } from '../support/feishu-sign.ts';
+import { createServer, handlerDeps } from '../../bot/server.ts';
+import { createFeishu, type Feishu } from '../../bot/feishu/index.ts';
+import { notifyListener } from '../../bot/delivery/notify.ts';
+import { taskList, workerLogger } from '../../src/queue/worker.ts';
+import { importStaff } from '../../src/imports/staff.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+const KEY = 'feishu-encrypt-key-for-tests';
+let db: TestDb;
+let fake: FakeFeishu;
+let feishu: Feishu;
+let server: Server;
+let url: string;
+const log = createLogger('silent');
+
+async function post(payload: object, opts: { key?: string; ts?: number; raw?: Buffer; headers?: Record<string, string> } = {}) {
+  const r = feishuRequest(payload, opts.key ?? KEY, opts.ts);
+  const res = await fetch(`${url}/feishu/webhook`, { method: 'POST', headers: { ...r.headers, ...opts.headers }, body: new Uint8Array(opts.raw ?? r.body) });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+const message = (openId: string, text: string, messageId = `om_${Math.random().toString(36).slice(2)}`) =>
+  feishuEvent('im.message.receive_v1', {
+    sender: { sender_id: { open_id: openId }, sender_type: 'user' },
+    message: { message_id: messageId, chat_type: 'p2p', message_type: 'text', content: JSON.stringify({ text }) },
+  });
+const tap = (openId: string, value: object, messageId?: string, formValue?: object) =>
+  feishuEvent('card.action.trigger', { operator: { open_id: openId }, token: 'c-token-1', action: { tag: 'button', value, ...(formValue ? { form_value: formValue } : {}) }, context: { open_message_id: messageId } });
+
+/** Runs queued jobs until none is left (jobs queue further jobs: a change queues notices). */
+async function drain() {
+  const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({}), log });
+  for (let i = 0; i < 5; i++)
+    await runOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['feishu']), ...feishu.listeners], { feishu: feishu.sender }), logger: workerLogger(log) });
+}
+
+/** Every button value on a sent card, by label, in order. */
+function buttons(card: unknown): { label: string; value: Record<string, unknown> }[] {
+  const out: { label: string; value: Record<string, unknown> }[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, any>;
+    if (o.tag === 'button' && o.behaviors?.[0]?.value) out.push({ label: o.text?.content, value: o.behaviors[0].value });
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return out;
+}
+const sentTo = (openId: string) => fake.messages.filter((m) => m.receive_id === openId);
+const statusOf = async (no: string, step: string) =>
+  (await db.sql<{ status: string }>('select c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2', [no, step]))[0]!.status;
+
+beforeAll(async () => {
+  db = await freshDb();
+  await seedSeason(db, 10);
+  await importStaff(db.orm.em.fork() as EntityManager, db.wf, `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`, 'staff.csv');
+  await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid is not null`);
+  fake = await startFakeFeishu();
+  const config = loadConfig({ DATABASE_URL: db.url, FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'fake-secret', FEISHU_ENCRYPT_KEY: KEY, FEISHU_BASE_URL: fake.url });
+  feishu = createFeishu(config.feishu!, handlerDeps({ orm: db.orm, wf: db.wf, config, log }), log);
+  server = createServer({ orm: db.orm, wf: db.wf, config, log, feishu }).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await fake.close();
+  await db.close();
+});
+
+describe('Feishu webhook', () => {
+  it('answers the URL check', async () => {
+    expect(await post({ type: 'url_verification', challenge: 'ch-42', token: 'x' })).toEqual({ status: 200, json: { challenge: 'ch-42' } });
+  });
+
+  it('a student writes 进度 and receives the status card; a repeated delivery sends nothing more', async () => {
+    const ev = message('ou_stu0', '进度', 'om_status_1');
+    expect(await post(ev)).toEqual({ status: 200, json: {} });
+    await drain();
+    const sent = sentTo('ou_stu0');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.msg_type).toBe('interactive');
+    expect((sent[0]!.content as any).header.title.content).toBe('学生0 的离校进度');
+    const again = { ...ev, header: { ...ev.header, event_id: 'ev_retry' } };
+    expect((await post(again)).status).toBe(200);
+    await drain();
+    expect(sentTo('ou_stu0')).toHaveLength(1);
+  });
+
+  it('a librarian taps 通过: answered inline, the other librarian’s copy is patched, the student is told', async () => {
+    await post(message('ou_library', '待办'));
+    await post(message('ou_library2', '待办'));
+    await drain();
+    const mine = sentTo('ou_library').at(-1)!;
+    const theirs = sentTo('ou_library2').at(-1)!;
+    const pass = buttons(mine.content).find((b) => b.label === '通过')!;
+    const target = studentNo(Number(String((mine.content as any).body.elements.find((e: any) => e.tag === 'column_set')?.columns?.[0]?.elements?.[0]?.content ?? '').match(/2021(\d{5})/)?.[1] ?? 0));
+    const res = await post(tap('ou_library', pass.value, mine.message_id));
+    expect(res.status).toBe(200);
+    expect(res.json.toast).toEqual({ type: 'success', content: '已通过' });
+    expect(JSON.stringify(res.json.card.data)).toContain('已通过 · 图书馆员');
+    expect(await statusOf(target, 'library')).toBe('passed');
+    await drain();
+    const patch = fake.patches.filter((p) => p.message_id === theirs.message_id).at(-1);
+    expect(JSON.stringify(patch?.content)).toContain('已通过 · 图书馆员');
+    const studentNotices = fake.messages.filter((m) => m.receive_id === `ou_stu${Number(target.slice(4))}` && (m.content as any).header?.title?.content === '图书馆：已通过');
+    expect(studentNotices).toHaveLength(1);
+  });
+
+  it('two librarians tapping the same student at once: one decision, the other told who decided', async () => {
+    await post(message('ou_library', '待办'));
+    await drain();
+    const card = sentTo('ou_library').at(-1)!;
+    const pass = buttons(card.content).find((b) => b.label === '通过')!;
+    const [a, b] = await Promise.all([post(tap('ou_library', pass.value)), post(tap('ou_library2', pass.value))]);
+    const toasts = [a.json.toast.content, b.json.toast.content];
+    expect(toasts.filter((t) => t === '已通过')).toHaveLength(1);
+    expect(toasts.find((t) => t !== '已通过')).toMatch(/^已由 图书馆员(乙)? 处理过$/);
+    const audit = await db.sql(`select 1 from audit_event e join clearance c on c.student_id = e.student_id and c.step_key = e.step_key where c.id = $1 and e.outcome = 'applied'`, [Number(pass.value.c)]);
+    expect(audit).toHaveLength(1);
+  });
+
+  it('a tap by someone who does not hold the step changes nothing', async () => {
+    await post(message('ou_library', '待办'));
+    await drain();
+    const pass = buttons(sentTo('ou_library').at(-1)!.content).find((b) => b.label === '通过')!;
+    const before = await db.sql('select id, status, version from clearance order by id');
+    const res = await post(tap('ou_finance', pass.value));
+    expect(res.json.toast.type).toBe('error');
+    expect(await db.sql('select id, status, version from clearance order by id')).toEqual(before);
+  });
+
+  it('refuses bad signatures, stale timestamps, garbage and oversized bodies, changing nothing', async () => {
+    const before = await db.sql('select count(*) as n from inbound_event');
+    const ev = message('ou_stu1', '进度');
+    expect((await post(ev, { headers: { 'x-lark-signature': 'f'.repeat(64) } })).status).toBe(401);
+    expect((await post(ev, { ts: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
+    expect((await post(ev, { key: 'someone-elses-key' })).status).toBe(401);
+    expect((await fetch(`${url}/feishu/webhook`, { method: 'POST', body: 'not json' })).status).toBe(400);
+    expect((await fetch(`${url}/feishu/webhook`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) })).status).toBe(413);
+    expect(await db.sql('select count(*) as n from inbound_event')).toEqual(before);
+    await drain();
+    expect(sentTo('ou_stu1').filter((m) => (m.content as any).header.title.content.endsWith('的离校进度'))).toHaveLength(0);
+  });
+
+  it('a 429 storm and a hanging server delay delivery but send each card once', async () => {
+    fake.failNext(3, '429');
+    await post(message('ou_stu2', '进度', 'om_storm'));
+    await drain();
+    expect(sentTo('ou_stu2')).toHaveLength(1);
+    fake.failNext(1, 'hang');
+    await post(message('ou_stu3', '进度', 'om_hang'));
+    await drain(); // the send times out and is scheduled for a retry
+    await new Promise((r) => setTimeout(r, 3200));
+    await drain();
+    expect(sentTo('ou_stu3')).toHaveLength(1);
+  }, 30_000);
+});

@@ -1,0 +1,174 @@
+// A fake Feishu OpenAPI on 127.0.0.1 for tests: tokens, messages (uuid dedupe), patches, card updates, id lookups, faults.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * '429' rate limit, '5xx' gateway error (HTML body), 'hang' never answers, 'token-invalid' revokes the token used,
+ * '400' bad request, or any answer spelled out (e.g. a 200 carrying a non-zero code).
+ */
+export type FaultMode = '429' | '5xx' | 'hang' | 'token-invalid' | '400' | { status: number; code: number; msg?: string; headers?: Record<string, string> };
+
+export interface FakeFeishuOptions {
+  appId?: string;
+  appSecret?: string;
+  /** email or mobile -> open_id, for batch_get_id */
+  directory?: Record<string, string>;
+  /** seconds a token lives (Feishu: 7200) */
+  tokenTtl?: number;
+  /** seconds sent in `x-ogw-ratelimit-reset` on a 429 */
+  rateLimitReset?: number;
+}
+
+export interface SentMessage { message_id: string; receive_id: string; receive_id_type: string; msg_type: string; content: unknown; uuid?: string; at: number }
+export interface Call { method: string; path: string; status: number; code?: number; at: number }
+
+export interface FakeFeishu {
+  url: string;
+  tokenRequests: { app_id: string; at: number }[];
+  messages: SentMessage[];
+  patches: { message_id: string; content: unknown }[];
+  cardUpdates: { token: string; card: unknown }[];
+  idLookups: { user_id_type: string; emails: string[]; mobiles: string[] }[];
+  /** every request, answered or not (status 0 = left hanging) */
+  calls: Call[];
+  directory: Map<string, string>;
+  tokenTtl: number;
+  rateLimitReset: number;
+  /** The next n requests to `on` (API calls by default, or the token endpoint) fail with `mode`. */
+  failNext(n: number, mode: FaultMode, on?: 'api' | 'token'): void;
+  revokeTokens(): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
+
+export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<FakeFeishu> {
+  const appId = opts.appId ?? 'cli_a1b2c3d4e5f60718';
+  const appSecret = opts.appSecret ?? 'fake-secret';
+  const tokens = new Map<string, number>(); // token -> expires at (ms)
+  const byUuid = new Map<string, SentMessage>();
+  const faults: { api: FaultMode[]; token: FaultMode[] } = { api: [], token: [] };
+  let seq = 0;
+
+  const fake: FakeFeishu = {
+    url: '',
+    tokenRequests: [],
+    messages: [],
+    patches: [],
+    cardUpdates: [],
+    idLookups: [],
+    calls: [],
+    directory: new Map(Object.entries(opts.directory ?? {})),
+    tokenTtl: opts.tokenTtl ?? 7200,
+    rateLimitReset: opts.rateLimitReset ?? 1,
+    failNext(n, mode, on = 'api') {
+      for (let i = 0; i < n; i++) faults[on].push(mode);
+    },
+    revokeTokens: () => tokens.clear(),
+    reset() {
+      for (const list of [fake.tokenRequests, fake.messages, fake.patches, fake.cardUpdates, fake.idLookups, fake.calls]) list.length = 0;
+      faults.api.length = faults.token.length = 0;
+      byUuid.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // 'hang' requests never end on their own
+      }),
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const u = new URL(req.url ?? '/', 'http://fake');
+    const call: Call = { method: req.method ?? '', path: u.pathname, status: 0, at: performance.now() };
+    fake.calls.push(call);
+    const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      call.status = status;
+      const code = (body as { code?: unknown })?.code;
+      if (typeof code === 'number') call.code = code;
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      const type = typeof body === 'string' ? 'text/html' : 'application/json; charset=utf-8';
+      res.writeHead(status, { 'content-type': type, 'x-tt-logid': `fake-log-${seq}`, ...headers }).end(text);
+    };
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let body: Record<string, any> = {};
+    try {
+      body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+    } catch {
+      return answer(400, { code: 9499, msg: 'Bad Request: body is not JSON' });
+    }
+
+    const isToken = u.pathname === TOKEN_PATH;
+    const fault = faults[isToken ? 'token' : 'api'].shift();
+    if (typeof fault === 'object') return answer(fault.status, { code: fault.code, msg: fault.msg ?? 'fault' }, fault.headers);
+    if (fault === 'hang') return; // the socket stays open until the client gives up or close()
+    if (fault === '429') return answer(429, { code: 99991400, msg: 'request trigger frequency limit' }, { 'x-ogw-ratelimit-limit': '50', 'x-ogw-ratelimit-reset': String(fake.rateLimitReset) });
+    if (fault === '5xx') return answer(502, '<html><body>502 Bad Gateway</body></html>');
+    if (fault === '400') return answer(400, { code: 230001, msg: 'invalid request parameter' });
+
+    if (isToken) {
+      fake.tokenRequests.push({ app_id: String(body.app_id), at: performance.now() });
+      if (body.app_id !== appId || body.app_secret !== appSecret) return answer(400, { code: 10014, msg: 'app secret invalid' });
+      const token = `t-fake-${++seq}`;
+      tokens.set(token, Date.now() + fake.tokenTtl * 1000);
+      return answer(200, { code: 0, msg: 'ok', tenant_access_token: token, expire: fake.tokenTtl });
+    }
+
+    const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!auth) return answer(400, { code: 99991661, msg: 'Missing access token for authorization.' });
+    if (fault === 'token-invalid') tokens.delete(auth); // as if the secret was reset: this token is dead for good
+    if (!((tokens.get(auth) ?? 0) > Date.now())) return answer(400, { code: 99991663, msg: 'Invalid access token for authorization.' });
+
+    if (req.method === 'POST' && u.pathname === '/open-apis/im/v1/messages') {
+      const uuid = typeof body.uuid === 'string' ? body.uuid : undefined;
+      if (uuid && uuid.length > 50) return answer(400, { code: 99992402, msg: 'field validation failed: uuid' });
+      const seen = uuid ? byUuid.get(uuid) : undefined;
+      if (seen) return answer(200, { code: 0, msg: 'success', data: { message_id: seen.message_id, msg_type: seen.msg_type } });
+      let content: unknown;
+      try {
+        content = JSON.parse(String(body.content));
+      } catch {
+        return answer(400, { code: 230001, msg: 'invalid message content' });
+      }
+      const msg: SentMessage = { message_id: `om_fake_${++seq}`, receive_id: String(body.receive_id), receive_id_type: u.searchParams.get('receive_id_type') ?? '', msg_type: String(body.msg_type), content, uuid, at: performance.now() };
+      fake.messages.push(msg);
+      if (uuid) byUuid.set(uuid, msg);
+      return answer(200, { code: 0, msg: 'success', data: { message_id: msg.message_id, msg_type: msg.msg_type, chat_id: 'oc_fake', deleted: false, updated: false } });
+    }
+    const patch = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(u.pathname);
+    if (req.method === 'PATCH' && patch) {
+      const id = decodeURIComponent(patch[1]!);
+      if (!fake.messages.some((m) => m.message_id === id)) return answer(400, { code: 230011, msg: 'message not found' });
+      fake.patches.push({ message_id: id, content: JSON.parse(String(body.content)) });
+      return answer(200, { code: 0, msg: 'success', data: {} });
+    }
+    if (req.method === 'POST' && u.pathname === '/open-apis/interactive/v1/card/update') {
+      fake.cardUpdates.push({ token: String(body.token), card: body.card });
+      return answer(200, { code: 0, msg: 'success', data: {} });
+    }
+    if (req.method === 'POST' && u.pathname === '/open-apis/contact/v3/users/batch_get_id') {
+      const emails: string[] = body.emails ?? [];
+      const mobiles: string[] = body.mobiles ?? [];
+      if (emails.length > 50 || mobiles.length > 50) return answer(400, { code: 99992402, msg: 'field validation failed: at most 50 emails and 50 mobiles' });
+      fake.idLookups.push({ user_id_type: u.searchParams.get('user_id_type') ?? '', emails, mobiles });
+      // unknown contacts come back without user_id (JSON drops the undefined)
+      const user_list = [
+        ...emails.map((email) => ({ email, user_id: fake.directory.get(email) })),
+        ...mobiles.map((mobile) => ({ mobile, user_id: fake.directory.get(mobile) })),
+      ];
+      return answer(200, { code: 0, msg: 'success', data: { user_list } });
+    }
+    return answer(404, { code: 404, msg: `fake feishu: no route ${req.method} ${u.pathname}` });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      if (!res.headersSent) res.writeHead(500).end(String(e));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return fake;
+}
