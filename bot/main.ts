@@ -10,6 +10,7 @@ import { openDatabase } from './database.ts';
 import { createServer, handlerDeps } from './server.ts';
 import { ConsoleInbox } from './console/inbox.ts';
 import { createFeishu } from './feishu/index.ts';
+import { resolveFeishuIds } from './feishu/resolve-ids.ts';
 import { notifyListener } from './delivery/notify.ts';
 import { consoleWanted } from './console/wanted.ts';
 
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const listeners = [...(inbox ? [inbox.listener(hd)] : []), ...(chat.length ? [notifyListener(hd, chat)] : []), ...(feishu?.listeners ?? [])];
   const worker = await startWorker({ connectionString: db.url, log, listeners, senders: { ...(feishu ? { feishu: feishu.sender } : {}) } });
   const longConnection = feishu?.start();
+  if (feishu) void resolveFeishuIds(db.orm, feishu.api, log).catch((e) => log.warn({ err: e }, 'feishu id lookup failed; people without open_id are not reached until it succeeds'));
   const app = createServer(deps);
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));

@@ -169,3 +169,18 @@ describe('Feishu webhook', () => {
     expect(sentTo('ou_stu3')).toHaveLength(1);
   }, 30_000);
 });
+
+describe('identity', () => {
+  it('people without an open_id are found by email once and stored; an id already held stays put', async () => {
+    const { resolveFeishuIds } = await import('../../bot/feishu/resolve-ids.ts');
+    await db.sql(`insert into person (name, email) values ('新老师', 'new@example.edu.cn'), ('重复', 'dup@example.edu.cn')`);
+    fake.directory.set('new@example.edu.cn', 'ou_new_teacher');
+    fake.directory.set('dup@example.edu.cn', 'ou_library'); // already someone else's
+    const r = await resolveFeishuIds(db.orm, feishu.api, log);
+    expect(r.found).toBe(1);
+    expect(await db.sql(`select name from person where feishu_open_id = 'ou_new_teacher'`)).toEqual([{ name: '新老师' }]);
+    expect(await db.sql(`select feishu_open_id from person where name = '重复'`)).toEqual([{ feishu_open_id: null }]);
+    const again = await resolveFeishuIds(db.orm, feishu.api, log);
+    expect(again.looked).toBe(1); // only the one still without an id
+  });
+});
