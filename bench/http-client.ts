@@ -11,11 +11,15 @@ export function keepAliveAgent(maxSockets: number): http.Agent {
 }
 
 export function postJson(agent: http.Agent, url: URL, headers: Record<string, string>, payload: unknown): Promise<JsonResponse> {
-  const data = Buffer.from(JSON.stringify(payload));
+  return postRaw(agent, url, { 'content-type': 'application/json', ...headers }, Buffer.from(JSON.stringify(payload)));
+}
+
+/** POST exact bytes (a signed body must reach the server unchanged). */
+export function postRaw(agent: http.Agent, url: URL, headers: Record<string, string>, data: Buffer): Promise<JsonResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(data.length), ...headers } },
+      { method: 'POST', agent, headers: { 'content-length': String(data.length), ...headers } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -6,6 +6,7 @@ import type { ScenarioResult } from './result.ts';
 import { batchPass } from './scenario-batch.ts';
 import { directTaps } from './scenario-direct.ts';
 import { httpTaps } from './scenario-http.ts';
+import { feishuTaps } from './scenario-feishu.ts';
 import { scratchDatabase, type ScratchDb } from './scratch-db.ts';
 import { seed } from './seed.ts';
 import { SETTINGS as S } from './settings.ts';
@@ -33,6 +34,8 @@ async function main(): Promise<number> {
       results.push(await httpTaps(db, S.steps.rated[i]!, taps, { ...opts, rate, label: `A${i + 2} http taps at ${rate}/s` }));
     results.push(await batchPass(db, S.steps.batch, S.students));
     results.push(await directTaps(db, S.steps.direct, S.directActor, taps, opts));
+    results.push(await feishuTaps(db, S.steps.feishu, S.feishuTapper, taps, { ...opts, label: 'D feishu card taps, capacity' }));
+    results.push(await feishuTaps(db, S.steps.feishuRated, S.feishuRatedTapper, taps, { ...opts, rate: S.feishuRate, label: `D2 feishu card taps at ${S.feishuRate}/s` }));
 
     printSummary(await machine(db), { dbMode: scratch.mode, poolMax: S.poolMax, concurrency: S.concurrency, loadAtStart }, seeded, results);
     const failed = results.filter((r) => !r.verification.ok);

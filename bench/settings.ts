@@ -17,7 +17,12 @@ export const SETTINGS = {
   /** seed of the workload's shuffle, so runs tap the same sequence */
   seed: 20261127,
   /** steps per scenario: each starts with every student pending on its step */
-  steps: { http: 'library', batch: 'hospital', direct: 'loan', rated: ['grad_service', 'dormitory'] },
+  steps: { http: 'library', batch: 'hospital', direct: 'loan', rated: ['grad_service', 'dormitory'], feishu: 'finance', feishuRated: 'campus_card' },
+  /** the staff members (wecom_userid in STAFF_CSV) who tap the Feishu scenarios: school-wide handlers of those steps */
+  feishuTapper: 'finance',
+  feishuRatedTapper: 'card',
+  /** the arrival rate of the open-model Feishu run */
+  feishuRate: Number(process.env.BENCH_FEISHU_RATE ?? 100),
   /** the staff member (wecom_userid in test/support/season.ts STAFF_CSV) who taps the direct scenario */
   directActor: 'loan',
 } as const;

@@ -28,6 +28,8 @@ export interface CardTap {
   /** checked options of a checklist */
   selected?: string[];
   eventId?: string;
+  /** what the tapped card showed, when the platform remembers it (our own record, never the card's values) */
+  shown?: { page: number; clearanceIds: number[] };
 }
 
 export interface Reply {

@@ -5,7 +5,7 @@ import type { Decision, RowResult } from '../../src/decisions/types.ts';
 import { clearanceItems } from '../../src/reports/pending-for.ts';
 import { openSession, type Session } from '../session.ts';
 import type { Identity } from '../../src/people/identify.ts';
-import { todoCard, pendingRow } from '../chat/todo.ts';
+import { todoCard, pendingRow, shownCard } from '../chat/todo.ts';
 import { resultText } from './result-text.ts';
 import type { Caps, CardTap, Deps, Reply } from '../types.ts';
 
@@ -55,10 +55,11 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps): Promise<Reply
   const v = tap.value;
   // Rows come from ids on the card, which anyone can forge: only rows the tapper may act on are shown back.
   const visible = (results: Awaited<ReturnType<typeof decideRefs>>) => results.filter(({ r }) => r.outcome !== 'denied' && r.outcome !== 'unknown_student');
-  const show = async (results: Awaited<ReturnType<typeof decideRefs>>, page = 1): Promise<Reply> => ({
-    card: await todoCard(deps, s, me, caps, page, visible(results).map(({ item, r }) => ({ row: pendingRow(deps, { ...item, status: 'pending' }), result: resultText(r, deps.wf, deps.timeZone) }))),
-    toast: toast(results),
-  });
+  const show = async (results: Awaited<ReturnType<typeof decideRefs>>, page = 1): Promise<Reply> => {
+    const decided = visible(results).map(({ item, r }) => ({ row: pendingRow(deps, { ...item, status: 'pending' }), result: resultText(r, deps.wf, deps.timeZone) }));
+    const card = tap.shown ? await shownCard(deps, s, me, caps, tap.shown, decided) : await todoCard(deps, s, me, caps, page, decided);
+    return { card, toast: toast(results) };
+  };
   if (!me.assignments.length) return { card: errorCard('只有离校各环节的工作人员可以办理。发送“进度”查看您自己的离校进度。', 'grey'), toast: { tone: 'red', text: '不是您负责的' } };
   switch (v.a) {
     case 'page':

@@ -1,6 +1,7 @@
 // 待办 / todo, and paging: the students waiting on this staff member, as a pending card.
 import { pendingCard, PAGE_SIZE, type Card, type PendingRow, type Tone } from '../../cards/index.ts';
-import { pendingFor, type PendingItem } from '../../src/reports/pending-for.ts';
+import { clearanceItems, pendingCount, pendingFor, type PendingItem } from '../../src/reports/pending-for.ts';
+import { localDateTime } from '../../src/time.ts';
 import { stepOf } from '../../src/workflow/load.ts';
 import type { Identity } from '../../src/people/identify.ts';
 import type { Session } from '../session.ts';
@@ -46,4 +47,40 @@ export async function todoCard(
     total,
     layout: caps.layout,
   });
+}
+
+/**
+ * The tapped card again, from its own rows (what it showed, by clearance id): cheap enough for the platform's inline
+ * answer however long the list. Rows decided just now carry their result; rows someone else decided say so.
+ */
+export async function shownCard(
+  deps: Deps,
+  s: Session,
+  me: Identity,
+  caps: Caps,
+  shown: { page: number; clearanceIds: number[] },
+  decided: { row: PendingRow; result: { tone: Tone; text: string } }[],
+): Promise<Card> {
+  const items = new Map((await clearanceItems(s.em, shown.clearanceIds)).map((i) => [i.clearanceId, i]));
+  const now = new Map(decided.map((d) => [d.row.clearanceId, d]));
+  const rows: PendingRow[] = [];
+  const results: Record<number, { tone: Tone; text: string }> = {};
+  for (const id of shown.clearanceIds) {
+    const i = items.get(id);
+    if (!i) continue;
+    const d = now.get(id);
+    if (d) {
+      rows.push(d.row);
+      results[id] = d.result;
+    } else if (i.status === 'pending' || i.status === 'returned') {
+      rows.push(pendingRow(deps, { ...i, status: i.status }));
+    } else {
+      rows.push(pendingRow(deps, { ...i, status: 'pending' }));
+      const at = i.decidedAt ? localDateTime(new Date(i.decidedAt), deps.timeZone) : '';
+      results[id] = { tone: 'grey', text: i.status === 'passed' ? `已由 ${i.decidedBy ?? '他人'} 于 ${at} 通过` : i.status === 'returned' ? `已由 ${i.decidedBy ?? '他人'} 于 ${at} 退回` : '无需办理' };
+    }
+  }
+  for (const d of decided) if (!shown.clearanceIds.includes(d.row.clearanceId)) (rows.unshift(d.row), (results[d.row.clearanceId] = d.result));
+  const total = await pendingCount(s.em, deps.wf, me.assignments);
+  return pendingCard({ staffName: me.name, rows, results, page: shown.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), total, layout: caps.layout });
 }

@@ -28,3 +28,14 @@ export async function cardsShowing(em: EntityManager, platform: string, clearanc
     [platform, pgIntArray(clearanceIds), maxAgeDays],
   );
 }
+
+/** What one of a person's delivered cards showed (by person id, or by their Feishu open_id); another person's message gives nothing. */
+export async function deliveredTo(em: EntityManager, platform: string, messageId: string, to: { personId: number } | { feishuOpenId: string }): Promise<DeliveredCardRow | null> {
+  const [row] = await em.execute<DeliveredCardRow[]>(
+    `select d.platform, d.message_id as "messageId", d.person_id as "personId", d.kind, d.page, d.clearance_ids as "clearanceIds"
+       from delivered_card d join person p on p.id = d.person_id
+      where d.platform = ? and d.message_id = ? and ${'personId' in to ? 'p.id = ?' : 'p.feishu_open_id = ?'}`,
+    [platform, messageId, 'personId' in to ? to.personId : to.feishuOpenId],
+  );
+  return row ?? null;
+}

@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AssignmentScope } from '../decisions/authorize.ts';
 import type { Workflow } from '../workflow/schema.ts';
-import { pgIntArray } from '../db/pg-array.ts';
+import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
 
 export interface PendingItem {
   clearanceId: number;
@@ -32,25 +32,25 @@ export async function pendingFor(
 ): Promise<{ items: PendingItem[]; total: number }> {
   const sc = scopes(assignments);
   if (!sc.length) return { items: [], total: 0 };
-  const requires = wf.steps.map((s) => ({ step: s.key, requires: s.requires }));
+  const steps = [...new Set(sc.map((x) => x.step!))];
+  const gates = wf.steps.filter((st) => steps.includes(st.key) && st.requires.length).map((st) => ({ step: st.key, requires: st.requires }));
+  // Driven from the (step_key, status) index; a scope matches by EXISTS, so overlapping assignments list a row once.
   const rows = await em.execute<(PendingItem & { total: string })[]>(
     `with scope as (select * from jsonb_to_recordset(?::jsonb) as x(step text, college_id int, campus text)),
-          req as (select step, jsonb_array_elements_text(requires) as required from jsonb_to_recordset(?::jsonb) as r(step text, requires jsonb)),
-          mine as (
-            select distinct c.id, c.version, s.student_no, s.name, co.name as college, s.campus, c.step_key, c.status, c.reason, c.amount::text as amount,
-                   s.deadline, c.updated_at
-              from clearance c join student s on s.id = c.student_id join college co on co.id = s.college_id
-              join scope on scope.step = c.step_key and (scope.college_id is null or scope.college_id = s.college_id)
-                        and (scope.campus is null or scope.campus = s.campus)
-             where c.status in ('pending', 'returned') and (?::int[] is null or c.id = any(?::int[]))
-               and not exists (select 1 from req join clearance o on o.student_id = c.student_id and o.step_key = req.required
-                               where req.step = c.step_key and o.status in ('pending', 'returned')))
-     select id as "clearanceId", version, student_no as "studentNo", name, college, campus, step_key as "stepKey", status, reason, amount,
-            count(*) over () as total
-       from mine order by deadline nulls last, student_no, step_key limit ? offset ?`,
+          req as (select step, jsonb_array_elements_text(requires) as required from jsonb_to_recordset(?::jsonb) as r(step text, requires jsonb))
+     select c.id as "clearanceId", c.version, s.student_no as "studentNo", s.name, co.name as college, s.campus, c.step_key as "stepKey",
+            c.status, c.reason, c.amount::text as amount, count(*) over () as total
+       from clearance c join student s on s.id = c.student_id join college co on co.id = s.college_id
+      where c.step_key = any(?::text[]) and c.status in ('pending', 'returned') and (?::int[] is null or c.id = any(?::int[]))
+        and exists (select 1 from scope where scope.step = c.step_key and (scope.college_id is null or scope.college_id = s.college_id)
+                                         and (scope.campus is null or scope.campus = s.campus))
+        and not exists (select 1 from req join clearance o on o.student_id = c.student_id and o.step_key = req.required
+                         where req.step = c.step_key and o.status in ('pending', 'returned'))
+      order by s.deadline nulls last, s.student_no, c.step_key limit ? offset ?`,
     [
       JSON.stringify(sc),
-      JSON.stringify(requires),
+      JSON.stringify(gates),
+      pgTextArray(steps),
       only?.clearanceIds ? pgIntArray(only.clearanceIds) : null,
       only?.clearanceIds ? pgIntArray(only.clearanceIds) : null,
       pageSize,
@@ -73,4 +73,17 @@ export async function clearanceItems(
       where c.id = any(?::int[])`,
     [pgIntArray(ids)],
   );
+}
+
+/** How many students wait on these assignments; a school-wide handler of ungated steps is counted from the index alone. */
+export async function pendingCount(em: EntityManager, wf: Workflow, assignments: AssignmentScope[]): Promise<number> {
+  const sc = scopes(assignments);
+  if (!sc.length) return 0;
+  const steps = [...new Set(sc.map((x) => x.step!))];
+  const simple = sc.every((x) => x.college_id === null && x.campus === null) && !wf.steps.some((st) => steps.includes(st.key) && st.requires.length);
+  if (!simple) return (await pendingFor(em, wf, assignments, 1, 1)).total;
+  const [row] = await em.execute<{ n: string }[]>("select count(*) as n from clearance where step_key = any(?::text[]) and status in ('pending', 'returned')", [
+    pgTextArray(steps),
+  ]);
+  return Number(row?.n ?? 0);
 }

@@ -1,0 +1,79 @@
+// Scenario D: signed, encrypted Feishu card taps (通过) through POST /feishu/webhook, answered inline with the updated card.
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer, handlerDeps } from '../bot/server.ts';
+import { createFeishu } from '../bot/feishu/index.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+import { feishuEvent, feishuRequest } from '../test/support/feishu-sign.ts';
+import { startFakeFeishu } from '../test/support/fake-feishu.ts';
+import type { BenchDb } from './bench-db.ts';
+import { keepAliveAgent, postRaw } from './http-client.ts';
+import type { ScenarioResult } from './result.ts';
+import { formatLatency, fmt } from './stats.ts';
+import { printTapRun, runTaps, type Load } from './taps.ts';
+import { verifyStep, printVerification } from './verify.ts';
+import type { Tap } from './workload.ts';
+
+const KEY = 'bench-encrypt-key';
+
+/** What the tapper was told, from the toast: the same words a staff member reads. */
+function outcomeOf(answer: { toast?: { content?: string } } | undefined): string {
+  const t = answer?.toast?.content ?? '';
+  if (t === '已通过') return 'applied';
+  if (t.startsWith('已由 ')) return 'already_decided';
+  throw new Error(`unexpected answer: ${JSON.stringify(answer).slice(0, 200)}`);
+}
+
+export async function feishuTaps(db: BenchDb, stepKey: string, tapper: string, taps: readonly Tap[], opts: Load & { warmup: number; label: string }): Promise<ScenarioResult> {
+  const load = opts.rate ? `open model, ${opts.rate} taps/s` : `closed loop, concurrency ${opts.concurrency}`;
+  console.log(`\n== ${opts.label}: card.action.trigger via POST /feishu/webhook (encrypted, signed), step ${stepKey}, ${load}`);
+  const fake = await startFakeFeishu();
+  await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid = $1`, [tapper]);
+  const config = loadConfig({ DATABASE_URL: db.url, FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'fake-secret', FEISHU_ENCRYPT_KEY: KEY, FEISHU_BASE_URL: fake.url, LOG_LEVEL: 'silent' });
+  const log = createLogger('silent');
+  const feishu = createFeishu(config.feishu!, handlerDeps({ orm: db.orm, wf: db.wf, config, log }), log);
+  const server: Server = createServer({ orm: db.orm, wf: db.wf, config, log, feishu }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = new URL('/feishu/webhook', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const agent = keepAliveAgent(opts.rate ? 400 : opts.concurrency);
+  // Each student's 通过 value as its card shows it; bodies are encrypted and signed before the clock starts.
+  const refs = new Map(
+    (await db.sql<{ student_no: string; id: number; version: number }>(`select s.student_no, c.id, c.version from clearance c join student s on s.id = c.student_id where c.step_key = $1`, [stepKey])).map((r) => [r.student_no, r]),
+  );
+  const request = (studentNo: string) => {
+    const ref = refs.get(studentNo);
+    const value = ref ? { a: 'pass', c: ref.id, v: ref.version } : { a: 'pass', c: 0, v: 1 };
+    return feishuRequest(feishuEvent('card.action.trigger', { operator: { open_id: `ou_${tapper}` }, token: 'c-bench', action: { tag: 'button', value }, context: { open_message_id: `om_bench_${stepKey}` } }), KEY);
+  };
+  // The staff member's 待办 card, as delivered: taps answer from it rather than re-listing every pending student.
+  await db.sql(
+    `insert into delivered_card (platform, message_id, person_id, kind, page, clearance_ids)
+     select 'feishu', 'om_bench_' || $1, p.id, 'pending', 1, (select array_agg(id) from (select id from clearance where step_key = $1 order by id limit 20) x)
+       from person p where p.wecom_userid = $2`,
+    [stepKey, tapper],
+  );
+  const prepared = new Map<string, ReturnType<typeof request>[]>();
+  for (const t of taps) prepared.set(t.studentNo, [...(prepared.get(t.studentNo) ?? []), request(t.studentNo)]);
+  try {
+    const run = await runTaps(taps, opts, 0, async (studentNo) => {
+      const r = prepared.get(studentNo)!.shift()!;
+      const res = await postRaw(agent, url, r.headers, r.body);
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
+      return { outcome: outcomeOf(res.body as never) };
+    });
+    printTapRun(run, taps);
+    console.log(`  latency: ${formatLatency(run.latency)}`);
+    console.log(`  throughput: ${fmt(run.perSec)} taps/s (${taps.length} taps in ${fmt(run.wallMs, 0)} ms)`);
+    const duplicates = taps.filter((t) => t.duplicate).length;
+    const verification = await verifyStep(db, stepKey, run.tally, { distinct: taps.length - duplicates, duplicates });
+    printVerification(verification);
+    return { label: opts.label, step: stepKey, unit: 'requests', count: taps.length, wallMs: run.wallMs, perSec: run.perSec, latency: run.latency, verification };
+  } finally {
+    agent.destroy();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await fake.close();
+  }
+}
