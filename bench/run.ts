@@ -29,13 +29,21 @@ async function main(): Promise<number> {
     const taps = tapSequence({ students: S.students, distinct: S.distinctTaps, duplicateRatio: S.duplicateRatio, seed: S.seed });
     const opts = { concurrency: S.concurrency, warmup: S.warmup };
     const results: ScenarioResult[] = [];
-    results.push(await httpTaps(db, S.steps.http, taps, { ...opts, label: 'A http taps, capacity' }));
-    for (const [i, rate] of S.rates.entries())
-      results.push(await httpTaps(db, S.steps.rated[i]!, taps, { ...opts, rate, label: `A${i + 2} http taps at ${rate}/s` }));
-    results.push(await batchPass(db, S.steps.batch, S.students));
-    results.push(await directTaps(db, S.steps.direct, S.directActor, taps, opts));
-    results.push(await feishuTaps(db, S.steps.feishu, S.feishuTapper, taps, { ...opts, label: 'D feishu card taps, capacity' }));
-    results.push(await feishuTaps(db, S.steps.feishuRated, S.feishuRatedTapper, taps, { ...opts, rate: S.feishuRate, label: `D2 feishu card taps at ${S.feishuRate}/s` }));
+    // BENCH_ONLY=A,D2 runs just those scenarios (by the letter and number their label starts with).
+    const only = process.env.BENCH_ONLY?.split(',').map((x) => x.trim());
+    const want = (label: string) => !only || only.includes(label.split(' ')[0]!);
+    const scenarios: [string, () => Promise<ScenarioResult>][] = [
+      ['A http taps, capacity', () => httpTaps(db!, S.steps.http, taps, { ...opts, label: 'A http taps, capacity' })],
+      ...S.rates.map((rate, i): [string, () => Promise<ScenarioResult>] => {
+        const label = `A${i + 2} http taps at ${rate}/s`;
+        return [label, () => httpTaps(db!, S.steps.rated[i]!, taps, { ...opts, rate, label })];
+      }),
+      ['B batch pass (decide)', () => batchPass(db!, S.steps.batch, S.students)],
+      ['C decide() single taps', () => directTaps(db!, S.steps.direct, S.directActor, taps, opts)],
+      ['D feishu card taps, capacity', () => feishuTaps(db!, S.steps.feishu, S.feishuTapper, taps, { ...opts, label: 'D feishu card taps, capacity' })],
+      [`D2 feishu card taps at ${S.feishuRate}/s`, () => feishuTaps(db!, S.steps.feishuRated, S.feishuRatedTapper, taps, { ...opts, rate: S.feishuRate, label: `D2 feishu card taps at ${S.feishuRate}/s` })],
+    ];
+    for (const [label, run] of scenarios) if (want(label)) results.push(await run());
 
     printSummary(await machine(db), { dbMode: scratch.mode, poolMax: S.poolMax, concurrency: S.concurrency, loadAtStart }, seeded, results);
     const failed = results.filter((r) => !r.verification.ok);

@@ -32,7 +32,7 @@ export async function feishuTaps(db: BenchDb, stepKey: string, tapper: string, t
   const fake = await startFakeFeishu();
   await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid = $1`, [tapper]);
   const config = loadConfig({ DATABASE_URL: db.url, FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'fake-secret', FEISHU_ENCRYPT_KEY: KEY, FEISHU_BASE_URL: fake.url, LOG_LEVEL: 'silent' });
-  const log = createLogger('silent');
+  const log = createLogger(process.env.BENCH_LOG ?? 'silent');
   const feishu = createFeishu(config.feishu!, handlerDeps({ orm: db.orm, wf: db.wf, config, log }), log);
   const server: Server = createServer({ orm: db.orm, wf: db.wf, config, log, feishu }).listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -17,10 +17,10 @@ export const SETTINGS = {
   /** seed of the workload's shuffle, so runs tap the same sequence */
   seed: 20261127,
   /** steps per scenario: each starts with every student pending on its step */
-  steps: { http: 'library', batch: 'hospital', direct: 'loan', rated: ['grad_service', 'dormitory'], feishu: 'finance', feishuRated: 'campus_card' },
+  steps: { http: 'library', batch: 'hospital', direct: 'loan', rated: ['grad_service', 'dormitory'], feishu: 'finance', feishuRated: process.env.BENCH_D2_STEP ?? 'campus_card' },
   /** the staff members (wecom_userid in STAFF_CSV) who tap the Feishu scenarios: school-wide handlers of those steps */
   feishuTapper: 'finance',
-  feishuRatedTapper: 'card',
+  feishuRatedTapper: process.env.BENCH_D2_TAPPER ?? 'card',
   /** the arrival rate of the open-model Feishu run */
   feishuRate: Number(process.env.BENCH_FEISHU_RATE ?? 100),
   /** the staff member (wecom_userid in test/support/season.ts STAFF_CSV) who taps the direct scenario */

@@ -110,3 +110,15 @@ describe('one request, one decision per student', () => {
     expect((await clearance(studentNo(21), 'library')).status).toBe('returned');
   });
 });
+
+describe('answering a tap from the card it came from', () => {
+  it('keeps the card its size when the tapped row was not on it', async () => {
+    const shownIds = (await db.sql<{ id: number }>(`select id from clearance where step_key = 'grad_service' order by id limit 5`)).map((r) => r.id);
+    const other = await clearance(studentNo(30), 'grad_service');
+    const r = await onTap(deps, { who: who('service'), value: { a: 'pass', c: other.id, v: other.version }, shown: { page: 1, clearanceIds: shownIds } }, CAPS);
+    expect(r.toast).toEqual({ tone: 'green', text: '已通过' });
+    const rows = r.card.blocks.filter((b) => b.kind === 'row');
+    expect(rows).toHaveLength(5);
+    expect(r.card.shows!.clearanceIds).toEqual(shownIds);
+  });
+});

@@ -80,7 +80,7 @@ export async function shownCard(
       results[id] = { tone: 'grey', text: i.status === 'passed' ? `已由 ${i.decidedBy ?? '他人'} 于 ${at} 通过` : i.status === 'returned' ? `已由 ${i.decidedBy ?? '他人'} 于 ${at} 退回` : '无需办理' };
     }
   }
-  for (const d of decided) if (!shown.clearanceIds.includes(d.row.clearanceId)) (rows.unshift(d.row), (results[d.row.clearanceId] = d.result));
+  // A row decided from elsewhere than this card (a forged or stale value) is told in the toast, not added: the card stays its size.
   const total = await pendingCount(s.em, deps.wf, me.assignments);
   return pendingCard({ staffName: me.name, rows, results, page: shown.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), total, layout: caps.layout });
 }
