@@ -13,6 +13,8 @@ import { consoleRoutes } from './console/routes.ts';
 import type { ConsoleInbox } from './console/inbox.ts';
 import { feishuWebhookRoute } from './feishu/route.ts';
 import type { Feishu } from './feishu/index.ts';
+import { wecomCallbackRoute } from './wecom/route.ts';
+import type { Wecom } from './wecom/index.ts';
 
 export interface ServerDeps {
   orm: MikroORM;
@@ -23,6 +25,8 @@ export interface ServerDeps {
   inbox?: ConsoleInbox;
   /** present when Feishu is configured */
   feishu?: Feishu;
+  /** present when WeCom is configured */
+  wecom?: Wecom;
 }
 
 /** What handlers need, from the server's dependencies. */
@@ -58,6 +62,7 @@ export function createServer(deps: ServerDeps): Koa<RequestState> {
   supervisorFormRoute(router, { orm: deps.orm, university: deps.wf.university || deps.wf.name });
   if (deps.inbox) consoleRoutes(router, handlerDeps(deps), deps.inbox);
   if (deps.feishu) feishuWebhookRoute(router, { log: deps.log, ...deps.feishu });
+  if (deps.wecom) wecomCallbackRoute(router, { log: deps.log, secrets: deps.wecom.secrets, handle: deps.wecom.handle });
 
   app.use(requestContext(deps.log));
   app.use(router.routes());

@@ -89,6 +89,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     'WeCom',
   );
+  if (w && !/^[A-Za-z0-9]{43}$/.test(w.WECOM_ENCODING_AES_KEY)) throw new ConfigError('WECOM_ENCODING_AES_KEY must be the 43 letters and digits WeCom generated');
   const platformConfigured = Boolean(f || w);
   return {
     databaseUrl: e.DATABASE_URL,

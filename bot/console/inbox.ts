@@ -13,6 +13,7 @@ export class ConsoleInbox {
   push(personId: number, card: Card, key: string): void {
     if (this.delivered.has(key)) return; // a retried job delivers once
     this.delivered.add(key);
+    if (this.delivered.size > 50_000) this.delivered.delete(this.delivered.values().next().value!); // oldest first: a Set keeps insertion order
     const box = this.boxes.get(personId) ?? [];
     box.push({ seq: ++this.seq, card });
     if (box.length > KEEP) box.shift();

@@ -12,6 +12,13 @@ export async function noticesFor(deps: Deps, changes: ClearanceChange[]): Promis
   // A newer version has its own job: notices describe the state this job was queued for, or nothing.
   const rows = (await changedClearances(em, [...wanted.keys()])).filter((r) => wanted.get(r.clearanceId) === r.version);
   const out: Outgoing[] = [];
+  // One lookup per (step, college, campus): a list of 1,000 changes asks about a handful of offices, not 1,000 times.
+  const holders = new Map<string, Promise<number[]>>();
+  const holdersFor = (step: string, collegeId: number, campus: string | null) => {
+    const k = `${step}|${collegeId}|${campus ?? ''}`;
+    if (!holders.has(k)) holders.set(k, holdersOf(em, step, collegeId, campus));
+    return holders.get(k)!;
+  };
   for (const r of rows) {
     const step = stepOf(deps.wf, r.stepKey);
     if (!step) continue;
@@ -32,7 +39,7 @@ export async function noticesFor(deps: Deps, changes: ClearanceChange[]): Promis
     if (r.status === 'passed')
       for (const gated of deps.wf.steps.filter((g) => g.requires.includes(r.stepKey) && r.openSteps.includes(g.key))) {
         if (gated.requires.some((k) => r.openSteps.includes(k))) continue;
-        for (const personId of await holdersOf(em, gated.key, r.collegeId, r.campus))
+        for (const personId of await holdersFor(gated.key, r.collegeId, r.campus))
           to(
             noticeCard({ title: `可以办理：${r.studentNo} ${r.studentName}`, text: `${r.studentName}（${r.studentNo}）的其他环节已全部通过，可以办理${gated.name}。`, tone: 'blue', lines: ['发送“待办”查看。'] }),
             `ready:${personId}`,

@@ -9,14 +9,31 @@ export interface DeliveredCardRow {
   kind: string;
   page: number;
   clearanceIds: number[];
+  /** WeCom's single-use update code for this card, if one is unused */
+  responseCode?: string | null;
 }
 
 export async function recordDelivered(em: EntityManager, c: DeliveredCardRow): Promise<void> {
   await em.execute(
-    `insert into delivered_card (platform, message_id, person_id, kind, page, clearance_ids) values (?, ?, ?, ?, ?, ?::int[])
-     on conflict (platform, message_id) do update set kind = excluded.kind, page = excluded.page, clearance_ids = excluded.clearance_ids, updated_at = now()`,
-    [c.platform, c.messageId, c.personId, c.kind, c.page, pgIntArray(c.clearanceIds)],
+    `insert into delivered_card (platform, message_id, person_id, kind, page, clearance_ids, response_code, response_code_at)
+     values (?, ?, ?, ?, ?, ?::int[], ?, case when ?::text is null then null else now() end)
+     on conflict (platform, message_id) do update set kind = excluded.kind, page = excluded.page, clearance_ids = excluded.clearance_ids,
+       response_code = coalesce(excluded.response_code, delivered_card.response_code),
+       response_code_at = coalesce(excluded.response_code_at, delivered_card.response_code_at), updated_at = now()`,
+    [c.platform, c.messageId, c.personId, c.kind, c.page, pgIntArray(c.clearanceIds), c.responseCode ?? null, c.responseCode ?? null],
   );
+}
+
+/** Takes a card's unused WeCom update code (younger than 72 h): it works once, so taking it clears it. */
+export async function takeResponseCode(em: EntityManager, platform: string, messageId: string): Promise<string | null> {
+  const [row] = await em.execute<{ code: string }[]>(
+    `update delivered_card d set response_code = null, response_code_at = null
+       from (select response_code as code from delivered_card where platform = ? and message_id = ? and response_code is not null
+               and response_code_at > now() - interval '72 hours' for update) old
+      where d.platform = ? and d.message_id = ? returning old.code`,
+    [platform, messageId, platform, messageId],
+  );
+  return row?.code ?? null;
 }
 
 /** Copies on `platform` showing any of these clearances, young enough to be updated (Feishu: 14 days). */
@@ -29,13 +46,23 @@ export async function cardsShowing(em: EntityManager, platform: string, clearanc
   );
 }
 
-/** What one of a person's delivered cards showed (by person id, or by their Feishu open_id); another person's message gives nothing. */
-export async function deliveredTo(em: EntityManager, platform: string, messageId: string, to: { personId: number } | { feishuOpenId: string }): Promise<DeliveredCardRow | null> {
+/** A person as a platform knows them. */
+export type PlatformPerson = { personId: number } | { feishuOpenId: string } | { wecomUserid: string };
+
+function personWhere(to: PlatformPerson): [string, string | number] {
+  if ('personId' in to) return ['p.id = ?', to.personId];
+  if ('feishuOpenId' in to) return ['p.feishu_open_id = ?', to.feishuOpenId];
+  return ['p.wecom_userid = ?', to.wecomUserid];
+}
+
+/** What one of a person's delivered cards showed; another person's message gives nothing. */
+export async function deliveredTo(em: EntityManager, platform: string, messageId: string, to: PlatformPerson): Promise<DeliveredCardRow | null> {
+  const [where, value] = personWhere(to);
   const [row] = await em.execute<DeliveredCardRow[]>(
     `select d.platform, d.message_id as "messageId", d.person_id as "personId", d.kind, d.page, d.clearance_ids as "clearanceIds"
        from delivered_card d join person p on p.id = d.person_id
-      where d.platform = ? and d.message_id = ? and ${'personId' in to ? 'p.id = ?' : 'p.feishu_open_id = ?'}`,
-    [platform, messageId, 'personId' in to ? to.personId : to.feishuOpenId],
+      where d.platform = ? and d.message_id = ? and ${where}`,
+    [platform, messageId, value],
   );
   return row ?? null;
 }

@@ -13,6 +13,9 @@ export const DeliveredCard = defineEntity({
     page: p.integer().default(1),
     /** the clearances the card shows (pending cards) */
     clearanceIds: p.array<number>((i) => Number(i)).columnType('int[]').default('{}'),
+    /** WeCom: the single-use code (valid 72 h) that lets us update this card once more; cleared when used */
+    responseCode: p.text().nullable(),
+    responseCodeAt: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p.datetime().defaultRaw('now()'),
   },
