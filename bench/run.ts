@@ -7,6 +7,7 @@ import { batchPass } from './scenario-batch.ts';
 import { directTaps } from './scenario-direct.ts';
 import { httpTaps } from './scenario-http.ts';
 import { feishuTaps } from './scenario-feishu.ts';
+import { wecomTaps } from './scenario-wecom.ts';
 import { scratchDatabase, type ScratchDb } from './scratch-db.ts';
 import { seed } from './seed.ts';
 import { SETTINGS as S } from './settings.ts';
@@ -42,6 +43,8 @@ async function main(): Promise<number> {
       ['C decide() single taps', () => directTaps(db!, S.steps.direct, S.directActor, taps, opts)],
       ['D feishu card taps, capacity', () => feishuTaps(db!, S.steps.feishu, S.feishuTapper, taps, { ...opts, label: 'D feishu card taps, capacity' })],
       [`D2 feishu card taps at ${S.feishuRate}/s`, () => feishuTaps(db!, S.steps.feishuRated, S.feishuRatedTapper, taps, { ...opts, rate: S.feishuRate, label: `D2 feishu card taps at ${S.feishuRate}/s` })],
+      ['E wecom card taps, capacity', () => wecomTaps(db!, 'student_work', 'admin-school', taps, { ...opts, label: 'E wecom card taps, capacity' })],
+      ['E2 wecom card taps at 100/s', () => wecomTaps(db!, 'academic_secretary', 'admin-school', taps, { ...opts, rate: 100, label: 'E2 wecom card taps at 100/s' })],
     ];
     for (const [label, run] of scenarios) if (want(label)) results.push(await run());
 
