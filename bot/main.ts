@@ -10,6 +10,9 @@ import { openDatabase } from './database.ts';
 import { createServer, handlerDeps } from './server.ts';
 import { ConsoleInbox } from './console/inbox.ts';
 import { createFeishu } from './feishu/index.ts';
+import { createScheduler } from './scheduler.ts';
+import { jobContext } from './jobs-context.ts';
+import { jobs } from '../handlers/index.ts';
 import { createWecom } from './wecom/index.ts';
 import { resolveWecomIds } from './wecom/resolve-ids.ts';
 import { resolveFeishuIds } from './feishu/resolve-ids.ts';
@@ -46,15 +49,19 @@ async function main(): Promise<void> {
   }
 
   const inbox = consoleWanted(config, log) ? new ConsoleInbox() : undefined;
-  const hd = handlerDeps({ orm: db.orm, wf, config, log });
+  const hd = handlerDeps({ orm: db.orm, wf, config, log }, Boolean(inbox));
   const feishu = config.feishu && createFeishu(config.feishu, hd, log);
   const wecom = config.wecom && createWecom(config.wecom, hd, log);
   const deps = { orm: db.orm, wf, config, log, inbox, feishu, wecom };
-  const chat = [feishu && ('feishu' as const), wecom && ('wecom' as const)].filter((p): p is 'feishu' | 'wecom' => Boolean(p));
-  const listeners = [...(inbox ? [inbox.listener(hd)] : []), ...(chat.length ? [notifyListener(hd, chat)] : []), ...(feishu?.listeners ?? []), ...(wecom?.listeners ?? [])];
-  const senders = { ...(feishu ? { feishu: feishu.sender } : {}), ...(wecom ? { wecom: wecom.sender } : {}) };
+  const listeners = [notifyListener(hd, hd.platforms), ...(feishu?.listeners ?? []), ...(wecom?.listeners ?? [])];
+  const senders = { ...(inbox ? { console: inbox.sender() } : {}), ...(feishu ? { feishu: feishu.sender } : {}), ...(wecom ? { wecom: wecom.sender } : {}) };
   const worker = await startWorker({ connectionString: db.url, log, listeners, senders });
   const longConnection = feishu?.start();
+  const scheduler = config.scheduler
+    ? createScheduler({ jobs, timeZone: config.timezone, overrides: config.schedule, quietHours: config.quietHours, context: (now) => jobContext(db.orm, wf, config, hd, now), log })
+    : undefined;
+  // A slot missed while every instance was down (a restart at 09:05) is run once now; its claim keeps it once.
+  void scheduler?.catchUp(new Date());
   if (wecom) void resolveWecomIds(db.orm, wecom.api, log).catch((e) => log.warn({ err: e }, 'wecom userid lookup failed; people without a userid are not reached until it succeeds'));
   if (feishu) void resolveFeishuIds(db.orm, feishu.api, log).catch((e) => log.warn({ err: e }, 'feishu id lookup failed; people without open_id are not reached until it succeeds'));
   const app = createServer(deps);
@@ -78,6 +85,7 @@ async function main(): Promise<void> {
     });
     clearTimeout(forced);
     longConnection?.close();
+    await scheduler?.stop();
     await worker.stop();
     await db.close();
     log.info('stopped');

@@ -6,6 +6,7 @@ import type { Config } from '../src/config.ts';
 import type { Logger } from '../src/log.ts';
 import type { Workflow } from '../src/workflow/schema.ts';
 import { migrationsApplied } from '../src/db/orm.ts';
+import type { DeliveryPlatform } from '../src/delivery/deliver.ts';
 import { requestContext, type RequestState } from './http/request-context.ts';
 import { decisionsRoute } from './api/decisions-route.ts';
 import { supervisorFormRoute } from './forms/supervisor-form.ts';
@@ -29,9 +30,14 @@ export interface ServerDeps {
   wecom?: Wecom;
 }
 
+/** Where people can be reached in this deployment: the chat platforms configured, and the console when it is on. */
+export function platformsOf(config: Config, consoleOn: boolean): DeliveryPlatform[] {
+  return [...(consoleOn ? (['console'] as const) : []), ...(config.feishu ? (['feishu'] as const) : []), ...(config.wecom ? (['wecom'] as const) : [])];
+}
+
 /** What handlers need, from the server's dependencies. */
-export function handlerDeps(deps: ServerDeps) {
-  return { orm: deps.orm, wf: deps.wf, timeZone: deps.config.timezone, publicUrl: deps.config.publicUrl };
+export function handlerDeps(deps: Omit<ServerDeps, 'feishu' | 'wecom'>, consoleOn = Boolean(deps.inbox)) {
+  return { orm: deps.orm, wf: deps.wf, timeZone: deps.config.timezone, publicUrl: deps.config.publicUrl, platforms: platformsOf(deps.config, consoleOn) };
 }
 
 export function createServer(deps: ServerDeps): Koa<RequestState> {

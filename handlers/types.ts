@@ -2,6 +2,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Card, Tone } from '../cards/index.ts';
 import type { Platform } from '../src/people/identify.ts';
+import type { DeliveryPlatform } from '../src/delivery/deliver.ts';
 import type { Workflow } from '../src/workflow/schema.ts';
 
 export interface Who {
@@ -47,6 +48,8 @@ export interface Deps {
   wf: Workflow;
   timeZone: string;
   publicUrl: string;
+  /** where people can be reached (for jobs and nudges that send outside a conversation) */
+  platforms?: DeliveryPlatform[];
 }
 
 /** A card to deliver to a person, outside any conversation (a notice, a digest). */

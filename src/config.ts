@@ -13,6 +13,11 @@ const env = z.object({
   LIXIAO_API_TOKENS: z.string().optional(),
   LIXIAO_CONSOLE: z.enum(['on', 'off']).optional(),
   LIXIAO_DATA_DIR: z.string().default('.data'),
+  LIXIAO_SCHEDULE: z.string().optional(),
+  LIXIAO_QUIET_HOURS: z.string().regex(/^(\d{1,2}:\d{2}-\d{1,2}:\d{2}|off)$/, 'like 22:00-07:30, or off').default('22:00-07:30'),
+  LIXIAO_REMIND_DAYS: z.string().regex(/^\d{1,3}(,\d{1,3})*$/, 'like 7,3,1').default('7,3,1'),
+  LIXIAO_NEAR_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  LIXIAO_SCHEDULER: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   FEISHU_APP_ID: z.string().optional(),
   FEISHU_APP_SECRET: z.string().optional(),
@@ -42,6 +47,22 @@ export interface Config {
   feishu?: { appId: string; appSecret: string; encryptKey?: string; verificationToken?: string; baseUrl: string; mode: 'webhook' | 'ws' };
   wecom?: { corpId: string; agentId: string; secret: string; token: string; encodingAesKey: string; baseUrl: string };
   console: boolean;
+  /** job name -> "09:05" or "Mon 09:35" (LIXIAO_SCHEDULE=digest=09:05,escalate=Mon 09:35) */
+  schedule: Map<string, string>;
+  quietHours?: string;
+  remindDays: number[];
+  nearDays: number;
+  scheduler: boolean;
+}
+
+function parseSchedule(spec: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (spec ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    const i = part.indexOf('=');
+    if (i <= 0) throw new ConfigError('LIXIAO_SCHEDULE must look like digest=09:05,escalate=Mon 09:35');
+    out.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
+  }
+  return out;
 }
 
 /** Every variable of a platform or none: a half-configured platform is an operator's mistake, said plainly. */
@@ -118,5 +139,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       baseUrl: e.WECOM_BASE_URL,
     },
     console: e.LIXIAO_CONSOLE ? e.LIXIAO_CONSOLE === 'on' : !platformConfigured,
+    schedule: parseSchedule(e.LIXIAO_SCHEDULE),
+    quietHours: e.LIXIAO_QUIET_HOURS === 'off' ? undefined : e.LIXIAO_QUIET_HOURS,
+    remindDays: [...new Set(e.LIXIAO_REMIND_DAYS.split(',').map(Number))].sort((a, b) => b - a),
+    nearDays: e.LIXIAO_NEAR_DAYS,
+    scheduler: e.LIXIAO_SCHEDULER === 'on',
   };
 }

@@ -6,7 +6,14 @@ import { cleanupJob } from '../handlers/jobs/cleanup.ts';
 import { localDate } from '../src/time.ts';
 
 let db: TestDb;
-const ctx = (now: Date) => ({ em: db.orm.em.fork() as EntityManager, wf: db.wf, timeZone: 'Asia/Shanghai', now });
+const ctx = (now: Date) => ({
+  em: db.orm.em.fork() as EntityManager,
+  wf: db.wf,
+  timeZone: 'Asia/Shanghai',
+  now,
+  deps: { orm: db.orm, wf: db.wf, timeZone: 'Asia/Shanghai', publicUrl: 'http://x', platforms: [] },
+  settings: { remindDays: [7, 3, 1], nearDays: 3 },
+});
 
 beforeAll(async () => {
   db = await freshDb();

@@ -1,5 +1,5 @@
 // What every CLI command gets: configuration, workflow, a lazily opened database, and stdout.
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../src/config.ts';
 import type { Logger } from '../../src/log.ts';
 import type { Workflow } from '../../src/workflow/schema.ts';
@@ -15,6 +15,7 @@ export interface CliContext {
   wf: Workflow;
   log: Logger;
   em: () => Promise<EntityManager>;
+  orm: () => Promise<MikroORM>;
   out: (text: string) => void;
   progress: (text: string) => void;
   close: () => Promise<void>;
@@ -29,6 +30,10 @@ export function createContext(config: Config, wf: Workflow, log: Logger): CliCon
     em: async () => {
       db ??= openDatabase(config, log, { poolMax: 4 });
       return (await db).orm.em.fork() as EntityManager;
+    },
+    orm: async () => {
+      db ??= openDatabase(config, log, { poolMax: 4 });
+      return (await db).orm;
     },
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     progress: (text) => process.stderr.write(process.stderr.isTTY ? `\r${text}` : `${text}\n`),

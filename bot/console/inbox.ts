@@ -1,7 +1,7 @@
 // The console's mailbox: notices for each person, kept in memory (the console is a single local instance).
 import type { Card } from '../../cards/model.ts';
 import { noticesFor, type Deps } from '../../handlers/index.ts';
-import type { ChangeListener } from '../../src/queue/worker.ts';
+import type { CardSender, ChangeListener } from '../../src/queue/worker.ts';
 
 const KEEP = 100;
 
@@ -22,6 +22,11 @@ export class ConsoleInbox {
 
   since(personId: number, after: number): { seq: number; card: Card }[] {
     return (this.boxes.get(personId) ?? []).filter((m) => m.seq > after);
+  }
+
+  /** The send job's console platform: the card lands in the person's mailbox. */
+  sender(): CardSender {
+    return async (job) => this.push(Number(job.to), job.card as Card, job.key);
   }
 
   /** The job queue calls this for every change; it turns changes into notices for the console's people. */

@@ -1,0 +1,41 @@
+// Slots and due times of scheduled jobs: one slot a day (or a week), named by its local date, and when it falls due.
+import { addDays, localDate, localParts } from '../../src/time.ts';
+import type { JobTime } from './types.ts';
+
+/** The slot that `now` belongs to: today's date, or for weekly jobs the date of this week's run day. */
+export function slotOf(at: JobTime, now: Date, timeZone: string): string {
+  const today = localDate(now, timeZone);
+  if (at.weekday === undefined) return today;
+  const { weekday } = localParts(now, timeZone);
+  return addDays(today, at.weekday - weekday);
+}
+
+/** Whether the slot's time has come (so an instance starting later may catch it up). */
+export function slotDue(at: JobTime, now: Date, timeZone: string): boolean {
+  const p = localParts(now, timeZone);
+  if (at.weekday !== undefined && p.weekday < at.weekday) return false;
+  if (at.weekday !== undefined && p.weekday > at.weekday) return true;
+  return p.hour * 60 + p.minute >= at.hour * 60 + at.minute;
+}
+
+/** Quiet hours like "22:00-07:30": no messages to people in between (the window may wrap midnight). */
+export function inQuietHours(window: string | undefined, now: Date, timeZone: string): boolean {
+  const m = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(window ?? '');
+  if (!m) return false;
+  const p = localParts(now, timeZone);
+  const t = p.hour * 60 + p.minute;
+  const from = Number(m[1]) * 60 + Number(m[2]);
+  const to = Number(m[3]) * 60 + Number(m[4]);
+  return from <= to ? t >= from && t < to : t >= from || t < to;
+}
+
+/** "09:05" or "Mon 09:35" -> a JobTime; minutes :00 and :30 are refused for jobs that message people. */
+export function parseJobTime(text: string, sends: boolean): JobTime {
+  const m = /^(?:(Sun|Mon|Tue|Wed|Thu|Fri|Sat)\s+)?(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!m) throw new Error(`"${text}" is not a time like 09:05 or Mon 09:35`);
+  const hour = Number(m[2]);
+  const minute = Number(m[3]);
+  if (hour > 23 || minute > 59) throw new Error(`"${text}" is not a time of day`);
+  if (sends && (minute === 0 || minute === 30)) throw new Error(`"${text}": keep mass sends off minutes :00 and :30 (both platforms advise it)`);
+  return { hour, minute, ...(m[1] ? { weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(m[1]) } : {}) };
+}

@@ -1,0 +1,36 @@
+// Queues cards for people on every platform they can be reached on (console: by person id; Feishu / WeCom: by their ids).
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgIntArray } from '../db/pg-array.ts';
+import { enqueueSend } from '../queue/enqueue.ts';
+
+export type DeliveryPlatform = 'console' | 'feishu' | 'wecom';
+
+/** platform -> the person column holding its id (the console addresses people by their person id) */
+const ID_COLUMN: Record<DeliveryPlatform, string> = { console: 'id', feishu: 'feishu_open_id', wecom: 'wecom_userid' };
+
+export interface Delivery {
+  personId: number;
+  /** a neutral card (cards/model.ts) */
+  card: { shows?: { page: number; clearanceIds: number[] } } & object;
+  /** stable per notice, so a retried job sends once */
+  key: string;
+}
+
+/** Returns how many sends were queued. */
+export async function deliver(em: EntityManager, platforms: DeliveryPlatform[], items: Delivery[]): Promise<number> {
+  if (!items.length || !platforms.length) return 0;
+  const people = await em.execute<Record<string, string | number | null>[]>(
+    `select id, ${[...new Set(platforms.map((p) => ID_COLUMN[p]))].join(', ')} from person where id = any(?::int[])`,
+    [pgIntArray([...new Set(items.map((i) => i.personId))])],
+  );
+  const byId = new Map(people.map((p) => [Number(p.id), p]));
+  let queued = 0;
+  for (const item of items)
+    for (const platform of platforms) {
+      const to = byId.get(item.personId)?.[ID_COLUMN[platform]];
+      if (to === null || to === undefined) continue;
+      await enqueueSend(em, { platform, to: String(to), card: item.card, key: item.key, personId: item.personId, shows: item.card.shows });
+      queued++;
+    }
+  return queued;
+}
