@@ -4,3 +4,13 @@ export { statusCard, type StatusView, type StatusStepView } from './build/status
 export { pendingCard, PAGE_SIZE, type PendingRow, type PendingView } from './build/pending-card.ts';
 export { batchPreviewCard, batchDoneCard, type BatchPreview, type BatchDone } from './build/batch-card.ts';
 export { helpCard, unknownPersonCard, errorCard, noticeCard } from './build/message-cards.ts';
+export {
+  collegeDigestCard,
+  escalationCard,
+  reminderCard,
+  type CollegeDigestView,
+  type DigestStepView,
+  type OverdueStudentView,
+  type OfficeBacklogView,
+  type ReminderView,
+} from './build/digest-card.ts';

@@ -30,6 +30,8 @@ export type Block =
   | { kind: 'actions'; buttons: Button[] }
   /** several students chosen with checkboxes, then one submit (WeCom's way of passing a list) */
   | { kind: 'checklist'; id: string; options: { id: string; label: string }[]; submit: Button }
+  /** a bar chart: one bar per label, e.g. open students per step (Feishu draws a chart, WeCom text bars, the console CSS bars) */
+  | { kind: 'bars'; title: string; bars: { label: string; value: number; tone: Tone }[] }
   | { kind: 'link'; label: string; url: string }
   | { kind: 'note'; text: string }
   | { kind: 'divider' };

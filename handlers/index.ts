@@ -1,5 +1,9 @@
 // The registry: every chat command, card action and job on one screen, and the entry points platforms call.
 import { cleanupJob } from './jobs/cleanup.ts';
+import { digestJob } from './jobs/digest.ts';
+import { nudgeJob } from './jobs/nudges.ts';
+import { remindJob } from './jobs/reminders.ts';
+import { escalateJob } from './jobs/escalate.ts';
 import type { JobDef } from './jobs/types.ts';
 
 export { onMessage } from './chat/on-message.ts';
@@ -19,9 +23,9 @@ export const commands = [
 ] as const;
 
 /** Card actions (handlers/actions/tap.ts), by the `a` of a button's value. */
-export const actions = ['pass', 'return', 'pass_page', 'pass_selected', 'page', 'confirm_list'] as const;
+export const actions = ['pass', 'return', 'pass_page', 'pass_selected', 'page', 'confirm_list', 'nudge'] as const;
 
-export const jobs: JobDef[] = [cleanupJob];
+export const jobs: JobDef[] = [digestJob, nudgeJob, remindJob, escalateJob, cleanupJob];
 
 export function jobNamed(name: string): JobDef | undefined {
   return jobs.find((j) => j.name === name);

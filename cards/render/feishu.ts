@@ -64,6 +64,38 @@ export function feishuFormTap(formValue: Record<string, unknown>): { input?: Rec
   return out;
 }
 
+// The console's tone colours (bot/console/page.ts), so a bar is the same colour on every platform.
+const TONE_HEX: Record<Tone, string> = { blue: '#3370ff', green: '#34a853', orange: '#f08a24', red: '#e5484d', grey: '#8f959e' };
+
+/**
+ * A bars block as the card's `chart` element (shared/reference/feishu.md; open.feishu.cn "图表组件", JSON 2.0): only `tag` and
+ * `chart_spec` are set, because JSON 2.0 refuses unknown properties and the defaults (aspect ratio, height, preview) suit a digest.
+ * chart_spec is a VChart bar spec: `type`, `title.text`, `data.values`, `xField` / `yField`, `direction`, `seriesField`,
+ * `color`, `label.visible`. Horizontal, because office names are too long for a category axis along the bottom.
+ * Unsure (not checked against a live client): that a horizontal band axis lists the first bar at the top rather than the
+ * bottom; that colouring each bar by its tone through `seriesField` + an ordinal `color` scale neither stacks nor offsets
+ * bars (each label has exactly one datum, so either way one bar per label); that Feishu's own media-query additions keep
+ * the legend hidden. Text goes in as data, not markdown, so nothing here needs escaping.
+ */
+function chart(b: Extract<Block, { kind: 'bars' }>): El {
+  if (!b.bars.length) return md(`**${esc(b.title)}**\n无`);
+  const tones = [...new Set(b.bars.map((x) => x.tone))];
+  return {
+    tag: 'chart',
+    chart_spec: {
+      type: 'bar',
+      title: { text: b.title },
+      direction: 'horizontal',
+      data: { values: b.bars.map((x) => ({ label: x.label, value: x.value, tone: x.tone })) },
+      xField: 'value',
+      yField: 'label',
+      seriesField: 'tone',
+      color: { type: 'ordinal', domain: tones, range: tones.map((t) => TONE_HEX[t]) },
+      label: { visible: true },
+    },
+  };
+}
+
 function renderBlocks(card: Card, dropped: string[]): El[] {
   const id = namer();
 
@@ -130,6 +162,8 @@ function renderBlocks(card: Card, dropped: string[]): El[] {
         };
         return [form(b.submit, b.id, [select])];
       }
+      case 'bars':
+        return [chart(b)];
       case 'link': {
         // isHttpUrl has already refused spaces; a bracket would end the markdown link early (encodeURIComponent keeps them).
         if (isHttpUrl(b.url)) return [md(`[${esc(b.label)}](${b.url.trim().replace(/\(/g, '%28').replace(/\)/g, '%29')})`)];

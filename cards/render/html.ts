@@ -13,6 +13,8 @@ import { quote, segments } from './text.ts';
  *   actions     <div class="actions">buttons</div>
  *   checklist   <form class="checklist" data-checklist-id="ID"><label><input type="checkbox" name="selected" value="OPT"> label</label>…
  *               <button … data-checklist="ID">submit</button></form>
+ *   bars        <div class="bars"><div class="bars-title">…</div><div class="bar-row"><span class="bar-label">…</span>
+ *               <span class="bar tone-T" style="width:NN%"></span><span class="bar-value">N</span></div>…</div>  (NN: share of the largest value)
  *   link        <a class="link" href="URL" target="_blank" rel="noopener">label</a>  (not http(s)/relative: <span class="link">label</span>)
  *   note        <p class="note">…</p>     divider <hr>
  *   button      <button type="button" class="btn btn-STYLE" data-value="JSON" [data-confirm data-confirm-title] [data-input data-placeholder]>label</button>
@@ -76,6 +78,18 @@ function block(b: Block, dropped: string[]): string {
       const id = escapeHtml(b.id);
       const options = b.options.map((o) => `<label><input type="checkbox" name="selected" value="${escapeHtml(o.id)}"> ${escapeHtml(o.label)}</label>`);
       return `<form class="checklist" data-checklist-id="${id}">${options.join('')}${button(b.submit, ` data-checklist="${id}"`)}</form>`;
+    }
+    case 'bars': {
+      // Widths are shares of the longest bar, so the longest fills the row; a zero is an empty bar beside its 0.
+      const max = Math.max(0, ...b.bars.map((x) => x.value));
+      const rows = b.bars.map((x) => {
+        const pct = max > 0 ? Math.round((Math.max(0, x.value) / max) * 100) : 0;
+        return (
+          `<div class="bar-row"><span class="bar-label">${escapeHtml(x.label)}</span>` +
+          `<span class="bar tone-${x.tone}" style="width:${pct}%"></span><span class="bar-value">${x.value}</span></div>`
+        );
+      });
+      return `<div class="bars"><div class="bars-title">${escapeHtml(b.title)}</div>${rows.join('')}</div>`;
     }
     case 'link':
       if (safeHref(b.url)) return `<a class="link" href="${escapeHtml(b.url)}" target="_blank" rel="noopener">${escapeHtml(b.label)}</a>`;

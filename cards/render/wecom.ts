@@ -34,6 +34,19 @@ interface Tapped {
 const keyOf = (b: Button) => JSON.stringify(b.value);
 const named = (t: Tapped) => `button ${t.button.label}${t.row ? ` (${t.row})` : ''}`;
 
+/**
+ * WeCom cards have no charts: a bar is a line "图书馆 ████ 12", at most BAR_CELLS blocks for the largest value and at least one
+ * for any value above zero. The bar's colour has no place in plain text; the number carries the meaning, so nothing is reported.
+ */
+const BAR_CELLS = 10;
+function textBars(bars: Extract<Block, { kind: 'bars' }>['bars']): string[] {
+  const max = Math.max(0, ...bars.map((x) => x.value));
+  return bars.map((x) => {
+    const n = max > 0 && x.value > 0 ? Math.max(1, Math.round((x.value / max) * BAR_CELLS)) : 0;
+    return n ? `${x.label} ${'█'.repeat(n)} ${x.value}` : `${x.label} ${x.value}`;
+  });
+}
+
 /** Each text-like block as the lines it contributes to sub_title_text (WeCom shows plain text: ** goes). */
 function lines(b: Block): string[] {
   switch (b.kind) {
@@ -44,6 +57,8 @@ function lines(b: Block): string[] {
       return [`${b.name} · ${STATE_LABEL[b.state]}`, ...b.lines];
     case 'row':
       return [b.title, ...b.lines, ...(b.result ? [b.result.text] : [])];
+    case 'bars':
+      return [b.title, ...textBars(b.bars)];
     default:
       return [];
   }
@@ -58,6 +73,8 @@ function describe(b: Block): string {
       return `step ${b.name}`;
     case 'row':
       return `row ${b.title}`;
+    case 'bars':
+      return `bars ${quote(b.title)}`;
     case 'fields':
       return `fields ${b.fields.map((f) => f.label).join('、')}`;
     case 'link':

@@ -7,6 +7,7 @@ import { openSession, type Session } from '../session.ts';
 import type { Identity } from '../../src/people/identify.ts';
 import { todoCard, pendingRow, shownCard } from '../chat/todo.ts';
 import { resultText } from './result-text.ts';
+import { nudgeOffice } from './nudge-office.ts';
 import type { Caps, CardTap, Deps, Reply } from '../types.ts';
 
 const REF = /^(\d{1,9})\.(\d{1,9})$/;
@@ -89,6 +90,8 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps): Promise<Reply
       const passed = results.length - notPassed.length;
       return { card: batchDoneCard({ passed, notPassed }), toast: { tone: notPassed.length ? 'orange' : 'green', text: `已通过 ${passed} 人` } };
     }
+    case 'nudge':
+      return nudgeOffice(deps, s, me, String(v.step ?? ''));
     default:
       return { card: errorCard('这张卡片的按钮无法识别，请发送“待办”重新获取。') };
   }

@@ -2,10 +2,13 @@
 import {
   batchDoneCard,
   batchPreviewCard,
+  collegeDigestCard,
   errorCard,
+  escalationCard,
   helpCard,
   noticeCard,
   pendingCard,
+  reminderCard,
   statusCard,
   unknownPersonCard,
   type Card,
@@ -78,6 +81,49 @@ function financeRows(n: number): PendingRow[] {
 }
 
 const rows = financeRows(20);
+
+const OVERDUE_STEPS = [['图书馆'], ['图书馆', '学生公寓管理中心'], ['学院研究生教务秘书', '图书馆', '学生公寓管理中心'], ['学院研究生教务秘书', '财务处', '图书馆', '学生公寓管理中心']];
+
+/** 计算机学院 three weeks before the deadline: most students still open, 23 past their own (earlier) deadline. */
+const digest = collegeDigestCard(
+  {
+    college: '计算机学院',
+    openStudents: 212,
+    overdueTotal: 23,
+    perStep: [
+      { step: 'academic_secretary', name: '学院研究生教务秘书', open: 96, overdue: 11, near: 8 },
+      { step: 'student_work', name: '学院研究生工作组', open: 41, overdue: 0, near: 3 },
+      { step: 'party', name: '学院党委/党总支', open: 12, overdue: 0, near: 0 },
+      { step: 'finance', name: '财务处', open: 27, overdue: 6, near: 2 },
+      { step: 'library', name: '图书馆', open: 180, overdue: 23, near: 14 },
+      { step: 'dormitory', name: '学生公寓管理中心', open: 150, overdue: 17, near: 9 },
+      { step: 'hospital', name: '校医院', open: 5, overdue: 0, near: 0 },
+      { step: 'grad_service', name: '研究生院研究生教育服务中心', open: 33, overdue: 2, near: 1 },
+      { step: 'campus_card', name: '一卡通管理中心', open: 64, overdue: 0, near: 5 },
+      { step: 'grad_office', name: '研究生院研工办', open: 4, overdue: 1, near: 0 },
+    ],
+    overdue: NAMES.map((name, i) => ({
+      studentNo: `2023${String(2001 + i).padStart(5, '0')}`,
+      name,
+      deadline: `2026-06-${String(10 + Math.floor(i / 4)).padStart(2, '0')}`,
+      openSteps: i === 0 ? ['研究生院研工办'] : OVERDUE_STEPS[i % 4]!,
+    })),
+  },
+  { nudge: { step: 'library', name: '图书馆', open: 180 } },
+);
+
+const escalation = escalationCard(
+  [
+    { step: 'library', name: '图书馆', overdue: 412, open: 2210 },
+    { step: 'dormitory', name: '学生公寓管理中心', overdue: 388, open: 1964 },
+    { step: 'academic_secretary', name: '学院研究生教务秘书', overdue: 207, open: 1530 },
+    { step: 'finance', name: '财务处', overdue: 96, open: 301 },
+    { step: 'grad_service', name: '研究生院研究生教育服务中心', overdue: 31, open: 402 },
+    { step: 'grad_office', name: '研究生院研工办', overdue: 12, open: 85 },
+    { step: 'hospital', name: '校医院', overdue: 0, open: 58 },
+  ],
+  '2026年第25周',
+);
 const page1 = { staffName: '张老师', rows, page: 1, pages: 2, total: 27 };
 
 export const fixtures: CardFixture[] = [
@@ -127,4 +173,8 @@ export const fixtures: CardFixture[] = [
     card: noticeCard({ title: '图书馆：已退回', text: '图书馆退回了您的离校手续：逾期图书 2 本未还，请还书并缴清超期费', tone: 'orange', lines: ['办好后请再去办理，或联系该部门。'] }),
     platforms: ALL,
   },
+  { name: 'college-digest', card: digest, platforms: ALL },
+  { name: 'escalation', card: escalation, platforms: ALL },
+  { name: 'reminder', card: reminderCard({ name: '李明', deadline: '2026-06-30', daysLeft: 3, openSteps: ['学院研究生教务秘书', '图书馆', '研究生院研工办'] }), platforms: ALL },
+  { name: 'reminder-late', card: reminderCard({ name: '李明', deadline: '2026-06-30', daysLeft: -2, openSteps: ['图书馆'] }), platforms: ALL },
 ];

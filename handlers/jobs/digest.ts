@@ -1,0 +1,27 @@
+// The college admins' daily digest: open and overdue students per step, a chart, and a button to nudge the busiest office.
+import { collegeDigestCard } from '../../cards/index.ts';
+import { collegeDigests } from '../../src/reports/overdue.ts';
+import { deliver, type Delivery } from '../../src/delivery/deliver.ts';
+import { localDate } from '../../src/time.ts';
+import type { JobDef } from './types.ts';
+
+export const digestJob: JobDef = {
+  name: 'digest',
+  description: "each college admin gets their college's open and overdue students per step (nothing is sent when nothing is open)",
+  at: { hour: 9, minute: 5 },
+  sends: true,
+  run: async ({ em, wf, now, timeZone, slot, deps, settings }) => {
+    const digests = await collegeDigests(em, wf, localDate(now, timeZone), settings.nearDays);
+    const admins = await em.execute<{ person_id: number; college_id: number }[]>(
+      "select distinct person_id, college_id from assignment where role = 'college_admin' and ended_at is null and college_id is not null",
+    );
+    const items: Delivery[] = [];
+    for (const d of digests) {
+      if (!d.openStudents) continue; // a digest with nothing to say is not sent
+      const busiest = [...d.perStep].sort((a, b) => b.open - a.open)[0];
+      const card = collegeDigestCard(d, { nudge: busiest && { step: busiest.step, name: busiest.name, open: busiest.open } });
+      for (const a of admins.filter((x) => x.college_id === d.collegeId)) items.push({ personId: a.person_id, card, key: `digest_${slot}_${d.collegeId}_${a.person_id}` });
+    }
+    return { colleges: digests.length, digests: items.length, queued: await deliver(em, deps.platforms ?? [], items) };
+  },
+};

@@ -1,0 +1,18 @@
+// Student reminders: what is left, on the days set before the deadline (7 / 3 / 1) and every day after it.
+import { reminderCard } from '../../cards/index.ts';
+import { remindersDue } from '../../src/reports/overdue.ts';
+import { deliver } from '../../src/delivery/deliver.ts';
+import { localDate } from '../../src/time.ts';
+import type { JobDef } from './types.ts';
+
+export const remindJob: JobDef = {
+  name: 'remind',
+  description: 'students with open steps are reminded before their deadline and daily after it',
+  at: { hour: 10, minute: 5 },
+  sends: true,
+  run: async ({ em, wf, now, timeZone, slot, deps, settings }) => {
+    const due = await remindersDue(em, wf, localDate(now, timeZone), settings.remindDays);
+    const items = due.map((r) => ({ personId: r.personId, card: reminderCard(r), key: `remind_${slot}_${r.studentId}` }));
+    return { reminded: items.length, queued: await deliver(em, deps.platforms ?? [], items) };
+  },
+};
