@@ -8,6 +8,7 @@ import { directTaps } from './scenario-direct.ts';
 import { httpTaps } from './scenario-http.ts';
 import { feishuTaps } from './scenario-feishu.ts';
 import { wecomTaps } from './scenario-wecom.ts';
+import { digestSeason } from './scenario-digest.ts';
 import { scratchDatabase, type ScratchDb } from './scratch-db.ts';
 import { seed } from './seed.ts';
 import { SETTINGS as S } from './settings.ts';
@@ -47,6 +48,8 @@ async function main(): Promise<number> {
       ['E2 wecom card taps at 100/s', () => wecomTaps(db!, 'academic_secretary', 'admin-school', taps, { ...opts, rate: 100, label: 'E2 wecom card taps at 100/s' })],
     ];
     for (const [label, run] of scenarios) if (want(label)) results.push(await run());
+    // Last: it grows the season to 20,000 students.
+    if (want('F digest')) results.push(...(await digestSeason(db, 20_000)));
 
     printSummary(await machine(db), { dbMode: scratch.mode, poolMax: S.poolMax, concurrency: S.concurrency, loadAtStart }, seeded, results);
     const failed = results.filter((r) => !r.verification.ok);

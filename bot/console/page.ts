@@ -21,7 +21,10 @@ footer form{max-width:760px;margin:0 auto;display:flex;gap:8px} footer input{fle
 .row-result{font-size:13px;padding:2px 8px;border-radius:4px;background:#f2f3f5}.row-result.tone-green{color:#1e7e34}.row-result.tone-red{color:#c62828}.row-result.tone-orange{color:#b26a00}
 .btn{border:1px solid #dee0e3;background:#fff;border-radius:6px;padding:4px 12px;cursor:pointer}.btn-primary{background:#3370ff;color:#fff;border-color:#3370ff}.btn-danger{color:#e5484d;border-color:#e5484d}
 .actions{margin-top:8px;display:flex;gap:8px} .note{color:#8f959e;font-size:12px} dl.fields{display:grid;grid-template-columns:auto 1fr;gap:2px 12px;margin:0}
-dl.fields dt{color:#8f959e} #toast{position:fixed;top:60px;left:50%;transform:translateX(-50%);padding:8px 16px;border-radius:6px;color:#fff;display:none}
+dl.fields dt{color:#8f959e}
+.bars{margin:6px 0}.bars-title{font-size:13px;color:#646a73}.bar-row{display:flex;align-items:center;gap:6px;font-size:12px}
+.bar-label{width:170px;text-align:right;color:#646a73}.bar{display:inline-block;height:10px;border-radius:3px;background:#3370ff;min-width:2px}
+.bar.tone-orange{background:#f08a24}.bar.tone-red{background:#e5484d}.bar.tone-green{background:#34a853}.bar.tone-grey{background:#8f959e} #toast{position:fixed;top:60px;left:50%;transform:translateX(-50%);padding:8px 16px;border-radius:6px;color:#fff;display:none}
 `;
 
 const SCRIPT = `

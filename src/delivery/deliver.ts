@@ -1,7 +1,7 @@
 // Queues cards for people on every platform they can be reached on (console: by person id; Feishu / WeCom: by their ids).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgIntArray } from '../db/pg-array.ts';
-import { enqueueSend } from '../queue/enqueue.ts';
+import { enqueueSend, enqueueSends, type SendCardJob } from '../queue/enqueue.ts';
 
 export type DeliveryPlatform = 'console' | 'feishu' | 'wecom';
 
@@ -24,13 +24,13 @@ export async function deliver(em: EntityManager, platforms: DeliveryPlatform[], 
     [pgIntArray([...new Set(items.map((i) => i.personId))])],
   );
   const byId = new Map(people.map((p) => [Number(p.id), p]));
-  let queued = 0;
+  const jobs: SendCardJob[] = [];
   for (const item of items)
     for (const platform of platforms) {
       const to = byId.get(item.personId)?.[ID_COLUMN[platform]];
-      if (to === null || to === undefined) continue;
-      await enqueueSend(em, { platform, to: String(to), card: item.card, key: item.key, personId: item.personId, shows: item.card.shows });
-      queued++;
+      if (to !== null && to !== undefined) jobs.push({ platform, to: String(to), card: item.card, key: item.key, personId: item.personId, shows: item.card.shows });
     }
-  return queued;
+  if (jobs.length === 1) await enqueueSend(em, jobs[0]!);
+  else await enqueueSends(em, jobs);
+  return jobs.length;
 }

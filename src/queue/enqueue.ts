@@ -54,3 +54,16 @@ export async function enqueueSend(em: EntityManager, job: SendCardJob): Promise<
     `send:${job.platform}:${job.key}`.slice(0, 500),
   ]);
 }
+
+/** Many sends in one statement (graphile-worker's add_jobs), for jobs that message a whole season. */
+export async function enqueueSends(em: EntityManager, jobs: SendCardJob[]): Promise<void> {
+  for (let i = 0; i < jobs.length; i += 1000) {
+    const chunk = jobs.slice(i, i + 1000).map((job) => ({ payload: job, job_key: `send:${job.platform}:${job.key}`.slice(0, 500) }));
+    await em.execute(
+      `select count(*) from graphile_worker.add_jobs(array(
+         select row(?, x.payload, null, null, 8, x.job_key, null, null)::graphile_worker.job_spec from jsonb_to_recordset(?::jsonb) as x(payload json, job_key text)
+       ), true)`,
+      [JOB.sendCard, JSON.stringify(chunk)],
+    );
+  }
+}
