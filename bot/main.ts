@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { loadWorkflow } from '../src/workflow/load.ts';
 import { loadDemoSeason } from '../src/demo/season.ts';
-import { startWorker } from '../src/queue/worker.ts';
+import { named, startWorker } from '../src/queue/worker.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { openDatabase } from './database.ts';
 import { createServer, handlerDeps } from './server.ts';
@@ -53,7 +53,11 @@ async function main(): Promise<void> {
   const feishu = config.feishu && createFeishu(config.feishu, hd, log);
   const wecom = config.wecom && createWecom(config.wecom, hd, log);
   const deps = { orm: db.orm, wf, config, log, inbox, feishu, wecom };
-  const listeners = [notifyListener(hd, hd.platforms), ...(feishu?.listeners ?? []), ...(wecom?.listeners ?? [])];
+  const listeners = [
+    named('notify', notifyListener(hd, hd.platforms)),
+    ...(feishu?.listeners.map((l) => named('feishu-copies', l)) ?? []),
+    ...(wecom?.listeners.map((l) => named('wecom-copies', l)) ?? []),
+  ];
   const senders = { ...(inbox ? { console: inbox.sender() } : {}), ...(feishu ? { feishu: feishu.sender } : {}), ...(wecom ? { wecom: wecom.sender } : {}) };
   const worker = await startWorker({ connectionString: db.url, log, listeners, senders });
   const longConnection = feishu?.start();

@@ -31,6 +31,12 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   const unknown = [...o.overrides.keys()].filter((k) => !o.jobs.some((j) => j.name === k));
   if (unknown.length) throw new Error(`LIXIAO_SCHEDULE names unknown jobs: ${unknown.join(', ')} (jobs: ${o.jobs.map((j) => j.name).join(', ')})`);
   const times = new Map(o.jobs.map((j) => [j.name, o.overrides.has(j.name) ? parseJobTime(o.overrides.get(j.name)!, j.sends) : j.at]));
+  for (const j of o.jobs) {
+    const t = times.get(j.name)!;
+    const probe = new Date(Date.UTC(2026, 0, 5, t.hour, t.minute)); // the time of day, read back in UTC below
+    if (j.sends && inQuietHours(o.quietHours, probe, 'UTC'))
+      throw new Error(`${j.name} at ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')} falls in quiet hours ${o.quietHours}: it would never run`);
+  }
 
   const tick: Scheduler['tick'] = async (job, now) => {
     if (job.sends && inQuietHours(o.quietHours, now, o.timeZone)) {

@@ -5,7 +5,7 @@ import { freshDb, type TestDb } from './support/db.ts';
 import { actorFor, seedSeason, studentNo } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
 import { enqueueClearanceChanges } from '../src/queue/enqueue.ts';
-import { taskList, workerLogger, type ChangeListener } from '../src/queue/worker.ts';
+import { named, taskList, workerLogger, type ChangeListener } from '../src/queue/worker.ts';
 import { createLogger } from '../src/log.ts';
 
 let db: TestDb;
@@ -55,5 +55,24 @@ describe('outbound jobs', () => {
     await drain([flaky]);
     expect(calls).toBe(2);
     await expect.poll(pendingJobs, { timeout: 3000 }).toEqual([]); // completion is written as the worker releases the job
+  });
+});
+
+describe('listeners of one change', () => {
+  it('a failing listener is retried alone: the ones that finished do not run again', async () => {
+    await enqueueClearanceChanges(em(), [{ clearanceId: 3, version: 4 }], 'test');
+    let notified = 0;
+    let patched = 0;
+    const notify = named('notify', async () => void notified++);
+    const patch = named('patch', async () => {
+      patched++;
+      if (patched === 1) throw new Error('patch failed');
+    });
+    await drain([notify, patch]);
+    await expect.poll(async () => (await pendingJobs())[0]?.attempts, { timeout: 3000 }).toBe(1);
+    await db.sql('update graphile_worker._private_jobs set run_at = now()');
+    await drain([notify, patch]);
+    expect({ notified, patched }).toEqual({ notified: 1, patched: 2 });
+    await expect.poll(pendingJobs, { timeout: 3000 }).toEqual([]);
   });
 });

@@ -79,23 +79,30 @@ describe('the scheduler across instances', () => {
   });
 
   it('keeps messages out of quiet hours, but not housekeeping', async () => {
-    const send = job('t_quiet', '05:05');
+    const send = job('t_quiet', '07:35');
     const house = job('t_house', '03:17', false);
     const s = scheduler([send, house], 'a');
     expect(await s.tick(send, at('2026-06-15T23:10:00'))).toEqual({ ran: false, skipped: 'quiet hours' });
-    await s.catchUp(at('2026-06-16T06:00:00')); // quiet until 07:30: the send waits, housekeeping catches up
+    await s.catchUp(at('2026-06-16T06:00:00')); // the send is not due yet and quiet besides; housekeeping catches up
     expect(runs).toEqual([{ job: 't_house', slot: '2026-06-16' }]);
-    await s.catchUp(at('2026-06-16T08:00:00')); // quiet hours over: the day's send goes out once
+    await s.catchUp(at('2026-06-16T08:00:00')); // quiet hours over and due: the day's send goes out once
     expect(runs).toEqual([{ job: 't_house', slot: '2026-06-16' }, { job: 't_quiet', slot: '2026-06-16' }]);
   });
 
   it('weekly jobs have one slot a week, named by the run day', async () => {
     const weekly = job('t_weekly', 'Mon 09:35');
     expect(slotOf(weekly.at, at('2026-06-17T12:00:00'), TZ)).toBe('2026-06-15');
+    expect(slotOf(weekly.at, at('2026-06-21T12:00:00'), TZ)).toBe('2026-06-15'); // Sunday still belongs to that Monday's week
+    expect(slotOf(weekly.at, at('2026-06-22T08:00:00'), TZ)).toBe('2026-06-22');
     const s = scheduler([weekly], 'a');
     await s.catchUp(at('2026-06-17T12:00:00')); // Wednesday: this week's Monday run was missed
     await s.catchUp(at('2026-06-19T12:00:00'));
     expect(runs).toEqual([{ job: 't_weekly', slot: '2026-06-15' }]);
+  });
+
+  it('refuses a sending job scheduled inside quiet hours (it would never run)', () => {
+    expect(() => scheduler([job('t_night', '23:05')], 'a')).toThrow(/falls in quiet hours 22:00-07:30/);
+    expect(() => scheduler([job('t_night_house', '23:05', false)], 'a')).not.toThrow();
   });
 
   it('refuses mass sends on :00 and :30, and unknown jobs in LIXIAO_SCHEDULE', () => {

@@ -6,7 +6,11 @@ import type { FeishuApi } from './api.ts';
 export async function resolveFeishuIds(orm: MikroORM, api: FeishuApi, log: Logger): Promise<{ looked: number; found: number }> {
   const em = orm.em.fork() as EntityManager;
   const people = await em.execute<{ id: number; email: string | null; mobile: string | null }[]>(
-    'select id, email, mobile from person where feishu_open_id is null and (email is not null or mobile is not null)',
+    // A contact shared by two people (an office phone, a typo) cannot say who the id belongs to: those are left out.
+    `select id,
+            case when (select count(*) from person o where o.email = p.email) = 1 then email end as email,
+            case when (select count(*) from person o where o.mobile = p.mobile) = 1 then mobile end as mobile
+       from person p where feishu_open_id is null and (email is not null or mobile is not null)`,
   );
   if (!people.length) return { looked: 0, found: 0 };
   const ids = await api.idsByContact(

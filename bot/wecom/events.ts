@@ -1,7 +1,7 @@
 // WeCom callbacks acted on: a text message gets cards queued; a card tap is decided, answered with a passive button update.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { onMessage, onTap, type Caps, type Deps } from '../../handlers/index.ts';
-import { firstDelivery, seenBefore } from '../../src/inbound/dedupe.ts';
+import { firstDelivery, releaseDelivery, seenBefore } from '../../src/inbound/dedupe.ts';
 import { enqueueSend } from '../../src/queue/enqueue.ts';
 import { deliveredTo, recordDelivered } from '../../src/delivery/delivered-cards.ts';
 import { identify } from '../../src/people/identify.ts';
@@ -34,7 +34,10 @@ export async function handleWecom(deps: Deps, log: Logger, inbound: WecomInbound
     return null;
   }
   const copy = inbound.taskId ? await deliveredTo(em, 'wecom', inbound.taskId, { wecomUserid: inbound.from }) : null;
-  const reply = await onTap(deps, copy ? { ...inbound.tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds } } : inbound.tap, WECOM_CAPS);
+  const reply = await onTap(deps, copy ? { ...inbound.tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds } } : inbound.tap, WECOM_CAPS).catch(async (e) => {
+    await releaseDelivery(em, 'wecom', inbound.dedupeKey).catch(() => undefined); // WeCom retries: let the retry act
+    throw e;
+  });
   // The tap brought a fresh single-use code for this card: kept, so the change job can redraw the whole card.
   if (copy && inbound.responseCode) await recordDelivered(em, { ...copy, kind: reply.card.type, ...(reply.card.shows ?? {}), responseCode: inbound.responseCode });
   return { replaceName: (reply.toast?.text ?? '已处理').slice(0, 20) };

@@ -25,7 +25,11 @@ export function wecomSender(api: WecomApi, deps: Deps, log: Logger): CardSender 
   return async (job) => {
     const card = job.card as Card;
     const taskId = taskIdOf(job.key);
-    const sent = await api.sendCard(job.to, render(card, taskId, deps.publicUrl, log));
+    const sent = await api.sendCard(job.to, render(card, taskId, deps.publicUrl, log)).catch((e: { errcode?: number }) => {
+      // 42014: this task_id was sent before (an earlier attempt succeeded but its answer was lost): the card is there.
+      if (e.errcode === 42014) return { msgid: '', responseCode: undefined };
+      throw e;
+    });
     if (job.shows && job.personId)
       await recordDelivered(deps.orm.em.fork() as EntityManager, {
         platform: 'wecom',

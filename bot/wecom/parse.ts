@@ -26,8 +26,9 @@ export function parseWecomInbound(x: XmlObject): WecomInbound {
     return { kind: 'message', dedupeKey: `msg:${msgId}`, message: { who: { platform: 'wecom', userId: from }, text: field(x, 'Content') ?? '', eventId: msgId } };
   }
   if (type === 'event' && field(x, 'Event') === 'template_card_event') {
-    // Events carry no MsgId: WeCom's own advice is to dedupe them by sender and creation time.
-    const dedupeKey = `event:${from}:${field(x, 'CreateTime')}`;
+    // Events carry no MsgId: WeCom's advice is sender + creation time; the card and button are added so that two taps
+    // in one second on different cards stay two taps (a retry repeats the same XML, so it still matches).
+    const dedupeKey = `event:${from}:${field(x, 'CreateTime')}:${field(x, 'TaskId') ?? ''}:${field(x, 'EventKey') ?? ''}:${selectedOptions(x).join(',')}`;
     let value: unknown;
     try {
       value = JSON.parse(field(x, 'EventKey') ?? '');

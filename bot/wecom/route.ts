@@ -28,7 +28,7 @@ type Checked = { ok: true; plain: string } | { ok: false; status: 400 | 401; why
 /** Signature over the encrypted text, a 300 s window, then decryption that also proves the message is for our corp. */
 function open(secrets: WecomSecrets, q: Record<string, unknown>, encrypted: string): Checked {
   const [sig, ts, nonce] = [q.msg_signature, q.timestamp, q.nonce].map((v) => (typeof v === 'string' ? v : ''));
-  if (!sig || !ts || !nonce) return { ok: false, status: 400, why: 'msg_signature, timestamp and nonce are required' };
+  if (!sig || !ts || !nonce) return { ok: false, status: 401, why: 'msg_signature, timestamp and nonce are required' };
   if (!verifyWecomSignature(secrets.token, ts, nonce, encrypted, sig)) return { ok: false, status: 401, why: 'bad signature' };
   if (!Number.isFinite(Number(ts)) || Math.abs(Date.now() / 1000 - Number(ts)) > REPLAY_WINDOW_S) return { ok: false, status: 401, why: 'timestamp outside the 300 s window' };
   try {

@@ -87,7 +87,7 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps): Promise<Reply
       const notPassed = visible(results)
         .filter((x) => x.r.outcome !== 'applied')
         .map((x) => ({ studentNo: x.item.studentNo, text: resultText(x.r, deps.wf, deps.timeZone).text }));
-      const passed = results.length - notPassed.length;
+      const passed = results.filter((x) => x.r.outcome === 'applied').length;
       return { card: batchDoneCard({ passed, notPassed }), toast: { tone: notPassed.length ? 'orange' : 'green', text: `已通过 ${passed} 人` } };
     }
     case 'nudge':

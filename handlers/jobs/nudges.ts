@@ -1,4 +1,5 @@
 // Office nudges: every handler with students waiting gets one list card a day, not one message per student.
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { deliver, type Delivery } from '../../src/delivery/deliver.ts';
 import { claimSlot } from '../../src/jobs/claim.ts';
 import { localDate } from '../../src/time.ts';
@@ -8,13 +9,15 @@ import type { Deps } from '../types.ts';
 import type { JobDef } from './types.ts';
 
 /** Sends `personId` their 待办 card unless they already got a nudge today (from the job or a college admin's button). */
-export async function nudgeHandler(deps: Deps, personId: number, today: string, by: string): Promise<Delivery | null> {
+export async function nudgeHandler(deps: Deps, personId: number, today: string, by: string, em?: EntityManager): Promise<Delivery | null> {
   const s = await openSession(deps, { platform: 'console', userId: String(personId) });
   if (!s.me) return null;
-  const card = await todoCard(deps, s, s.me, { layout: 'checklist' }, 1);
+  const card = await todoCard(deps, s, s.me, { layout: 'buttons' }, 1);
   if (!card.shows?.clearanceIds.length) return null;
-  if (!(await claimSlot(s.em, `nudge:${personId}`, today, by)).claimed) return null;
-  return { personId, card, key: `nudge_${today}_${personId}` };
+  // claimed in the caller's transaction when there is one: a failed delivery leaves the person to be nudged again
+  if (!(await claimSlot(em ?? s.em, `nudge:${personId}`, today, by)).claimed) return null;
+  const checklist = await todoCard(deps, s, s.me, { layout: 'checklist' }, 1);
+  return { personId, card, cardFor: { wecom: checklist }, key: `nudge_${today}_${personId}` };
 }
 
 export const nudgeJob: JobDef = {
@@ -27,7 +30,7 @@ export const nudgeJob: JobDef = {
     const handlers = await em.execute<{ person_id: number }[]>("select distinct person_id from assignment where role = 'handler' and ended_at is null");
     const items: Delivery[] = [];
     for (const h of handlers) {
-      const d = await nudgeHandler(deps, h.person_id, today, 'job');
+      const d = await nudgeHandler(deps, h.person_id, today, 'job', em);
       if (d) items.push(d);
     }
     return { handlers: handlers.length, nudged: items.length, queued: await deliver(em, deps.platforms ?? [], items) };

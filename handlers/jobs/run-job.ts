@@ -1,4 +1,5 @@
 // Runs a job for its current slot if this caller wins the slot's claim.
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimSlot } from '../../src/jobs/claim.ts';
 import type { JobContext, JobDef, JobTime } from './types.ts';
 import { slotOf } from './slots.ts';
@@ -7,7 +8,12 @@ export type JobRun = { ran: true; slot: string; result: Record<string, unknown> 
 
 export async function runJob(job: JobDef, ctx: Omit<JobContext, 'slot'>, by: string, at: JobTime = job.at): Promise<JobRun> {
   const slot = slotOf(at, ctx.now, ctx.timeZone);
-  const claim = await claimSlot(ctx.em, job.name, slot, by);
-  if (!claim.claimed) return { ran: false, slot, claimedBy: claim.by, claimedAt: claim.at };
-  return { ran: true, slot, result: await job.run({ ...ctx, slot }) };
+  // The claim commits with the job's work: a job that fails leaves its slot free for the catch-up or an operator.
+  // A second instance claiming meanwhile waits on the claim's row, then finds it taken.
+  return ctx.em.transactional(async (t) => {
+    const em = t as EntityManager;
+    const claim = await claimSlot(em, job.name, slot, by);
+    if (!claim.claimed) return { ran: false as const, slot, claimedBy: claim.by, claimedAt: claim.at };
+    return { ran: true as const, slot, result: await job.run({ ...ctx, em, slot }) };
+  });
 }

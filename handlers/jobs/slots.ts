@@ -7,7 +7,7 @@ export function slotOf(at: JobTime, now: Date, timeZone: string): string {
   const today = localDate(now, timeZone);
   if (at.weekday === undefined) return today;
   const { weekday } = localParts(now, timeZone);
-  return addDays(today, at.weekday - weekday);
+  return addDays(today, -((weekday - at.weekday + 7) % 7)); // this week's run day, on or before today
 }
 
 /** Whether the slot's time has come (so an instance starting later may catch it up). */

@@ -14,6 +14,8 @@ export interface Delivery {
   card: { shows?: { page: number; clearanceIds: number[] } } & object;
   /** stable per notice, so a retried job sends once */
   key: string;
+  /** the same notice laid out for a platform that needs it otherwise (WeCom: checkboxes instead of row buttons) */
+  cardFor?: Partial<Record<DeliveryPlatform, Delivery['card']>>;
 }
 
 /** Returns how many sends were queued. */
@@ -28,7 +30,8 @@ export async function deliver(em: EntityManager, platforms: DeliveryPlatform[], 
   for (const item of items)
     for (const platform of platforms) {
       const to = byId.get(item.personId)?.[ID_COLUMN[platform]];
-      if (to !== null && to !== undefined) jobs.push({ platform, to: String(to), card: item.card, key: item.key, personId: item.personId, shows: item.card.shows });
+      const card = item.cardFor?.[platform] ?? item.card;
+      if (to !== null && to !== undefined) jobs.push({ platform, to: String(to), card, key: item.key, personId: item.personId, shows: card.shows });
     }
   if (jobs.length === 1) await enqueueSend(em, jobs[0]!);
   else await enqueueSends(em, jobs);

@@ -15,3 +15,8 @@ export async function seenBefore(em: EntityManager, platform: string, key: strin
   const rows = await em.execute('select 1 from inbound_event where platform = ? and event_key = ?', [platform, key.slice(0, 200)]);
   return rows.length > 0;
 }
+
+/** Gives a delivery back when acting on it failed, so the platform's retry is acted on instead of ignored. */
+export async function releaseDelivery(em: EntityManager, platform: string, key: string): Promise<void> {
+  await em.execute('delete from inbound_event where platform = ? and event_key = ?', [platform, key.slice(0, 200)]);
+}

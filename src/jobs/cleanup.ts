@@ -8,5 +8,7 @@ export async function cleanupExpired(em: EntityManager): Promise<{ inboundEvents
   const b = await em.execute<{ n: string }[]>(
     "with d as (delete from api_request where created_at < now() - interval '7 days' returning 1) select count(*) as n from d",
   );
+  // Which listeners finished a change job only matters while that job can still be retried (hours, not weeks).
+  await em.execute("delete from cron_run where job like 'listener:%' and claimed_at < now() - interval '7 days'");
   return { inboundEvents: Number(a[0]?.n ?? 0), apiRequests: Number(b[0]?.n ?? 0) };
 }

@@ -7,6 +7,13 @@ import { JOB, type ClearanceChange, type SendCardJob } from './enqueue.ts';
 /** What a platform plugs in to act on a change (send a notice, patch a card). Must be idempotent. */
 export type ChangeListener = (payload: { changes: ClearanceChange[]; cause: string; jobKey: string | null }) => Promise<void>;
 
+/** A listener with a stable name, so that its completion is remembered across retries of a change job. */
+export type NamedListener = ChangeListener & { listenerName?: string };
+
+export function named(name: string, listener: ChangeListener): NamedListener {
+  return Object.assign(listener, { listenerName: name });
+}
+
 /** A platform's delivery of one card; throws to have the queue retry it with backoff. */
 export type CardSender = (job: SendCardJob) => Promise<void>;
 
@@ -35,7 +42,23 @@ export interface QueueOptions {
 export function taskList(listeners: ChangeListener[], senders: Record<string, CardSender> = {}): TaskList {
   const clearanceChanged: Task = async (payload, helpers) => {
     const p = payload as { changes: ClearanceChange[]; cause: string };
-    for (const listener of listeners) await listener({ ...p, jobKey: helpers.job.key ?? null });
+    // Each listener runs at most once per change set: a retry (a card update failed) must not notify the students
+    // again once the platforms' own dedupe windows (Feishu 1 h, WeCom 30 min) have passed.
+    const done = `changes:${helpers.job.key ?? helpers.job.id}`;
+    let failed: unknown;
+    for (const [i, listener] of listeners.entries()) {
+      const name = `listener:${(listener as NamedListener).listenerName ?? i}`;
+      const seen = await helpers.withPgClient((c) => c.query('select 1 from cron_run where job = $1 and slot = $2', [name, done]));
+      if (seen.rowCount) continue;
+      try {
+        await listener({ ...p, jobKey: helpers.job.key ?? null });
+        await helpers.withPgClient((c) => c.query("insert into cron_run (job, slot, claimed_by) values ($1, $2, 'worker') on conflict do nothing", [name, done]));
+      } catch (e) {
+        helpers.logger.error(`${name} failed: ${(e as Error).message}`);
+        failed ??= e;
+      }
+    }
+    if (failed) throw failed;
   };
   const sendCard: Task = async (payload, helpers) => {
     const job = payload as SendCardJob;
