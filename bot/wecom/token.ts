@@ -1,22 +1,15 @@
 // The WeCom access_token holder: cached until 5 minutes before expiry, one gettoken for any number of cold callers.
 import type { AxiosInstance } from 'axios';
 import { errcodeError, toWecomError, WecomApiError } from './api-errors.ts';
+import { cachedToken, type TokenHolder } from '../http/token-cache.ts';
 
-export interface TokenHolder {
-  get(): Promise<string>;
-  /** Drops `token` if it is still the cached one (a concurrent caller may already hold a newer token). */
-  invalidate(token: string): void;
-}
+export type { TokenHolder };
 
-/** Refresh this long before `expires_in` runs out; for short-lived tokens at most half their life. */
+/** Refresh this long before `expires_in` runs out. */
 const MARGIN_MS = 5 * 60 * 1000;
 
 export function createTokenHolder(http: AxiosInstance, creds: { corpId: string; secret: string }, now: () => number = Date.now): TokenHolder {
-  let cached: { value: string; refreshAt: number } | undefined;
-  let inflight: Promise<string> | undefined;
-
-  async function fetchToken(): Promise<string> {
-    const started = now();
+  return cachedToken(async () => {
     let body: { errcode?: unknown; errmsg?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
       // the secret travels in the query string (WeCom's design): errors are rebuilt from the answer, never from the request
@@ -31,27 +24,6 @@ export function createTokenHolder(http: AxiosInstance, creds: { corpId: string; 
     if (typeof value !== 'string' || !value || !Number.isFinite(expiresIn) || expiresIn <= 0) {
       throw new WecomApiError('wecom gettoken: answer without a token', { retryable: true });
     }
-    const lifeMs = expiresIn * 1000;
-    cached = { value, refreshAt: started + lifeMs - Math.min(MARGIN_MS, lifeMs / 2) };
-    return value;
-  }
-
-  return {
-    get() {
-      if (cached && now() < cached.refreshAt) return Promise.resolve(cached.value);
-      if (!inflight) {
-        const p = fetchToken();
-        inflight = p;
-        // a failed fetch is not remembered: the next caller tries again
-        const clear = () => {
-          if (inflight === p) inflight = undefined;
-        };
-        p.then(clear, clear);
-      }
-      return inflight;
-    },
-    invalidate(token) {
-      if (cached?.value === token) cached = undefined;
-    },
-  };
+    return { value, lifeMs: expiresIn * 1000 };
+  }, MARGIN_MS, now);
 }
