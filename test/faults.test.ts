@@ -1,0 +1,114 @@
+// Faults the platforms and the database bring: repeated deliveries, a slow database, a worker dying between send and done.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import pg from 'pg';
+import { runOnce } from 'graphile-worker';
+import { freshDb, type TestDb } from './support/db.ts';
+import { seedSeason, studentNo } from './support/season.ts';
+import { startFakeFeishu, type FakeFeishu } from './support/fake-feishu.ts';
+import { feishuEvent, feishuRequest } from './support/feishu-sign.ts';
+import { createServer, handlerDeps } from '../bot/server.ts';
+import { createFeishu, type Feishu } from '../bot/feishu/index.ts';
+import { notifyListener } from '../bot/delivery/notify.ts';
+import { taskList, workerLogger, type CardSender } from '../src/queue/worker.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+
+const KEY = 'faults-encrypt-key';
+const log = createLogger('silent');
+let db: TestDb;
+let fake: FakeFeishu;
+let feishu: Feishu;
+let server: Server;
+let url: string;
+
+const post = async (payload: object) => {
+  const r = feishuRequest(payload, KEY);
+  const res = await fetch(`${url}/feishu/webhook`, { method: 'POST', headers: r.headers, body: new Uint8Array(r.body) });
+  return { status: res.status, json: await res.json() };
+};
+const message = (openId: string, text: string, messageId: string) =>
+  feishuEvent('im.message.receive_v1', { sender: { sender_id: { open_id: openId } }, message: { message_id: messageId, message_type: 'text', content: JSON.stringify({ text }) } });
+const tapOn = (openId: string, value: object) => feishuEvent('card.action.trigger', { operator: { open_id: openId }, token: 'c-late', action: { tag: 'button', value } });
+const drain = async (sender: CardSender = feishu.sender) => {
+  const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({}), log });
+  for (let i = 0; i < 4; i++) await runOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['feishu'])], { feishu: sender }), logger: workerLogger(log) });
+};
+const clearance = async (no: string, step: string) =>
+  (await db.sql<{ id: number; version: number; status: string }>('select c.id, c.version, c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2', [no, step]))[0]!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  db = await freshDb();
+  await seedSeason(db, 10);
+  await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid is not null`);
+  fake = await startFakeFeishu();
+  const config = loadConfig({ DATABASE_URL: db.url, FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'fake-secret', FEISHU_ENCRYPT_KEY: KEY, FEISHU_BASE_URL: fake.url });
+  feishu = createFeishu(config.feishu!, handlerDeps({ orm: db.orm, wf: db.wf, config, log }), log);
+  server = createServer({ orm: db.orm, wf: db.wf, config, log, feishu }).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await fake.close();
+  await db.close();
+});
+
+describe('repeated deliveries', () => {
+  it.each([2, 3, 5])('a message delivered %i times, at once and spread out, is answered once', async (times) => {
+    const ev = message('ou_stu4', '进度', `om_rep_${times}`);
+    const before = fake.messages.length;
+    await Promise.all(Array.from({ length: Math.ceil(times / 2) }, () => post(ev))); // concurrent
+    for (let i = Math.ceil(times / 2); i < times; i++) (await sleep(20), await post(ev)); // spread out
+    await drain();
+    expect(fake.messages.length - before).toBe(1);
+  });
+
+  it('ten taps on one clearance by two staff make one decision and one audit row', async () => {
+    const c = await clearance(studentNo(5), 'library');
+    await db.sql(`insert into assignment (person_id, role, step_key) select id, 'handler', 'library' from person where wecom_userid = 'admin-school'`);
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => post(tapOn(i % 2 ? 'ou_library' : 'ou_admin-school', { a: 'pass', c: c.id, v: c.version }))));
+    expect(answers.filter((a) => a.json.toast?.content === '已通过')).toHaveLength(1);
+    expect(await db.sql(`select 1 from audit_event where student_id = (select student_id from clearance where id = $1) and step_key = 'library' and outcome = 'applied'`, [c.id])).toHaveLength(1);
+  });
+});
+
+describe('a slow database', () => {
+  it('a tap stuck behind a lock is answered inside Feishu’s 3 s, then the card is updated when it finishes', async () => {
+    const c = await clearance(studentNo(6), 'library');
+    const blocker = new pg.Client({ connectionString: db.url });
+    await blocker.connect();
+    await blocker.query('begin');
+    await blocker.query('select 1 from clearance where id = $1 for update', [c.id]); // another transaction holds the row
+    const started = performance.now();
+    const answer = await post(tapOn('ou_library', { a: 'pass', c: c.id, v: c.version }));
+    const ms = performance.now() - started;
+    expect(ms).toBeLessThan(3000);
+    expect(answer.json.toast.content).toBe('正在处理，卡片稍后更新');
+    await blocker.query('rollback');
+    await blocker.end();
+    await expect.poll(() => fake.cardUpdates.length, { timeout: 5000 }).toBe(1);
+    expect(fake.cardUpdates[0]!.token).toBe('c-late');
+    expect((await clearance(studentNo(6), 'library')).status).toBe('passed');
+  });
+});
+
+describe('the worker dies between send and done', () => {
+  it('the retried send is deduped at Feishu by its uuid: one message', async () => {
+    await drain(); // earlier tests' notices go out first
+    let crashes = 0;
+    const dying: CardSender = async (job) => {
+      await feishu.sender(job);
+      if (job.to === 'ou_stu7' && crashes++ === 0) throw new Error('worker killed after the send'); // the job is not marked done
+    };
+    const before = fake.messages.filter((m) => m.receive_id === 'ou_stu7').length;
+    await post(message('ou_stu7', '进度', 'om_crash'));
+    await drain(dying);
+    await db.sql('update graphile_worker._private_jobs set run_at = now()');
+    await drain(dying);
+    expect(crashes).toBe(2); // sent, crashed, sent again
+    expect(fake.messages.filter((m) => m.receive_id === 'ou_stu7').length - before).toBe(1);
+  });
+});
