@@ -123,7 +123,8 @@ export interface EmbeddedLog {
   notice: (message: string) => void;
 }
 
-export async function startEmbeddedPostgres(dataDir: string, logs: Partial<EmbeddedLog> = {}): Promise<EmbeddedDb> {
+/** `port`: a fixed port (a restart on the same port lets existing pools reconnect); by default any free one. */
+export async function startEmbeddedPostgres(dataDir: string, logs: Partial<EmbeddedLog> = {}, fixedPort?: number): Promise<EmbeddedDb> {
   const log = logs.server ?? (() => {});
   const notice = logs.notice ?? (() => {});
   const dir = resolve(dataDir);
@@ -140,7 +141,7 @@ export async function startEmbeddedPostgres(dataDir: string, logs: Partial<Embed
     notice(`stopping an orphaned embedded PostgreSQL (pid ${running.pid}) left by a killed process`);
     await stopPostmaster(running.pid, dir);
   }
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const recent: string[] = [];
   const EmbeddedPostgres = await importEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
