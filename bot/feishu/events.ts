@@ -56,9 +56,28 @@ export async function handleCardTap(deps: Deps, log: Logger, e: FeishuCardEvent)
   };
 }
 
-export function feishuDispatcher(deps: Deps, log: Logger, secrets: { encryptKey?: string; verificationToken?: string }): lark.EventDispatcher {
+/** Card taps are answered within this, on the webhook and the long connection alike (Feishu allows 3 s). */
+export const TAP_BUDGET_MS = 2300;
+
+/** The tap's answer, or "still working" once the budget is spent, the card then updated by the callback token. */
+export async function answerWithin(work: Promise<CardCallbackAnswer>, token: string | undefined, late: ((token: string, answer: unknown) => Promise<void>) | undefined, log: Logger): Promise<CardCallbackAnswer> {
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), TAP_BUDGET_MS)));
+  const out = await Promise.race([work, budget]).finally(() => clearTimeout(timer));
+  if (out !== 'late') return out;
+  log.warn('card tap slower than its budget: answering now, updating the card when it finishes');
+  void work.then((answer) => (token && late ? late(token, answer) : undefined)).catch((e) => log.error({ err: e }, 'slow card tap failed'));
+  return { toast: { type: 'info', content: '正在处理，卡片稍后更新' } };
+}
+
+export function feishuDispatcher(
+  deps: Deps,
+  log: Logger,
+  secrets: { encryptKey?: string; verificationToken?: string },
+  late?: (token: string, answer: unknown) => Promise<void>,
+): lark.EventDispatcher {
   return new lark.EventDispatcher({ ...secrets, loggerLevel: lark.LoggerLevel.error }).register<{ 'card.action.trigger': (d: FeishuCardEvent) => Promise<CardCallbackAnswer> }>({
     'im.message.receive_v1': (d) => handleMessage(deps, log, d as FeishuMessageEvent),
-    'card.action.trigger': (d) => handleCardTap(deps, log, d),
+    'card.action.trigger': (d) => answerWithin(handleCardTap(deps, log, d), d.token, late, log),
   });
 }

@@ -15,24 +15,23 @@ export interface Feishu {
   secrets: { encryptKey?: string; verificationToken?: string };
   sender: CardSender;
   listeners: ChangeListener[];
-  lateUpdate: (token: string, answer: unknown) => Promise<void>;
   /** starts the long connection in ws mode; a no-op for webhook mode */
   start: () => { close: () => void };
 }
 
 export function createFeishu(cfg: NonNullable<Config['feishu']>, deps: Deps, log: Logger, api: FeishuApi = createFeishuApi(cfg, log)): Feishu {
   const secrets = { encryptKey: cfg.encryptKey, verificationToken: cfg.verificationToken };
-  const dispatcher = feishuDispatcher(deps, log, secrets);
+  const lateUpdate = async (token: string, answer: unknown) => {
+    const card = (answer as CardCallbackAnswer | undefined)?.card?.data;
+    if (card) await api.updateByToken(token, card);
+  };
+  const dispatcher = feishuDispatcher(deps, log, secrets, lateUpdate);
   return {
     api,
     dispatcher,
     secrets,
     sender: feishuSender(api, deps, log),
     listeners: [feishuCopiesListener(api, deps, log)],
-    lateUpdate: async (token, answer) => {
-      const card = (answer as CardCallbackAnswer | undefined)?.card?.data;
-      if (card) await api.updateByToken(token, card);
-    },
     start: () => (cfg.mode === 'ws' ? startFeishuLongConnection(cfg, dispatcher, log) : { close: () => {} }),
   };
 }

@@ -6,15 +6,10 @@ import { readRawBody } from '../http/read-json.ts';
 import type { RequestState } from '../http/request-context.ts';
 import { FeishuRequestError, verifyFeishuRequest, type FeishuSecrets } from './verify.ts';
 
-/** Card callbacks must be answered within 3 s; past this we answer "still working" and update the card later. */
-export const CARD_ANSWER_BUDGET_MS = 2500;
-
 export interface FeishuRouteDeps {
   log: Logger;
   secrets: FeishuSecrets;
   dispatcher: lark.EventDispatcher;
-  /** updates a card with the callback's token once a slow tap finishes (Feishu's delayed update) */
-  lateUpdate?: (token: string, answer: unknown) => Promise<void>;
 }
 
 export function feishuWebhookRoute(router: Router<RequestState>, deps: FeishuRouteDeps): void {
@@ -40,18 +35,13 @@ export function feishuWebhookRoute(router: Router<RequestState>, deps: FeishuRou
     const log = ctx.state.log.child({ feishuEvent: type, eventId });
     const work = deps.dispatcher.invoke(body, { needCheck: false });
     if (type === 'card.action.trigger') {
-      const late = new Promise<'late'>((r) => setTimeout(() => r('late'), CARD_ANSWER_BUDGET_MS).unref());
-      const out = await Promise.race([work.catch((e: unknown) => ({ failed: e })), late]);
-      if (out === 'late') {
-        log.warn('card tap slower than its budget: answering now, updating the card when it finishes');
-        const token: string | undefined = body.event?.token;
-        void work.then((answer) => (token ? deps.lateUpdate?.(token, answer) : undefined)).catch((e) => log.error({ err: e }, 'slow card tap failed'));
-        ctx.body = { toast: { type: 'info', content: '正在处理，卡片稍后更新' } };
-      } else if (out && typeof out === 'object' && 'failed' in out) {
-        log.error({ err: out.failed }, 'card tap failed');
-        ctx.body = { toast: { type: 'error', content: '系统繁忙，没有办成，请稍后再试' } };
-      } else {
+      // The dispatcher answers within its budget (events.ts); a failure still owes the user an answer, never a non-200.
+      try {
+        const out = await work;
         ctx.body = out && typeof out === 'object' ? out : {};
+      } catch (e) {
+        log.error({ err: e }, 'card tap failed');
+        ctx.body = { toast: { type: 'error', content: '系统繁忙，没有办成，请稍后再试' } };
       }
       return;
     }
