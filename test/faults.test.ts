@@ -1,15 +1,14 @@
 // Faults the platforms and the database bring: repeated deliveries, a slow database, a worker dying between send and done.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import pg from 'pg';
 import { runOnce } from 'graphile-worker';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
-import { startFakeFeishu, type FakeFeishu } from './support/fake-feishu.ts';
+import type { FakeFeishu } from './support/fake-feishu.ts';
+import { startFeishuService, type FeishuService } from './support/feishu-service.ts';
 import { feishuEvent, feishuRequest } from './support/feishu-sign.ts';
-import { createServer, handlerDeps } from '../bot/server.ts';
-import { createFeishu, type Feishu } from '../bot/feishu/index.ts';
+import { handlerDeps } from '../bot/server.ts';
+import type { Feishu } from '../bot/feishu/index.ts';
 import { notifyListener } from '../bot/delivery/notify.ts';
 import { taskList, workerLogger, type CardSender } from '../src/queue/worker.ts';
 import { loadConfig } from '../src/config.ts';
@@ -20,7 +19,7 @@ const log = createLogger('silent');
 let db: TestDb;
 let fake: FakeFeishu;
 let feishu: Feishu;
-let server: Server;
+let service: FeishuService;
 let url: string;
 
 const post = async (payload: object) => {
@@ -42,17 +41,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 10);
-  await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid is not null`);
-  fake = await startFakeFeishu();
-  const config = loadConfig({ DATABASE_URL: db.url, FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'fake-secret', FEISHU_ENCRYPT_KEY: KEY, FEISHU_BASE_URL: fake.url });
-  feishu = createFeishu(config.feishu!, handlerDeps({ orm: db.orm, wf: db.wf, config, log }), log);
-  server = createServer({ orm: db.orm, wf: db.wf, config, log, feishu }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  service = await startFeishuService(db, KEY);
+  ({ fake, feishu, url } = service);
 });
 afterAll(async () => {
-  await new Promise((r) => server.close(r));
-  await fake.close();
+  await service.close();
   await db.close();
 });
 

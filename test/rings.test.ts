@@ -29,7 +29,7 @@ function target(file: string, spec: string): string {
 const PLATFORM = ['koa', '@koa/router', '@larksuiteoapi/node-sdk', 'raw-body', 'http-errors'];
 const rules: Record<string, (file: string, t: string) => boolean> = {
   src: (_f, t) => !['bot', 'handlers', 'cards', ...PLATFORM].includes(t),
-  cards: (file, t) => t === 'cards' || (!t.startsWith('.') && !['src', 'bot', 'handlers', 'migrations', ...PLATFORM, 'pg', '@mikro-orm/core'].includes(t) && !/^node:(fs|net|http|child_process)/.test(t)),
+  cards: (_file, t) => t === 'cards' || (!t.startsWith('.') && !['src', 'bot', 'handlers', 'migrations', ...PLATFORM, 'pg', '@mikro-orm/core'].includes(t) && !/^node:(fs|net|http|child_process)/.test(t)),
   handlers: (file, t) => !['bot', ...PLATFORM].includes(t) && !(t === 'cards' && /cards\/render/.test(file)),
 };
 

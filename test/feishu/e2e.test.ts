@@ -1,14 +1,13 @@
 // The Feishu bot end to end: signed, encrypted callbacks into the real service, the real SDK talking to a fake Feishu.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { runOnce } from 'graphile-worker';
 import { freshDb, type TestDb } from '../support/db.ts';
 import { seedSeason, STAFF_CSV, studentNo } from '../support/season.ts';
-import { startFakeFeishu, type FakeFeishu } from '../support/fake-feishu.ts';
+import type { FakeFeishu } from '../support/fake-feishu.ts';
+import { startFeishuService, type FeishuService } from '../support/feishu-service.ts';
 import { feishuEvent, feishuRequest } from '../support/feishu-sign.ts';
-import { createServer, handlerDeps } from '../../bot/server.ts';
-import { createFeishu, type Feishu } from '../../bot/feishu/index.ts';
+import { handlerDeps } from '../../bot/server.ts';
+import type { Feishu } from '../../bot/feishu/index.ts';
 import { notifyListener } from '../../bot/delivery/notify.ts';
 import { taskList, workerLogger } from '../../src/queue/worker.ts';
 import { importStaff } from '../../src/imports/staff.ts';
@@ -20,7 +19,7 @@ const KEY = 'feishu-encrypt-key-for-tests';
 let db: TestDb;
 let fake: FakeFeishu;
 let feishu: Feishu;
-let server: Server;
+let service: FeishuService;
 let url: string;
 const log = createLogger('silent');
 
@@ -67,17 +66,11 @@ beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 10);
   await importStaff(db.orm.em.fork() as EntityManager, db.wf, `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`, 'staff.csv');
-  await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid is not null`);
-  fake = await startFakeFeishu();
-  const config = loadConfig({ DATABASE_URL: db.url, FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'fake-secret', FEISHU_ENCRYPT_KEY: KEY, FEISHU_BASE_URL: fake.url });
-  feishu = createFeishu(config.feishu!, handlerDeps({ orm: db.orm, wf: db.wf, config, log }), log);
-  server = createServer({ orm: db.orm, wf: db.wf, config, log, feishu }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  service = await startFeishuService(db, KEY);
+  ({ fake, feishu, url } = service);
 });
 afterAll(async () => {
-  await new Promise((r) => server.close(r));
-  await fake.close();
+  await service.close();
   await db.close();
 });
 

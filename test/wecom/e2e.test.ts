@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { runOnce } from 'graphile-worker';
 import { freshDb, type TestDb } from '../support/db.ts';
-import { seedSeason, STAFF_CSV, studentNo } from '../support/season.ts';
+import { seedSeason, STAFF_CSV } from '../support/season.ts';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.ts';
 import { wecomPost, wecomQuery, wecomTap, wecomText, type WecomApp } from '../support/wecom-sign.ts';
 import { wecomDecrypt, wecomEncrypt, wecomSignature } from '../../bot/wecom/crypto.ts';
@@ -39,8 +39,6 @@ async function drain() {
 }
 
 const cardsTo = (userid: string) => fake.messages.filter((m) => m.touser === userid && m.msgtype === 'template_card');
-const statusOf = async (no: string, step: string) =>
-  (await db.sql<{ status: string }>('select c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2', [no, step]))[0]!.status;
 
 beforeAll(async () => {
   db = await freshDb();
