@@ -88,9 +88,9 @@ describe('the console over HTTP', () => {
 
 describe('when the console may be on', () => {
   const log = createLogger('silent');
-  it('on by default for the embedded demo on loopback, off elsewhere unless forced, off when a platform is configured', () => {
+  it('on by default on loopback when no platform is configured, off elsewhere unless forced, off when a platform is', () => {
     expect(consoleWanted(loadConfig({}), log, false)).toBe(true);
-    expect(consoleWanted(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/y' }), log, false)).toBe(false);
+    expect(consoleWanted(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/y' }), log, false)).toBe(true);
     expect(consoleWanted(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/y', LIXIAO_CONSOLE: 'on' }), log, true)).toBe(true);
     expect(consoleWanted(loadConfig({ HOST: '0.0.0.0' }), log, false)).toBe(false);
     expect(consoleWanted(loadConfig({ HOST: '0.0.0.0', LIXIAO_CONSOLE: 'on' }), log, true)).toBe(true);

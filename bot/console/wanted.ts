@@ -4,18 +4,22 @@ import type { Logger } from '../../src/log.ts';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 
+export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
+
 /**
- * The console lets whoever reaches it act as anyone. On by default only for the embedded demo (no DATABASE_URL)
- * on a loopback address; otherwise only when asked for by LIXIAO_CONSOLE=on, and then loudly.
+ * The console lets whoever reaches it act as anyone. As the contract has it, it is on by default when no chat
+ * platform is configured, but only on a loopback address (its routes also refuse foreign Hosts, proxied and
+ * cross-origin requests), and never silently: with a real database (DATABASE_URL) the warning says so plainly.
+ * Any other address needs LIXIAO_CONSOLE=on.
  */
 export function consoleWanted(config: Config, log: Logger, forced = process.env.LIXIAO_CONSOLE === 'on'): boolean {
   if (!config.console) return false;
-  if (!forced && config.databaseUrl) {
-    log.info('the local web console is off with DATABASE_URL (a real season); LIXIAO_CONSOLE=on turns it on');
-    return false;
-  }
   if (LOOPBACK.test(config.host)) {
-    log.warn('the local web console is on: anyone who can reach this port can act as any student or staff member');
+    log.warn(
+      config.databaseUrl && !forced
+        ? 'the local web console is on with a real database (DATABASE_URL): anyone who can reach this port on this machine can act as any student or staff member; set LIXIAO_CONSOLE=off in production'
+        : 'the local web console is on: anyone who can reach this port can act as any student or staff member',
+    );
     return true;
   }
   if (forced) {
