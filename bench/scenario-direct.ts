@@ -4,9 +4,7 @@ import { decide } from '../src/decisions/decide.ts';
 import { actorFor } from '../test/support/season.ts';
 import type { BenchDb } from './bench-db.ts';
 import type { ScenarioResult } from './result.ts';
-import { formatLatency, fmt } from './stats.ts';
-import { printTapRun, runTaps } from './taps.ts';
-import { verifyStep, printVerification } from './verify.ts';
+import { finishTapRun, runTaps } from './taps.ts';
 import type { Tap } from './workload.ts';
 
 export async function directTaps(
@@ -24,11 +22,5 @@ export async function directTaps(
     if (!row) throw new Error(`decide() returned no row for ${studentNo}`);
     return row;
   });
-  printTapRun(run, taps);
-  console.log(`  latency: ${formatLatency(run.latency)}`);
-  console.log(`  throughput: ${fmt(run.perSec)} calls/s (${taps.length} calls in ${fmt(run.wallMs, 0)} ms)`);
-  const duplicates = taps.filter((t) => t.duplicate).length;
-  const verification = await verifyStep(db, stepKey, run.tally, { distinct: taps.length - duplicates, duplicates });
-  printVerification(verification);
-  return { label: 'C decide() single taps', step: stepKey, unit: 'requests', count: taps.length, wallMs: run.wallMs, perSec: run.perSec, latency: run.latency, verification };
+  return finishTapRun(db, stepKey, 'C decide() single taps', 'calls', run, taps);
 }

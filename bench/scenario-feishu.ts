@@ -11,9 +11,7 @@ import { startFakeFeishu } from '../test/support/fake-feishu.ts';
 import type { BenchDb } from './bench-db.ts';
 import { keepAliveAgent, postRaw } from './http-client.ts';
 import type { ScenarioResult } from './result.ts';
-import { formatLatency, fmt } from './stats.ts';
-import { printTapRun, runTaps, type Load } from './taps.ts';
-import { verifyStep, printVerification } from './verify.ts';
+import { finishTapRun, runTaps, type Load } from './taps.ts';
 import type { Tap } from './workload.ts';
 
 const KEY = 'bench-encrypt-key';
@@ -63,13 +61,7 @@ export async function feishuTaps(db: BenchDb, stepKey: string, tapper: string, t
       if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
       return { outcome: outcomeOf(res.body as never) };
     });
-    printTapRun(run, taps);
-    console.log(`  latency: ${formatLatency(run.latency)}`);
-    console.log(`  throughput: ${fmt(run.perSec)} taps/s (${taps.length} taps in ${fmt(run.wallMs, 0)} ms)`);
-    const duplicates = taps.filter((t) => t.duplicate).length;
-    const verification = await verifyStep(db, stepKey, run.tally, { distinct: taps.length - duplicates, duplicates });
-    printVerification(verification);
-    return { label: opts.label, step: stepKey, unit: 'requests', count: taps.length, wallMs: run.wallMs, perSec: run.perSec, latency: run.latency, verification };
+    return finishTapRun(db, stepKey, opts.label, 'taps', run, taps);
   } finally {
     agent.destroy();
     server.closeAllConnections();

@@ -9,9 +9,7 @@ import { createLogger } from '../src/log.ts';
 import type { BenchDb } from './bench-db.ts';
 import { keepAliveAgent, postJson } from './http-client.ts';
 import type { ScenarioResult } from './result.ts';
-import { formatLatency, fmt } from './stats.ts';
-import { printTapRun, runTaps } from './taps.ts';
-import { verifyStep, printVerification } from './verify.ts';
+import { finishTapRun, runTaps } from './taps.ts';
 import type { Tap } from './workload.ts';
 
 interface ApiAnswer {
@@ -46,13 +44,7 @@ export async function httpTaps(
       if (row.student_no !== studentNo) throw new Error(`answer for ${row.student_no}, asked for ${studentNo}`);
       return row;
     });
-    printTapRun(run, taps);
-    console.log(`  latency: ${formatLatency(run.latency)}`);
-    console.log(`  throughput: ${fmt(run.perSec)} requests/s (${taps.length} requests in ${fmt(run.wallMs, 0)} ms)`);
-    const duplicates = taps.filter((t) => t.duplicate).length;
-    const verification = await verifyStep(db, stepKey, run.tally, { distinct: taps.length - duplicates, duplicates });
-    printVerification(verification);
-    return { label: opts.label, step: stepKey, unit: 'requests', count: taps.length, wallMs: run.wallMs, perSec: run.perSec, latency: run.latency, verification };
+    return finishTapRun(db, stepKey, opts.label, 'requests', run, taps);
   } finally {
     agent.destroy();
     await closeServer(server);

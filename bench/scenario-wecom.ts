@@ -13,9 +13,7 @@ import { wecomPost, wecomTap, type WecomApp } from '../test/support/wecom-sign.t
 import type { BenchDb } from './bench-db.ts';
 import { keepAliveAgent, postRaw } from './http-client.ts';
 import type { ScenarioResult } from './result.ts';
-import { formatLatency, fmt } from './stats.ts';
-import { printTapRun, runTaps, type Load } from './taps.ts';
-import { verifyStep, printVerification } from './verify.ts';
+import { finishTapRun, runTaps, type Load } from './taps.ts';
 import type { Tap } from './workload.ts';
 
 const APP: WecomApp = { corpId: 'ww1436e0e65a779aee', token: 'QDG6eK', aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
@@ -56,13 +54,7 @@ export async function wecomTaps(db: BenchDb, stepKey: string, tapper: string, ta
       if (name.startsWith('已由 ')) return { outcome: 'already_decided' };
       throw new Error(`unexpected reply: ${name}`);
     });
-    printTapRun(run, taps);
-    console.log(`  latency: ${formatLatency(run.latency)}`);
-    console.log(`  throughput: ${fmt(run.perSec)} taps/s (${taps.length} taps in ${fmt(run.wallMs, 0)} ms)`);
-    const duplicates = taps.filter((t) => t.duplicate).length;
-    const verification = await verifyStep(db, stepKey, run.tally, { distinct: taps.length - duplicates, duplicates });
-    printVerification(verification);
-    return { label: opts.label, step: stepKey, unit: 'requests', count: taps.length, wallMs: run.wallMs, perSec: run.perSec, latency: run.latency, verification };
+    return finishTapRun(db, stepKey, opts.label, 'taps', run, taps);
   } finally {
     agent.destroy();
     server.closeAllConnections();

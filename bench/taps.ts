@@ -1,6 +1,9 @@
 // Runs a tap workload through any single-tap function: warm-up on unknown students, then the measured closed loop, tallied.
 import { closedLoop, latencies, openLoop } from './closed-loop.ts';
-import { summarize, type LatencySummary } from './stats.ts';
+import { fmt, formatLatency, summarize, type LatencySummary } from './stats.ts';
+import type { BenchDb } from './bench-db.ts';
+import type { ScenarioResult } from './result.ts';
+import { printVerification, verifyStep } from './verify.ts';
 import { formatOutcomes, newTally, record, recordError, type Tally } from './tally.ts';
 import { racedDuplicates, type Tap } from './workload.ts';
 
@@ -50,4 +53,15 @@ export function printTapRun(run: TapRun, taps: readonly Tap[]): void {
   console.log(`  sent ${taps.length} requests: ${taps.length - dups} distinct students + ${dups} duplicates (${run.raced} raced their original in flight)`);
   console.log(`  answers: ${formatOutcomes(run.tally)}`);
   for (const e of run.tally.errors.slice(0, 5)) console.log(`  error: ${e}`);
+}
+
+/** Prints a tap run, checks it against the database and returns its summary row: the same ending for every tap scenario. */
+export async function finishTapRun(db: BenchDb, stepKey: string, label: string, unit: string, run: TapRun, taps: readonly Tap[]): Promise<ScenarioResult> {
+  printTapRun(run, taps);
+  console.log(`  latency: ${formatLatency(run.latency)}`);
+  console.log(`  throughput: ${fmt(run.perSec)} ${unit}/s (${taps.length} ${unit} in ${fmt(run.wallMs, 0)} ms)`);
+  const duplicates = taps.filter((t) => t.duplicate).length;
+  const verification = await verifyStep(db, stepKey, run.tally, { distinct: taps.length - duplicates, duplicates });
+  printVerification(verification);
+  return { label, step: stepKey, unit: 'requests', count: taps.length, wallMs: run.wallMs, perSec: run.perSec, latency: run.latency, verification };
 }
