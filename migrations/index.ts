@@ -4,10 +4,12 @@ import { Migration20261127000000_initial } from './Migration20261127000000_initi
 import { Migration20261127105229_form_token } from './Migration20261127105229_form_token.ts';
 import { Migration20261127110531_delivered_card } from './Migration20261127110531_delivered_card.ts';
 import { Migration20261127113346_wecom_response_code } from './Migration20261127113346_wecom_response_code.ts';
+import { Migration20261127140000_open_clearance_index } from './Migration20261127140000_open_clearance_index.ts';
 
 export const migrationsList = [
   { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
   { name: 'Migration20261127105229_form_token', class: Migration20261127105229_form_token },
   { name: 'Migration20261127110531_delivered_card', class: Migration20261127110531_delivered_card },
   { name: 'Migration20261127113346_wecom_response_code', class: Migration20261127113346_wecom_response_code },
+  { name: 'Migration20261127140000_open_clearance_index', class: Migration20261127140000_open_clearance_index },
 ];

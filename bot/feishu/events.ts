@@ -5,7 +5,7 @@ import { renderFeishu } from '../../cards/render/feishu.ts';
 import { onMessage, onTap, type Caps, type Deps } from '../../handlers/index.ts';
 import { firstDelivery, seenBefore } from '../../src/inbound/dedupe.ts';
 import { enqueueSend } from '../../src/queue/enqueue.ts';
-import { deliveredTo, recordDelivered } from '../../src/delivery/delivered-cards.ts';
+import { deliveredTo, recordDelivered, type DeliveredCardRow } from '../../src/delivery/delivered-cards.ts';
 import { identify } from '../../src/people/identify.ts';
 import type { Logger } from '../../src/log.ts';
 import { parseCardTap, parseMessage, type FeishuCardEvent, type FeishuMessageEvent } from './parse.ts';
@@ -46,7 +46,7 @@ export async function handleCardTap(deps: Deps, log: Logger, e: FeishuCardEvent)
   const reply = await onTap(deps, copy ? { ...tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds } } : tap, FEISHU_CAPS);
   const rendered = renderFeishu(reply.card);
   if (rendered.dropped.length) log.warn({ dropped: rendered.dropped, type: reply.card.type }, 'feishu card lost content');
-  if (tap.messageId && reply.card.shows) {
+  if (tap.messageId && reply.card.shows && !sameRows(copy, { kind: reply.card.type, ...reply.card.shows })) {
     const personId = copy?.personId ?? (await identify(em, 'feishu', tap.who.userId, tap.who.altId))?.personId;
     if (personId) await recordDelivered(em, { platform: 'feishu', messageId: tap.messageId, personId, kind: reply.card.type, ...reply.card.shows });
   }
@@ -54,6 +54,11 @@ export async function handleCardTap(deps: Deps, log: Logger, e: FeishuCardEvent)
     ...(reply.toast ? { toast: { type: TOAST[reply.toast.tone], content: reply.toast.text } } : {}),
     card: { type: 'raw', data: rendered.payload },
   };
+}
+
+/** The answer shows what the stored copy already says (the usual tap on a row): nothing to record. */
+function sameRows(copy: DeliveredCardRow | null, now: { kind: string; page: number; clearanceIds: number[] }): boolean {
+  return !!copy && copy.kind === now.kind && copy.page === now.page && copy.clearanceIds.length === now.clearanceIds.length && copy.clearanceIds.every((id, i) => id === now.clearanceIds[i]);
 }
 
 /** Card taps are answered within this, on the webhook and the long connection alike (Feishu allows 3 s). */

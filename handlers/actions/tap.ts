@@ -20,13 +20,18 @@ export function parseRefs(values: unknown[]): { id: number; version: number }[] 
   });
 }
 
-async function decideRefs(deps: Deps, s: Session, me: Identity, tap: CardTap, decision: Decision, refs: { id: number; version: number }[], reason?: string) {
-  const items = await clearanceItems(s.em, refs.map((r) => r.id));
-  const results: { item: (typeof items)[number]; r: RowResult }[] = [];
+type Item = Awaited<ReturnType<typeof clearanceItems>>[number];
+
+/** Decides the tapped rows, step by step; `known` are rows already read for this tap (the card's own), the rest are read here. */
+async function decideRefs(deps: Deps, s: Session, me: Identity, tap: CardTap, decision: Decision, refs: { id: number; version: number }[], reason?: string, known = new Map<number, Item>()) {
+  const ids = [...new Set(refs.map((r) => r.id))];
+  const missing = ids.filter((id) => !known.has(id));
+  const items = [...ids.flatMap((id) => known.get(id) ?? []), ...(missing.length ? await clearanceItems(s.em, missing) : [])];
+  const results: { item: Item; r: RowResult }[] = [];
   for (const stepKey of new Set(items.map((i) => i.stepKey))) {
     const mine = items.filter((i) => i.stepKey === stepKey);
     const rows = await decide(s.em, deps.wf, {
-      actor: { kind: 'person', personId: me.personId, name: me.name },
+      actor: { kind: 'person', personId: me.personId, name: me.name, assignments: me.assignments },
       stepKey,
       decision,
       source: 'card',
@@ -56,9 +61,16 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps): Promise<Reply
   const v = tap.value;
   // Rows come from ids on the card, which anyone can forge: only rows the tapper may act on are shown back.
   const visible = (results: Awaited<ReturnType<typeof decideRefs>>) => results.filter(({ r }) => r.outcome !== 'denied' && r.outcome !== 'unknown_student');
+  // The tapped card's rows, read in the same query as the tapped ones: its untouched rows are shown back as they were a moment ago.
+  const onCard = new Map<number, Item>();
+  const decideOnCard = async (decision: Decision, refs: { id: number; version: number }[], reason?: string) => {
+    const ids = [...new Set([...(tap.shown?.clearanceIds ?? []), ...refs.map((r) => r.id)])];
+    for (const i of await clearanceItems(s.em, ids)) onCard.set(i.clearanceId, i);
+    return decideRefs(deps, s, me, tap, decision, refs, reason, onCard);
+  };
   const show = async (results: Awaited<ReturnType<typeof decideRefs>>, page = 1): Promise<Reply> => {
     const decided = visible(results).map(({ item, r }) => ({ row: pendingRow(deps, { ...item, status: 'pending' }), result: resultText(r, deps.wf, deps.timeZone) }));
-    const card = tap.shown ? await shownCard(deps, s, me, caps, tap.shown, decided) : await todoCard(deps, s, me, caps, page, decided);
+    const card = tap.shown ? await shownCard(deps, s, me, caps, { ...tap.shown, items: onCard.size ? onCard : undefined }, decided) : await todoCard(deps, s, me, caps, page, decided);
     return { card, toast: toast(results) };
   };
   if (!me.assignments.length) return { card: errorCard('只有离校各环节的工作人员可以办理。发送“进度”查看您自己的离校进度。', 'grey'), toast: { tone: 'red', text: '不是您负责的' } };
@@ -72,14 +84,14 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps): Promise<Reply
       const reason = tap.input?.reason?.trim();
       if (v.a === 'return' && !reason)
         return { card: errorCard('退回需要原因：请发送“退回 学号 原因”，原因会告诉学生。', 'orange'), toast: { tone: 'orange', text: '退回需要填写原因' } };
-      return show(await decideRefs(deps, s, me, tap, v.a, refs, reason));
+      return show(await decideOnCard(v.a, refs, reason));
     }
     case 'pass_page':
-      return show(await decideRefs(deps, s, me, tap, 'pass', parseRefs(String(v.ids ?? '').split(',')).slice(0, 50)));
+      return show(await decideOnCard('pass', parseRefs(String(v.ids ?? '').split(',')).slice(0, 50)));
     case 'pass_selected': {
       const refs = parseRefs(tap.selected ?? []).slice(0, 50);
       if (!refs.length) return { card: await todoCard(deps, s, me, caps), toast: { tone: 'orange', text: '请先勾选学生' } };
-      return show(await decideRefs(deps, s, me, tap, 'pass', refs));
+      return show(await decideOnCard('pass', refs));
     }
     case 'confirm_list': {
       // The preview's exact rows and versions: anything that changed since (another staff member returned it) is left alone.

@@ -58,10 +58,10 @@ export async function shownCard(
   s: Session,
   me: Identity,
   caps: Caps,
-  shown: { page: number; clearanceIds: number[] },
+  shown: { page: number; clearanceIds: number[]; items?: Map<number, Awaited<ReturnType<typeof clearanceItems>>[number]> },
   decided: { row: PendingRow; result: { tone: Tone; text: string } }[],
 ): Promise<Card> {
-  const items = new Map((await clearanceItems(s.em, shown.clearanceIds)).map((i) => [i.clearanceId, i]));
+  const items = shown.items ?? new Map((await clearanceItems(s.em, shown.clearanceIds)).map((i) => [i.clearanceId, i]));
   const now = new Map(decided.map((d) => [d.row.clearanceId, d]));
   const rows: PendingRow[] = [];
   const results: Record<number, { tone: Tone; text: string }> = {};

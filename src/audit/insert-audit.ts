@@ -1,5 +1,6 @@
 // Writes audit rows in one statement (a batch of 1,000 decisions is one insert, not 1,000).
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { prepared } from '../db/prepared.ts';
 
 export interface AuditRow {
   outcome: string;
@@ -16,9 +17,10 @@ export interface AuditCommon {
 
 export async function insertAudit(em: EntityManager, common: AuditCommon, rows: AuditRow[]): Promise<void> {
   if (!rows.length) return;
-  await em.execute(
+  await prepared(
+    em,
     `insert into audit_event (actor_person_id, actor_label, action, outcome, student_id, step_key, detail)
-     select ?, ?, ?, x.outcome, x.student_id, ?, x.detail
+     select ?::int, ?::text, ?::text, x.outcome, x.student_id, ?::text, x.detail
        from jsonb_to_recordset(?::jsonb) as x(outcome text, student_id int, detail jsonb)`,
     [
       common.actorPersonId,

@@ -9,6 +9,7 @@ import { enqueueClearanceChanges } from '../queue/enqueue.ts';
 import { authorize, type AssignmentScope } from './authorize.ts';
 import { DecisionError, type Decision, type DecisionRequest, type RowResult } from './types.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
+import { prepared } from '../db/prepared.ts';
 
 const CHUNK = 1000;
 const MAX_REASON = 500;
@@ -50,29 +51,31 @@ export async function decide(em: EntityManager, wf: Workflow, req: DecisionReque
 async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest, items: DecisionRequest['items']): Promise<RowResult[]> {
   const step = stepOf(wf, req.stepKey)!;
   const { from, to } = TRANSITIONS[req.decision];
-  const assignments: AssignmentScope[] = req.actor.kind === 'person' ? await activeAssignments(em, req.actor.personId) : [];
+  // A caller that has just identified the person passes their assignments along (read moments ago), saving a query per tap.
+  const assignments: AssignmentScope[] = req.actor.kind !== 'person' ? [] : (req.actor.assignments ?? (await activeAssignments(em, req.actor.personId)));
   const actorLabel = req.actor.kind === 'person' ? req.actor.name : req.actor.label;
   const actorPersonId = req.actor.kind === 'person' ? req.actor.personId : null;
   const required = req.decision === 'pass' ? step.requires : [];
   // Steps that wait for this one (研工办): re-opening this step under a passed dependent would undo the final gate.
   const dependents = req.decision === 'pass' ? [] : wf.steps.filter((d) => d.requires.includes(step.key)).map((d) => d.key);
 
-  const targets = await em.execute<TargetRow[]>(
-    `select x.ord, s.id as student_id, s.college_id, s.campus, c.id as clearance_id, c.status, c.version,
+  // unnest of an array, not a JSON recordset: the planner then knows how many rows come in and looks students up by index.
+  const targets = await prepared<TargetRow>(em, 
+    `select (x.ord - 1)::int as ord, s.id as student_id, s.college_id, s.campus, c.id as clearance_id, c.status, c.version,
             c.decided_by_label, c.decided_at,
             coalesce((select array_agg(r.step_key order by r.step_key) from clearance r
                       where r.student_id = s.id and r.step_key = any(?::text[]) and r.status in ('pending', 'returned')), '{}') as open_required,
             coalesce((select array_agg(r.step_key) from clearance r
                       where r.student_id = s.id and r.step_key = any(?::text[]) and r.status = 'passed'), '{}') as passed_dependents
-       from jsonb_to_recordset(?::jsonb) as x(ord int, student_no text)
+       from unnest(?::text[]) with ordinality as x(student_no, ord)
        left join student s on s.student_no = x.student_no
-       left join clearance c on c.student_id = s.id and c.step_key = ?
+       left join clearance c on c.student_id = s.id and c.step_key = ?::text
       order by x.ord`,
-    [pgTextArray(required), pgTextArray(dependents), JSON.stringify(items.map((it, ord) => ({ ord, student_no: it.studentNo }))), step.key],
+    [pgTextArray(required), pgTextArray(dependents), pgTextArray(items.map((it) => it.studentNo)), step.key],
   );
   if (required.length && targets.some((t) => t.student_id)) {
     // Lock the required rows: a concurrent re-open of one of them waits for us, or we wait for it and see it.
-    await em.execute('select 1 from clearance where student_id = any(?::int[]) and step_key = any(?::text[]) for share', [
+    await prepared(em, 'select 1 from clearance where student_id = any(?::int[]) and step_key = any(?::text[]) for share', [
       pgIntArray(targets.flatMap((t) => (t.student_id ? [t.student_id] : []))),
       pgTextArray(required),
     ]);
@@ -137,12 +140,13 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
   const won = new Map<number, { version: number; decided_at: Date | null }>();
   if (candidates.length) {
     const keepDecider = req.decision !== 'revoke';
-    const rows = await em.execute<{ id: number; version: number; decided_at: Date | null }[]>(
+    const rows = await prepared<{ id: number; version: number; decided_at: Date | null }>(
+      em,
       `update clearance c
-          set status = ?, version = c.version + 1, updated_at = now(),
-              decided_by_id = ?, decided_by_label = ?, decided_at = case when ?::boolean then now() end,
-              source = ?, reason = x.reason
-         from jsonb_to_recordset(?::jsonb) as x(id int, reason text, expected_version int)
+          set status = ?::text, version = c.version + 1, updated_at = now(),
+              decided_by_id = ?::int, decided_by_label = ?::text, decided_at = case when ?::boolean then now() end,
+              source = ?::text, reason = x.reason
+         from unnest(?::int[], ?::text[], ?::int[]) as x(id, reason, expected_version)
         where c.id = x.id and c.status = any(?::text[])
           and (x.expected_version is null or c.version = x.expected_version)
           and not exists (select 1 from clearance r where r.student_id = c.student_id
@@ -154,7 +158,9 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
         keepDecider ? actorLabel : null,
         keepDecider,
         keepDecider ? req.source : null,
-        JSON.stringify(candidates.map((c) => ({ id: c.id, reason: req.decision === 'revoke' ? null : c.reason, expected_version: c.expected_version }))),
+        pgIntArray(candidates.map((c) => c.id)),
+        pgTextArray(candidates.map((c) => (req.decision === 'revoke' ? null : c.reason))),
+        pgIntArray(candidates.map((c) => c.expected_version)),
         pgTextArray(from),
         pgTextArray(required),
       ],
@@ -165,7 +171,8 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
   // Losers of a race learn the winner's decision, read after the winner committed.
   const lost = candidates.filter((c) => !won.has(c.id));
   const current = lost.length
-    ? await em.execute<{ id: number; status: ClearanceStatus; version: number; decided_by_label: string | null; decided_at: Date | null }[]>(
+    ? await prepared<{ id: number; status: ClearanceStatus; version: number; decided_by_label: string | null; decided_at: Date | null }>(
+        em,
         'select id, status, version, decided_by_label, decided_at from clearance where id = any(?::int[])',
         [pgIntArray(lost.map((c) => c.id))],
       )

@@ -1,11 +1,12 @@
 // The vocabulary of decisions: who acts, what they ask, and what each row came to.
 import type { ClearanceStatus, DecisionSource } from '../entities/clearance.ts';
+import type { AssignmentScope } from './authorize.ts';
 
 export type Decision = 'pass' | 'return' | 'revoke';
 
 export type Actor =
   /** a staff member or admin known by person id (chat, cards, console) */
-  | { kind: 'person'; personId: number; name: string }
+  | { kind: 'person'; personId: number; name: string; assignments?: AssignmentScope[] }
   /** another campus system holding a step's API token */
   | { kind: 'api'; stepKey: string; label: string }
   /** an operator at the command line, or an import acting for an office */

@@ -1,6 +1,7 @@
 // Cards sent on a platform and what they show, to find every copy that must change when a clearance does.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgIntArray } from '../db/pg-array.ts';
+import { prepared } from '../db/prepared.ts';
 
 export interface DeliveredCardRow {
   platform: string;
@@ -58,7 +59,8 @@ function personWhere(to: PlatformPerson): [string, string | number] {
 /** What one of a person's delivered cards showed; another person's message gives nothing. */
 export async function deliveredTo(em: EntityManager, platform: string, messageId: string, to: PlatformPerson): Promise<DeliveredCardRow | null> {
   const [where, value] = personWhere(to);
-  const [row] = await em.execute<DeliveredCardRow[]>(
+  const [row] = await prepared<DeliveredCardRow>(
+    em,
     `select d.platform, d.message_id as "messageId", d.person_id as "personId", d.kind, d.page, d.clearance_ids as "clearanceIds"
        from delivered_card d join person p on p.id = d.person_id
       where d.platform = ? and d.message_id = ? and ${where}`,

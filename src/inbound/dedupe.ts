@@ -1,9 +1,11 @@
 // Platform deliveries seen before: the first delivery of an id claims it; retries find it claimed and change nothing.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { prepared } from '../db/prepared.ts';
 
 /** True when this (platform, key) is new; false for a repeat within the retention (24 h, see the cleanup job). */
 export async function firstDelivery(em: EntityManager, platform: string, key: string): Promise<boolean> {
-  const rows = await em.execute<{ event_key: string }[]>(
+  const rows = await prepared<{ event_key: string }>(
+    em,
     'insert into inbound_event (platform, event_key) values (?, ?) on conflict do nothing returning event_key',
     [platform, key.slice(0, 200)],
   );

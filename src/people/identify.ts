@@ -1,7 +1,7 @@
 // Who is talking: a platform's user id to a person, with their student record (if any) and current assignments.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AssignmentScope } from '../decisions/authorize.ts';
-import { activeAssignments } from './active-assignments.ts';
+import { prepared } from '../db/prepared.ts';
 
 export type Platform = 'console' | 'feishu' | 'wecom';
 
@@ -17,10 +17,14 @@ const COLUMN: Record<Platform, string> = { console: 'id', feishu: 'feishu_open_i
 
 export async function identify(em: EntityManager, platform: Platform, userId: string, feishuUserId?: string): Promise<Identity | null> {
   if (platform === 'console' && !/^\d{1,9}$/.test(userId)) return null;
-  const rows = await em.execute<{ id: number; name: string; student_id: number | null; student_no: string | null; college_id: number | null; campus: string | null }[]>(
-    `select p.id, p.name, s.id as student_id, s.student_no, s.college_id, s.campus
+  // One round trip: the person, their student record and their current assignments (ended ones grant nothing).
+  const rows = await prepared<{ id: number; name: string; student_id: number | null; student_no: string | null; college_id: number | null; campus: string | null; assignments: AssignmentScope[] }>(
+    em,
+    `select p.id, p.name, s.id as student_id, s.student_no, s.college_id, s.campus,
+            coalesce((select json_agg(json_build_object('role', a.role, 'stepKey', a.step_key, 'collegeId', a.college_id, 'campus', a.campus) order by a.id)
+                        from assignment a where a.person_id = p.id and a.ended_at is null), '[]') as assignments
        from person p left join student s on s.person_id = p.id
-      where p.${COLUMN[platform]} = ? ${platform === 'feishu' ? 'or (?::text is not null and p.feishu_user_id = ?)' : ''}
+      where p.${COLUMN[platform]} = ? ${platform === 'feishu' ? 'or (?::text is not null and p.feishu_user_id = ?::text)' : ''}
       limit 1`,
     platform === 'feishu' ? [userId, feishuUserId ?? null, feishuUserId ?? null] : [platform === 'console' ? Number(userId) : userId],
   );
@@ -30,6 +34,6 @@ export async function identify(em: EntityManager, platform: Platform, userId: st
     personId: p.id,
     name: p.name,
     student: p.student_id ? { id: p.student_id, studentNo: p.student_no!, collegeId: p.college_id!, campus: p.campus } : null,
-    assignments: await activeAssignments(em, p.id),
+    assignments: p.assignments,
   };
 }

@@ -1,6 +1,7 @@
 // Adds outbound jobs to graphile-worker's queue inside the caller's transaction (a transactional outbox).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
+import { prepared } from '../db/prepared.ts';
 
 export const JOB = {
   /** One or more clearances changed state: notify the student, refresh cards, tell the final office. */
@@ -40,8 +41,9 @@ export function changeJobKey(changes: ClearanceChange[]): string {
 
 export async function enqueueClearanceChanges(em: EntityManager, changes: ClearanceChange[], cause: string): Promise<void> {
   if (changes.length === 0) return;
-  await em.execute(
-    `select graphile_worker.add_job(?, ?::json, job_key => ?, max_attempts => 10, job_key_mode => 'preserve_run_at')`,
+  await prepared(
+    em,
+    `select graphile_worker.add_job(?::text, ?::json, job_key => ?::text, max_attempts => 10, job_key_mode => 'preserve_run_at')`,
     [JOB.clearanceChanged, JSON.stringify({ changes, cause }), changeJobKey(changes)],
   );
 }

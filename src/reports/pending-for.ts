@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AssignmentScope } from '../decisions/authorize.ts';
 import type { Workflow } from '../workflow/schema.ts';
 import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
+import { prepared } from '../db/prepared.ts';
 
 export interface PendingItem {
   clearanceId: number;
@@ -66,7 +67,8 @@ export async function clearanceItems(
   ids: number[],
 ): Promise<(Omit<PendingItem, 'status'> & { status: string; studentId: number; decidedBy: string | null; decidedAt: Date | null })[]> {
   if (!ids.length) return [];
-  return em.execute(
+  return prepared(
+    em,
     `select c.id as "clearanceId", c.version, s.id as "studentId", s.student_no as "studentNo", s.name, co.name as college, s.campus,
             c.step_key as "stepKey", c.status, c.reason, c.amount::text as amount, c.decided_by_label as "decidedBy", c.decided_at as "decidedAt"
        from clearance c join student s on s.id = c.student_id join college co on co.id = s.college_id
@@ -82,8 +84,6 @@ export async function pendingCount(em: EntityManager, wf: Workflow, assignments:
   const steps = [...new Set(sc.map((x) => x.step!))];
   const simple = sc.every((x) => x.college_id === null && x.campus === null) && !wf.steps.some((st) => steps.includes(st.key) && st.requires.length);
   if (!simple) return (await pendingFor(em, wf, assignments, 1, 1)).total;
-  const [row] = await em.execute<{ n: string }[]>("select count(*) as n from clearance where step_key = any(?::text[]) and status in ('pending', 'returned')", [
-    pgTextArray(steps),
-  ]);
+  const [row] = await prepared<{ n: string }>(em, "select count(*) as n from clearance where step_key = any(?::text[]) and status in ('pending', 'returned')", [pgTextArray(steps)]);
   return Number(row?.n ?? 0);
 }
