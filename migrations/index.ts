@@ -5,6 +5,7 @@ import { Migration20261127105229_form_token } from './Migration20261127105229_fo
 import { Migration20261127110531_delivered_card } from './Migration20261127110531_delivered_card.ts';
 import { Migration20261127113346_wecom_response_code } from './Migration20261127113346_wecom_response_code.ts';
 import { Migration20261127140000_open_clearance_index } from './Migration20261127140000_open_clearance_index.ts';
+import { Migration20261127141000_season } from './Migration20261127141000_season.ts';
 
 export const migrationsList = [
   { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
@@ -12,4 +13,5 @@ export const migrationsList = [
   { name: 'Migration20261127110531_delivered_card', class: Migration20261127110531_delivered_card },
   { name: 'Migration20261127113346_wecom_response_code', class: Migration20261127113346_wecom_response_code },
   { name: 'Migration20261127140000_open_clearance_index', class: Migration20261127140000_open_clearance_index },
+  { name: 'Migration20261127141000_season', class: Migration20261127141000_season },
 ];

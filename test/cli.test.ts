@@ -28,8 +28,8 @@ afterAll(() => db.close());
 
 describe('npx lixiao', () => {
   it('imports students and staff, then reports each student as JSON on stdout alone', async () => {
-    const s = await lixiao('import', 'students', file('students.csv', studentsCsv(12)));
-    expect(s).toMatchObject({ code: 0, stdout: 'students.csv: 12 students (12 new, 0 updated)\n' });
+    const s = await lixiao('import', 'students', '--season', '2026届', file('students.csv', studentsCsv(12)));
+    expect(s).toMatchObject({ code: 0, stdout: 'students.csv: 12 students (12 new, 0 updated) in season 2026届\n' });
     expect((await lixiao('import', 'staff', file('staff.csv', STAFF_CSV))).code).toBe(0);
     const list = await lixiao('import', 'list', '--step', 'finance', '--mode', 'block', file('arrears.csv', `student_no,reason,amount\n${studentNo(1)},学费欠费,100\n`));
     expect(list.stdout).toBe('arrears.csv: 1 listed, 1 held pending, 11 others passed\n');
@@ -89,5 +89,17 @@ describe('npx lixiao', () => {
     expect(rows.map((r: { student_no: string }) => r.student_no).sort()).toEqual([studentNo(0), studentNo(1)]);
     expect(rows[0]).toMatchObject({ action: 'pass', as_role: 'admin', source: 'admin', from_where: 'cli' });
     expect(rows[0].by).toMatch(/^cli:/);
+  });
+
+  it('purges a season only when asked to include its open students, then reports it as kept', async () => {
+    const refused = await lixiao('purge', '--season', '2026届');
+    expect(refused).toMatchObject({ code: 1, stdout: '', stderr: 'lixiao: season 2026届 still has 12 students with steps open; purge them too with --include-open\n' });
+    const before = await lixiao('report', '--season', '2026届', '--format', 'csv');
+    const purged = await lixiao('purge', '--season', '2026届', '--include-open');
+    expect(purged.code).toBe(0);
+    expect(purged.stdout).toMatch(/^season 2026届 purged: 12 students \(12 with steps still open\), 132 clearances, 12 people/);
+    expect(await lixiao('report', '--season', '2026届', '--format', 'csv')).toMatchObject({ code: 0, stdout: before.stdout });
+    expect((await lixiao('status', studentNo(1))).code).toBe(1);
+    expect((await lixiao('purge')).code).toBe(2);
   });
 });

@@ -23,7 +23,7 @@ afterAll(() => db.close());
 describe('students', () => {
   it('creates students, their colleges and a clearance per step; BOM and CRLF are fine', async () => {
     const csv = '\uFEFF' + studentsCsv(30).replace(/\n/g, '\r\n');
-    expect(await importStudents(em(), db.wf, csv, 's.csv')).toEqual({ rows: 30, created: 30, updated: 0 });
+    expect(await importStudents(em(), db.wf, csv, 's.csv')).toEqual({ rows: 30, created: 30, updated: 0, season: expect.any(String) });
     expect(await count('student')).toBe(30);
     expect(await count('college')).toBe(3);
     expect(await count('clearance')).toBe(30 * 11);
@@ -67,7 +67,7 @@ describe('students', () => {
       [studentNo(5)],
     );
     const csv = `student_no,name,college,exit_type\n${studentNo(5)},学生五,经济与工商管理学院,退学\n`;
-    expect(await importStudents(em(), wf, csv, 'u.csv')).toEqual({ rows: 1, created: 0, updated: 1 });
+    expect(await importStudents(em(), wf, csv, 'u.csv')).toEqual({ rows: 1, created: 0, updated: 1, season: expect.any(String) });
     const rows = await db.sql<{ step_key: string; status: string }>(
       `select step_key, status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key in ('party', 'library', 'loan') order by step_key`,
       [studentNo(5)],

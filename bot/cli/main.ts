@@ -13,20 +13,26 @@ import { reportCommand } from './commands/report.ts';
 import { spotCheckCommand } from './commands/spot-check.ts';
 import { decideCommand } from './commands/decide.ts';
 import { demoCommand, jobCommand, migrateCommand } from './commands/misc.ts';
+import { purgeCommand } from './commands/purge.ts';
+import { SeasonError } from '../../src/seasons/season-error.ts';
 
 const USAGE = `usage: lixiao <command>
   migrate                                         apply database migrations
-  import students FILE.csv                        create or update students (creates the season)
+  import students [--season LABEL] FILE.csv       create or update students (default season: the newest
+                                                  not purged, else one named after the current year)
   import staff FILE.csv                           apply the staff roster (additions and removals)
   import list --step KEY --mode block|pass FILE   block: listed stay pending, others pass; pass: listed pass
   status STUDENT_NO [--json]                      one student's steps
-  report [--college X] [--format table|csv|json]  progress per college and step
+  report [--college X] [--season S] [--format table|csv|json]
+                                                  progress per college and step (a purged season: as kept)
   spotcheck --step KEY [--sample N] [--since YYYY-MM-DD] [--format ...]
                                                   a random sample of a step's decisions (抽查)
   decide pass|return|revoke --step KEY [--reason R] STUDENT_NO...
                                                   decide as an administrator (audited)
   demo                                            load the demo season into an empty database
-  job run NAME                                    run a scheduled job now, claiming its current slot`;
+  job run NAME                                    run a scheduled job now, claiming its current slot
+  purge --season LABEL [--include-open]           remove a closed season's personal data, keep its report
+                                                  (run as the tables' owner)`;
 
 const COMMANDS: Record<string, (ctx: CliContext, argv: string[]) => Promise<void>> = {
   migrate: migrateCommand,
@@ -37,9 +43,10 @@ const COMMANDS: Record<string, (ctx: CliContext, argv: string[]) => Promise<void
   decide: decideCommand,
   demo: demoCommand,
   job: jobCommand,
+  purge: purgeCommand,
 };
 
-const INPUT_ERRORS = [CliError, ConfigError, WorkflowError, ImportError, ListError, DecisionError, EmbeddedPostgresError];
+const INPUT_ERRORS = [CliError, ConfigError, WorkflowError, ImportError, ListError, DecisionError, EmbeddedPostgresError, SeasonError];
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

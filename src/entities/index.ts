@@ -1,6 +1,7 @@
 // Every entity of the schema, for the ORM configuration.
 export { College } from './college.ts';
 export { Person } from './person.ts';
+export { Season } from './season.ts';
 export { Student } from './student.ts';
 export { Assignment } from './assignment.ts';
 export { Clearance } from './clearance.ts';

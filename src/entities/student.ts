@@ -2,6 +2,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { College } from './college.ts';
 import { Person } from './person.ts';
+import { Season } from './season.ts';
 
 export const Student = defineEntity({
   name: 'Student',
@@ -9,6 +10,7 @@ export const Student = defineEntity({
   properties: {
     id: p.integer().primary().autoincrement(),
     studentNo: p.text().unique(),
+    season: () => p.manyToOne(Season).index(),
     name: p.text(),
     college: () => p.manyToOne(College).index(),
     campus: p.text().nullable(),

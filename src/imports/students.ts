@@ -7,6 +7,7 @@ import { pgTextArray } from '../db/pg-array.ts';
 import { duplicateRows, ImportError, readCsv, type CsvRow } from './csv.ts';
 import { identityFields, isoDate, shortText, studentNo } from './fields.ts';
 import { identityConflicts } from './identity-conflicts.ts';
+import { seasonForImport } from '../seasons/season-for-import.ts';
 
 export function studentRowSchema(wf: Workflow) {
   return z.object({
@@ -26,13 +27,23 @@ export interface ImportSummary {
   rows: number;
   created: number;
   updated: number;
+  /** the season the students are now in */
+  season: string;
 }
 
 export type Progress = (done: number, total: number) => void;
 
+export interface StudentImportOptions {
+  onProgress?: Progress;
+  /** the season's label; unset: the newest season not purged, or a new one named after the current year */
+  season?: string;
+  /** for naming a new season by the current year */
+  timeZone?: string;
+}
+
 const CHUNK = 2000;
 
-export async function importStudents(em: EntityManager, wf: Workflow, text: string, file: string, onProgress?: Progress): Promise<ImportSummary> {
+export async function importStudents(em: EntityManager, wf: Workflow, text: string, file: string, opts: StudentImportOptions = {}): Promise<ImportSummary> {
   const { rows, bad } = readCsv(text, file, ['student_no', 'name', 'college'], studentRowSchema(wf));
   bad.push(...duplicateRows(rows, (r) => r.student_no, 'student_no'));
   const summary = await em.transactional(async (tem) => {
@@ -46,12 +57,13 @@ export async function importStudents(em: EntityManager, wf: Workflow, text: stri
     );
     bad.push(...(await identityConflicts(em, rows, (r) => ({ key: r.value.student_no, personId: existing.get(r.value.student_no) ?? null }))));
     if (bad.length) throw new ImportError(file, bad.sort((a, b) => a.line - b.line));
+    const season = await seasonForImport(em, opts.season, opts.timeZone ?? 'Asia/Shanghai');
     let created = 0;
     for (let i = 0; i < rows.length; i += CHUNK) {
-      created += await upsertChunk(em, wf, rows.slice(i, i + CHUNK));
-      onProgress?.(Math.min(i + CHUNK, rows.length), rows.length);
+      created += await upsertChunk(em, wf, rows.slice(i, i + CHUNK), season.id);
+      opts.onProgress?.(Math.min(i + CHUNK, rows.length), rows.length);
     }
-    const summary = { rows: rows.length, created, updated: rows.length - created };
+    const summary = { rows: rows.length, created, updated: rows.length - created, season: season.label };
     await insertAudit(em, { actorPersonId: null, actorLabel: 'import', action: 'import.students', stepKey: null }, [
       { outcome: 'applied', studentId: null, detail: { file, ...summary } },
     ]);
@@ -62,7 +74,7 @@ export async function importStudents(em: EntityManager, wf: Workflow, text: stri
   return summary;
 }
 
-async function upsertChunk(em: EntityManager, wf: Workflow, rows: CsvRow<StudentRow>[]): Promise<number> {
+async function upsertChunk(em: EntityManager, wf: Workflow, rows: CsvRow<StudentRow>[], seasonId: number): Promise<number> {
   const data = JSON.stringify(rows.map((r) => r.value));
   const recordset = `jsonb_to_recordset(?::jsonb) as x(student_no text, name text, college text, campus text, degree text, exit_type text,
     deadline date, feishu_open_id text, feishu_user_id text, wecom_userid text, email text, mobile text)`;
@@ -81,17 +93,17 @@ async function upsertChunk(em: EntityManager, wf: Workflow, rows: CsvRow<Student
     `with n as (select x.*, nextval('person_id_seq') as pid from ${recordset} where not exists (select 1 from student s where s.student_no = x.student_no)),
           p as (insert into person (id, name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile)
                 select pid, name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile from n)
-     insert into student (student_no, name, college_id, campus, degree, exit_type, deadline, person_id)
-     select n.student_no, n.name, c.id, n.campus, n.degree, n.exit_type, n.deadline, n.pid from n join college c on c.name = n.college
+     insert into student (student_no, season_id, name, college_id, campus, degree, exit_type, deadline, person_id)
+     select n.student_no, ?, n.name, c.id, n.campus, n.degree, n.exit_type, n.deadline, n.pid from n join college c on c.name = n.college
      returning student_no`,
-    [data],
+    [data, seasonId],
   );
   await em.execute(
-    `update student s set name = x.name, college_id = c.id, campus = x.campus, degree = x.degree, exit_type = x.exit_type,
+    `update student s set season_id = ?, name = x.name, college_id = c.id, campus = x.campus, degree = x.degree, exit_type = x.exit_type,
             deadline = x.deadline, updated_at = now()
        from ${recordset} join college c on c.name = x.college
       where s.student_no = x.student_no`,
-    [data],
+    [seasonId, data],
   );
   // A clearance per step; a changed exit type flips steps between pending and not_applicable, never undoing a decision.
   const steps = JSON.stringify(wf.steps.map((s) => ({ key: s.key, applies_to: s.applies_to })));

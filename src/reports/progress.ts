@@ -12,13 +12,14 @@ export interface ProgressRow {
   not_applicable: number;
 }
 
-export async function progressReport(em: EntityManager, wf: Workflow, college?: string): Promise<ProgressRow[]> {
+/** Every season's students, or one season's (`seasonId`). */
+export async function progressReport(em: EntityManager, wf: Workflow, college?: string, seasonId?: number): Promise<ProgressRow[]> {
   const rows = await em.execute<{ college: string; step_key: string; status: string; n: string }[]>(
     `select co.name as college, c.step_key, c.status, count(*) as n
        from clearance c join student s on s.id = c.student_id join college co on co.id = s.college_id
-      where (?::text is null or co.name = ?)
+      where (?::text is null or co.name = ?) and (?::int is null or s.season_id = ?)
       group by co.name, c.step_key, c.status`,
-    [college ?? null, college ?? null],
+    [college ?? null, college ?? null, seasonId ?? null, seasonId ?? null],
   );
   const order = new Map(wf.steps.map((s, i) => [s.key, i]));
   const out = new Map<string, ProgressRow>();
