@@ -15,7 +15,19 @@ export function postJson(agent: http.Agent, url: URL, headers: Record<string, st
 }
 
 /** POST exact bytes (a signed body must reach the server unchanged). */
-export function postRaw(agent: http.Agent, url: URL, headers: Record<string, string>, data: Buffer): Promise<JsonResponse> {
+export async function postRaw(agent: http.Agent, url: URL, headers: Record<string, string>, data: Buffer): Promise<JsonResponse> {
+  const { status, text } = await postText(agent, url, headers, data);
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text for the error message
+  }
+  return { status, body };
+}
+
+/** POST exact bytes; the answer's status and text, unparsed. */
+export function postText(agent: http.Agent, url: URL, headers: Record<string, string>, data: Buffer): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
@@ -24,16 +36,7 @@ export function postRaw(agent: http.Agent, url: URL, headers: Record<string, str
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            // not JSON: keep the text for the error message
-          }
-          resolve({ status: res.statusCode ?? 0, body });
-        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       },
     );
     req.on('error', reject);

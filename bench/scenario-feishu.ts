@@ -9,9 +9,8 @@ import { createLogger } from '../src/log.ts';
 import { feishuEvent, feishuRequest } from '../test/support/feishu-sign.ts';
 import { startFakeFeishu } from '../test/support/fake-feishu.ts';
 import type { BenchDb } from './bench-db.ts';
-import { keepAliveAgent, postRaw } from './http-client.ts';
 import type { ScenarioResult } from './result.ts';
-import { finishTapRun, runTaps, type Load } from './taps.ts';
+import { finishTapRun, runHttpTaps, type Load } from './taps.ts';
 import type { Tap } from './workload.ts';
 
 const KEY = 'bench-encrypt-key';
@@ -35,7 +34,6 @@ export async function feishuTaps(db: BenchDb, stepKey: string, tapper: string, t
   const server: Server = createServer({ orm: db.orm, wf: db.wf, config, log, feishu }).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = new URL('/feishu/webhook', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  const agent = keepAliveAgent(opts.rate ? 400 : opts.concurrency);
   // Each student's 通过 value as its card shows it; bodies are encrypted and signed before the clock starts.
   const refs = new Map(
     (await db.sql<{ student_no: string; id: number; version: number }>(`select s.student_no, c.id, c.version from clearance c join student s on s.id = c.student_id where c.step_key = $1`, [stepKey])).map((r) => [r.student_no, r]),
@@ -43,7 +41,8 @@ export async function feishuTaps(db: BenchDb, stepKey: string, tapper: string, t
   const request = (studentNo: string) => {
     const ref = refs.get(studentNo);
     const value = ref ? { a: 'pass', c: ref.id, v: ref.version } : { a: 'pass', c: 0, v: 1 };
-    return feishuRequest(feishuEvent('card.action.trigger', { operator: { open_id: `ou_${tapper}` }, token: 'c-bench', action: { tag: 'button', value }, context: { open_message_id: `om_bench_${stepKey}` } }), KEY);
+    const r = feishuRequest(feishuEvent('card.action.trigger', { operator: { open_id: `ou_${tapper}` }, token: 'c-bench', action: { tag: 'button', value }, context: { open_message_id: `om_bench_${stepKey}` } }), KEY);
+    return { url: url.href, headers: r.headers, body: r.body };
   };
   // The staff member's 待办 card, as delivered: taps answer from it rather than re-listing every pending student.
   await db.sql(
@@ -52,18 +51,13 @@ export async function feishuTaps(db: BenchDb, stepKey: string, tapper: string, t
        from person p where p.wecom_userid = $2`,
     [stepKey, tapper],
   );
-  const prepared = new Map<string, ReturnType<typeof request>[]>();
-  for (const t of taps) prepared.set(t.studentNo, [...(prepared.get(t.studentNo) ?? []), request(t.studentNo)]);
   try {
-    const run = await runTaps(taps, opts, 0, async (studentNo) => {
-      const r = prepared.get(studentNo)!.shift()!;
-      const res = await postRaw(agent, url, r.headers, r.body);
-      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
-      return { outcome: outcomeOf(res.body as never) };
+    const run = await runHttpTaps(taps, opts, 0, request, (res) => {
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.text.slice(0, 200)}`);
+      return { outcome: outcomeOf(JSON.parse(res.text)) };
     });
     return finishTapRun(db, stepKey, opts.label, 'taps', run, taps);
   } finally {
-    agent.destroy();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
     await fake.close();

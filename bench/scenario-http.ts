@@ -7,9 +7,8 @@ import { createServer } from '../bot/server.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import type { BenchDb } from './bench-db.ts';
-import { keepAliveAgent, postJson } from './http-client.ts';
 import type { ScenarioResult } from './result.ts';
-import { finishTapRun, runTaps } from './taps.ts';
+import { finishTapRun, runHttpTaps } from './taps.ts';
 import type { Tap } from './workload.ts';
 
 interface ApiAnswer {
@@ -35,18 +34,20 @@ export async function httpTaps(
   const server = createServer({ orm: db.orm, wf: db.wf, config, log: createLogger('silent') }).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = new URL('/api/v1/decisions', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  const agent = keepAliveAgent(opts.rate ? 200 : opts.concurrency);
   try {
-    const run = await runTaps(taps, opts, opts.warmup, async (studentNo) => {
-      const res = await postJson(agent, url, { authorization: `Bearer ${token}` }, { decisions: [{ student_no: studentNo, decision: 'pass' }] });
-      const row = (res.body as ApiAnswer | undefined)?.results?.[0];
-      if (res.status !== 200 || !row) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
+    const request = (studentNo: string) => ({
+      url: url.href,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: Buffer.from(JSON.stringify({ decisions: [{ student_no: studentNo, decision: 'pass' }] })),
+    });
+    const run = await runHttpTaps(taps, opts, opts.warmup, request, (res, studentNo) => {
+      const row = (JSON.parse(res.text) as ApiAnswer | undefined)?.results?.[0];
+      if (res.status !== 200 || !row) throw new Error(`HTTP ${res.status}: ${res.text.slice(0, 200)}`);
       if (row.student_no !== studentNo) throw new Error(`answer for ${row.student_no}, asked for ${studentNo}`);
       return row;
     });
     return finishTapRun(db, stepKey, opts.label, 'requests', run, taps);
   } finally {
-    agent.destroy();
     await closeServer(server);
   }
 }

@@ -11,9 +11,8 @@ import { createLogger } from '../src/log.ts';
 import { startFakeWecom } from '../test/support/fake-wecom.ts';
 import { wecomPost, wecomTap, type WecomApp } from '../test/support/wecom-sign.ts';
 import type { BenchDb } from './bench-db.ts';
-import { keepAliveAgent, postRaw } from './http-client.ts';
 import type { ScenarioResult } from './result.ts';
-import { finishTapRun, runTaps, type Load } from './taps.ts';
+import { finishTapRun, runHttpTaps, type Load } from './taps.ts';
 import type { Tap } from './workload.ts';
 
 const APP: WecomApp = { corpId: 'ww1436e0e65a779aee', token: 'QDG6eK', aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
@@ -31,24 +30,21 @@ export async function wecomTaps(db: BenchDb, stepKey: string, tapper: string, ta
   const server: Server = createServer({ orm: db.orm, wf: db.wf, config, log, wecom }).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/wecom/callback`;
-  const agent = keepAliveAgent(opts.rate ? 400 : opts.concurrency);
   const refs = new Map(
     (await db.sql<{ student_no: string; id: number; version: number }>(`select s.student_no, c.id, c.version from clearance c join student s on s.id = c.student_id where c.step_key = $1`, [stepKey])).map((r) => [r.student_no, r]),
   );
   // Requests are encrypted and signed before the clock starts; each has its own CreateTime, as separate taps do.
   let createTime = Math.floor(Date.now() / 1000) * 1000;
-  const prepared = new Map<string, { url: URL; body: Buffer }[]>();
-  for (const t of taps) {
+  const requests = taps.map((t) => {
     const ref = refs.get(t.studentNo)!;
     const p = wecomPost(APP, wecomTap(tapper, JSON.stringify({ a: 'pass', c: ref.id, v: ref.version }), `task_bench_${ref.id}`, [], 'rc', createTime++));
-    prepared.set(t.studentNo, [...(prepared.get(t.studentNo) ?? []), { url: new URL(`${base}?${p.query}`), body: Buffer.from(p.body) }]);
-  }
+    return { url: `${base}?${p.query}`, headers: { 'content-type': 'text/xml' }, body: Buffer.from(p.body) };
+  });
+  let next = 0; // the workload's requests are taken in order, one per tap
   try {
-    const run = await runTaps(taps, opts, 0, async (studentNo) => {
-      const r = prepared.get(studentNo)!.shift()!;
-      const res = await postRaw(agent, r.url, { 'content-type': 'text/xml' }, r.body);
-      if (res.status !== 200 || typeof res.body !== 'string' || !res.body) throw new Error(`HTTP ${res.status}: ${String(res.body).slice(0, 200)}`);
-      const reply = parseWecomXml(wecomDecrypt(APP.aesKey, field(parseWecomXml(res.body), 'Encrypt')!, APP.corpId));
+    const run = await runHttpTaps(taps, opts, 0, () => requests[next++]!, (res) => {
+      if (res.status !== 200 || !res.text) throw new Error(`HTTP ${res.status}: ${res.text.slice(0, 200)}`);
+      const reply = parseWecomXml(wecomDecrypt(APP.aesKey, field(parseWecomXml(res.text), 'Encrypt')!, APP.corpId));
       const name = String((reply.Button as { ReplaceName?: string } | undefined)?.ReplaceName ?? '');
       if (name === '已通过') return { outcome: 'applied' };
       if (name.startsWith('已由 ')) return { outcome: 'already_decided' };
@@ -56,7 +52,6 @@ export async function wecomTaps(db: BenchDb, stepKey: string, tapper: string, ta
     });
     return finishTapRun(db, stepKey, opts.label, 'taps', run, taps);
   } finally {
-    agent.destroy();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
     await fake.close();

@@ -1,5 +1,6 @@
 // Runs a tap workload through any single-tap function: warm-up on unknown students, then the measured closed loop, tallied.
-import { closedLoop, latencies, openLoop } from './closed-loop.ts';
+import { closedLoop, latencies, openLoop, type LoopRun } from './closed-loop.ts';
+import { loadFromThread, type LoadAnswer, type PreparedRequest } from './thread-load.ts';
 import { fmt, formatLatency, summarize, type LatencySummary } from './stats.ts';
 import type { BenchDb } from './bench-db.ts';
 import type { ScenarioResult } from './result.ts';
@@ -21,8 +22,11 @@ export interface TapRun {
 
 /** Unmeasured taps on student numbers that do not exist: they exercise the whole path but write nothing. */
 async function warmUp(n: number, concurrency: number, fn: TapFn): Promise<void> {
-  const run = await closedLoop(Array.from({ length: n }, (_, i) => `warmup${i}`), concurrency, fn);
-  for (const r of run.results) {
+  checkWarmUp((await closedLoop(Array.from({ length: n }, (_, i) => `warmup${i}`), concurrency, fn)).results);
+}
+
+function checkWarmUp(results: ({ outcome: string } | Error)[]): void {
+  for (const r of results) {
     if (r instanceof Error) throw new Error(`warm-up tap failed: ${r.message}`);
     if (r.outcome !== 'unknown_student') throw new Error(`warm-up tap on an unknown student came back ${r.outcome}`);
   }
@@ -37,6 +41,41 @@ export interface Load {
 export async function runTaps(taps: readonly Tap[], load: Load, warmup: number, fn: TapFn): Promise<TapRun> {
   if (warmup > 0) await warmUp(warmup, load.concurrency, fn);
   const run = load.rate ? await openLoop(taps, load.rate, (t) => fn(t.studentNo)) : await closedLoop(taps, load.concurrency, (t) => fn(t.studentNo));
+  return tallied(taps, run);
+}
+
+/**
+ * The same over HTTP, sent from a thread of its own (bench/thread-load.ts): the service's event loop then has its
+ * core to itself, as it would in production. Requests are prepared before the clock starts and answers read after.
+ */
+export async function runHttpTaps(
+  taps: readonly Tap[],
+  load: Load,
+  warmup: number,
+  request: (studentNo: string) => PreparedRequest,
+  outcome: (answer: LoadAnswer, studentNo: string) => { outcome: string },
+): Promise<TapRun> {
+  const toOutcomes = (names: readonly string[], run: LoopRun<LoadAnswer>): LoopRun<{ outcome: string }> => ({
+    ...run,
+    results: run.results.map((r, i) => {
+      if (r instanceof Error) return r;
+      try {
+        return outcome(r, names[i]!);
+      } catch (e) {
+        return e as Error;
+      }
+    }),
+  });
+  if (warmup > 0) {
+    const names = Array.from({ length: warmup }, (_, i) => `warmup${i}`);
+    const run = toOutcomes(names, await loadFromThread({ requests: names.map(request), concurrency: load.concurrency }));
+    checkWarmUp(run.results);
+  }
+  const names = taps.map((t) => t.studentNo);
+  return tallied(taps, toOutcomes(names, await loadFromThread({ requests: names.map(request), concurrency: load.concurrency, rate: load.rate })));
+}
+
+function tallied(taps: readonly Tap[], run: LoopRun<{ outcome: string }>): TapRun {
   const tally = newTally();
   run.results.forEach((r, i) => (r instanceof Error ? recordError(tally, r.message) : record(tally, taps[i]!.studentNo, r.outcome)));
   return {

@@ -16,6 +16,7 @@ import { feishuWebhookRoute } from './feishu/route.ts';
 import type { Feishu } from './feishu/index.ts';
 import { wecomCallbackRoute } from './wecom/route.ts';
 import type { Wecom } from './wecom/index.ts';
+import { CountMemo } from '../src/reports/count-memo.ts';
 
 export interface ServerDeps {
   orm: MikroORM;
@@ -37,7 +38,7 @@ export function platformsOf(config: Config, consoleOn: boolean): DeliveryPlatfor
 
 /** What handlers need, from the server's dependencies. */
 export function handlerDeps(deps: Omit<ServerDeps, 'feishu' | 'wecom'>, consoleOn = Boolean(deps.inbox)) {
-  return { orm: deps.orm, wf: deps.wf, timeZone: deps.config.timezone, publicUrl: deps.config.publicUrl, platforms: platformsOf(deps.config, consoleOn) };
+  return { orm: deps.orm, wf: deps.wf, timeZone: deps.config.timezone, publicUrl: deps.config.publicUrl, platforms: platformsOf(deps.config, consoleOn), counts: new CountMemo() };
 }
 
 export function createServer(deps: ServerDeps): Koa<RequestState> {

@@ -4,6 +4,7 @@ import type { Card, Tone } from '../cards/index.ts';
 import type { Platform } from '../src/people/identify.ts';
 import type { DeliveryPlatform } from '../src/delivery/deliver.ts';
 import type { Workflow } from '../src/workflow/schema.ts';
+import type { CountMemo } from '../src/reports/count-memo.ts';
 
 export interface Who {
   platform: Platform;
@@ -50,6 +51,8 @@ export interface Deps {
   publicUrl: string;
   /** where people can be reached (for jobs and nudges that send outside a conversation) */
   platforms?: DeliveryPlatform[];
+  /** the service's second-long memory of pending counts; without it every card counts afresh */
+  counts?: CountMemo;
 }
 
 /** A card to deliver to a person, outside any conversation (a notice, a digest). */

@@ -5,7 +5,8 @@ import { renderFeishu } from '../../cards/render/feishu.ts';
 import { onMessage, onTap, type Caps, type Deps } from '../../handlers/index.ts';
 import { firstDelivery, seenBefore } from '../../src/inbound/dedupe.ts';
 import { enqueueSend } from '../../src/queue/enqueue.ts';
-import { deliveredTo, recordDelivered, type DeliveredCardRow } from '../../src/delivery/delivered-cards.ts';
+import { recordDelivered, type DeliveredCardRow } from '../../src/delivery/delivered-cards.ts';
+import { tapContext } from '../../src/inbound/tap-context.ts';
 import { identify } from '../../src/people/identify.ts';
 import type { Logger } from '../../src/log.ts';
 import { parseCardTap, parseMessage, type FeishuCardEvent, type FeishuMessageEvent } from './parse.ts';
@@ -40,14 +41,14 @@ export async function handleCardTap(deps: Deps, log: Logger, e: FeishuCardEvent)
   const tap = parseCardTap(e);
   if (!tap) return { toast: { type: 'error', content: '无法识别的操作' } };
   const em = deps.orm.em.fork() as EntityManager;
-  if (tap.eventId && !(await firstDelivery(em, 'feishu', `card:${tap.eventId}`))) return {};
+  const { first, me, copy } = await tapContext(em, 'feishu', tap.who, tap.eventId ? `card:${tap.eventId}` : undefined, tap.messageId);
+  if (!first) return {};
   // The tapped message, if it is one of this person's delivered cards: the answer is built from what it showed.
-  const copy = tap.messageId ? await deliveredTo(em, 'feishu', tap.messageId, { feishuOpenId: tap.who.userId }) : null;
-  const reply = await onTap(deps, copy ? { ...tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds } } : tap, FEISHU_CAPS);
+  const reply = await onTap(deps, copy ? { ...tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds } } : tap, FEISHU_CAPS, { em, me });
   const rendered = renderFeishu(reply.card);
   if (rendered.dropped.length) log.warn({ dropped: rendered.dropped, type: reply.card.type }, 'feishu card lost content');
   if (tap.messageId && reply.card.shows && !sameRows(copy, { kind: reply.card.type, ...reply.card.shows })) {
-    const personId = copy?.personId ?? (await identify(em, 'feishu', tap.who.userId, tap.who.altId))?.personId;
+    const personId = me?.personId;
     if (personId) await recordDelivered(em, { platform: 'feishu', messageId: tap.messageId, personId, kind: reply.card.type, ...reply.card.shows });
   }
   return {

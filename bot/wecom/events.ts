@@ -3,7 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { onMessage, onTap, type Caps, type Deps } from '../../handlers/index.ts';
 import { firstDelivery, releaseDelivery, seenBefore } from '../../src/inbound/dedupe.ts';
 import { enqueueSend } from '../../src/queue/enqueue.ts';
-import { deliveredTo, recordDelivered } from '../../src/delivery/delivered-cards.ts';
+import { recordDelivered } from '../../src/delivery/delivered-cards.ts';
+import { tapContext } from '../../src/inbound/tap-context.ts';
 import { identify } from '../../src/people/identify.ts';
 import type { Logger } from '../../src/log.ts';
 import type { WecomInbound } from './parse.ts';
@@ -29,12 +30,12 @@ export async function handleWecom(deps: Deps, log: Logger, inbound: WecomInbound
     });
     return null;
   }
-  if (!(await firstDelivery(em, 'wecom', inbound.dedupeKey))) {
+  const { first, me, copy } = await tapContext(em, 'wecom', { userId: inbound.from }, inbound.dedupeKey, inbound.taskId);
+  if (!first) {
     log.info({ key: inbound.dedupeKey }, 'wecom event delivered again: ignored');
     return null;
   }
-  const copy = inbound.taskId ? await deliveredTo(em, 'wecom', inbound.taskId, { wecomUserid: inbound.from }) : null;
-  const reply = await onTap(deps, copy ? { ...inbound.tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds } } : inbound.tap, WECOM_CAPS).catch(async (e) => {
+  const reply = await onTap(deps, copy ? { ...inbound.tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds } } : inbound.tap, WECOM_CAPS, { em, me }).catch(async (e) => {
     await releaseDelivery(em, 'wecom', inbound.dedupeKey).catch(() => undefined); // WeCom retries: let the retry act
     throw e;
   });

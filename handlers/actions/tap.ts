@@ -40,6 +40,7 @@ async function decideRefs(deps: Deps, s: Session, me: Identity, tap: CardTap, de
     });
     rows.forEach((r, j) => results.push({ item: mine[j]!, r }));
   }
+  deps.counts?.passed(me.assignments, results.filter(({ r }) => r.outcome === 'applied' && r.status === 'passed').length);
   return results;
 }
 
@@ -54,8 +55,8 @@ function toast(results: { r: RowResult }[]): { tone: Tone; text: string } {
   return { tone: applied === results.length ? 'green' : 'orange', text: `已通过 ${applied} / ${results.length} 人` };
 }
 
-export async function onTap(deps: Deps, tap: CardTap, caps: Caps): Promise<Reply> {
-  const s = await openSession(deps, tap.who);
+export async function onTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session): Promise<Reply> {
+  const s = await openSession(deps, tap.who, known);
   if (!s.me) return { card: unknownPersonCard(), toast: { tone: 'red', text: '未找到您的登记信息' } };
   const me = s.me;
   const v = tap.value;

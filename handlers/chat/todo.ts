@@ -81,6 +81,7 @@ export async function shownCard(
     }
   }
   // A row decided from elsewhere than this card (a forged or stale value) is told in the toast, not added: the card stays its size.
-  const total = await pendingCount(s.em, deps.wf, me.assignments);
+  const count = () => pendingCount(s.em, deps.wf, me.assignments);
+  const total = deps.counts ? await deps.counts.get(me.assignments, count) : await count();
   return pendingCard({ staffName: me.name, rows, results, page: shown.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), total, layout: caps.layout });
 }

@@ -5,10 +5,10 @@ import { stepOf } from '../workflow/load.ts';
 import type { ClearanceStatus } from '../entities/clearance.ts';
 import { activeAssignments } from '../people/active-assignments.ts';
 import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
-import { enqueueClearanceChanges } from '../queue/enqueue.ts';
 import { authorize, type AssignmentScope } from './authorize.ts';
 import { DecisionError, type Decision, type DecisionRequest, type RowResult } from './types.ts';
-import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
+import type { AuditRow } from '../audit/insert-audit.ts';
+import { recordOutcome } from './record-outcome.ts';
 import { prepared } from '../db/prepared.ts';
 
 const CHUNK = 1000;
@@ -190,9 +190,10 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
     }
   }
 
-  await insertAudit(em, { actorPersonId, actorLabel, action: req.decision, stepKey: step.key }, audit);
-  await enqueueClearanceChanges(
+  await recordOutcome(
     em,
+    { actorPersonId, actorLabel, action: req.decision, stepKey: step.key },
+    audit,
     [...won.entries()].map(([clearanceId, w]) => ({ clearanceId, version: w.version })),
     req.decision,
   );

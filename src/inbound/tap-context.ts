@@ -1,0 +1,45 @@
+// A card tap's context in one round trip: is it the first delivery, who tapped, and what their tapped card showed.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { prepared } from '../db/prepared.ts';
+import { identitySelect, toIdentity, type Identity, type IdentityRow, type Platform } from '../people/identify.ts';
+import type { DeliveredCardRow } from '../delivery/delivered-cards.ts';
+
+export interface TapContext {
+  /** false when this delivery key was claimed before (a platform retry): act on nothing */
+  first: boolean;
+  me: Identity | null;
+  /** the tapped message, when it is one of this person's delivered cards */
+  copy: DeliveredCardRow | null;
+}
+
+type Row = Partial<IdentityRow> & { claimed: number; kind: string | null; page: number | null; clearance_ids: number[] | null };
+
+/**
+ * Three questions every tap asks before deciding anything, asked together (a tap's round trips are most of its
+ * cost): the claim of `dedupeKey` (as firstDelivery), the person (as identify), their copy of `messageId` (as deliveredTo).
+ */
+export async function tapContext(
+  em: EntityManager,
+  platform: Exclude<Platform, 'console'>,
+  who: { userId: string; altId?: string },
+  dedupeKey: string | undefined,
+  messageId: string | undefined,
+): Promise<TapContext> {
+  const person = identitySelect(platform, who.userId, who.altId);
+  const key = dedupeKey?.slice(0, 200) ?? null;
+  const [row] = await prepared<Row>(
+    em,
+    `with claim as (insert into inbound_event (platform, event_key) select ?::text, ?::text where ?::text is not null on conflict do nothing returning 1),
+          me as (${person.sql})
+     select (select count(*) from claim)::int as claimed, me.*, d.kind, d.page, d.clearance_ids
+       from (select 1) as one left join me on true
+       left join delivered_card d on d.platform = ?::text and d.message_id = ?::text and d.person_id = me.id`,
+    [platform, key, key, ...person.params, platform, messageId ?? null],
+  );
+  const me = row?.id ? toIdentity(row as IdentityRow) : null;
+  return {
+    first: key === null || row!.claimed === 1,
+    me,
+    copy: me && messageId && row!.kind ? { platform, messageId, personId: me.personId, kind: row!.kind, page: row!.page!, clearanceIds: row!.clearance_ids! } : null,
+  };
+}
