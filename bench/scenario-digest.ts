@@ -39,7 +39,7 @@ export async function digestSeason(db: BenchDb, total: number): Promise<Scenario
     ];
     for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
     console.log(`  ${label}: ${queued} cards queued in ${fmt(wallMs, 0)} ms`);
-    results.push({ label, step: '-', unit: 'rows', count: queued, wallMs, perSec: queued / (wallMs / 1000), verification: { lost: 0, doubled: 0, unacknowledged: 0, checks, ok: checks.every((c) => c.ok) } });
+    results.push({ label, step: '-', unit: 'rows', count: queued, wallMs, perSec: queued / (wallMs / 1000), verification: { lost: 0, doubled: 0, unacknowledged: 0, late: 0, checks, ok: checks.every((c) => c.ok) } });
   }
   return results;
 }

@@ -13,8 +13,10 @@ export interface Verification {
   lost: number;
   /** acknowledged twice, or audited as applied twice */
   doubled: number;
-  /** passed in the database without an applied acknowledgement */
+  /** passed in the database without an applied acknowledgement (answered late, or not at all) */
   unacknowledged: number;
+  /** answered "still working" at the platform's deadline, the card updated when the decision was made */
+  late: number;
   checks: Check[];
   ok: boolean;
 }
@@ -45,24 +47,28 @@ export async function verifyStep(db: BenchDb, stepKey: string, tally: Tally, exp
   if (!c) throw new Error('verification query returned no row');
   const applied = count(tally, 'applied');
   const already = count(tally, 'already_decided');
-  const other = tally.answered - applied - already - tally.errors.length;
+  const late = count(tally, 'late');
+  const other = tally.answered - applied - already - late - tally.errors.length;
   const twice = ackedTwice(tally);
   const eq = (name: string, got: number, want: number): Check => ({ name, ok: got === want, detail: `${got} (expected ${want})` });
   const checks: Check[] = [
     eq('requests/rows that failed', tally.errors.length, 0),
-    eq('outcomes other than applied / already_decided', other, 0),
-    eq('distinct students acknowledged as applied', acked.length, expected.distinct),
+    eq('outcomes other than applied / already_decided / late', other, 0),
     eq('students acknowledged as applied twice', twice, 0),
-    eq('rows answered already_decided (the duplicates)', already, expected.duplicates),
-    eq(`passed clearances on ${stepKey}`, c.passed, acked.length),
-    eq(`audit_event pass/applied rows on ${stepKey}`, c.audit_rows, acked.length),
-    eq('distinct students in those audit rows', c.audit_students, acked.length),
     eq('acknowledged students that are passed', c.passed_acked, acked.length),
+    eq(`passed clearances on ${stepKey} (every student tapped, once)`, c.passed, expected.distinct),
+    eq(`audit_event pass/applied rows on ${stepKey}`, c.audit_rows, c.passed),
+    eq('distinct students in those audit rows', c.audit_students, c.passed),
+    // Answered in time, each row says exactly what happened; a late answer ("still working") says so only later, on the card.
+    ...(late
+      ? []
+      : [eq('distinct students acknowledged as applied', acked.length, expected.distinct), eq('rows answered already_decided (the duplicates)', already, expected.duplicates)]),
   ];
   return {
     lost: acked.length - c.passed_acked,
     doubled: twice + (c.audit_rows - c.audit_students),
     unacknowledged: c.passed - c.passed_acked,
+    late,
     checks,
     ok: checks.every((x) => x.ok),
   };
@@ -70,5 +76,5 @@ export async function verifyStep(db: BenchDb, stepKey: string, tally: Tally, exp
 
 export function printVerification(v: Verification): void {
   for (const x of v.checks) console.log(`  ${x.ok ? 'ok  ' : 'FAIL'} ${x.name}: ${x.detail}`);
-  console.log(`  lost: ${v.lost}, doubled: ${v.doubled}, unacknowledged: ${v.unacknowledged} -> ${v.ok ? 'OK' : 'FAILED'}`);
+  console.log(`  lost: ${v.lost}, doubled: ${v.doubled}, answered late: ${v.late}, passed without an applied answer: ${v.unacknowledged} -> ${v.ok ? 'OK' : 'FAILED'}`);
 }
