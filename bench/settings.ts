@@ -23,6 +23,8 @@ export const SETTINGS = {
   feishuRatedTapper: process.env.BENCH_D2_TAPPER ?? 'card',
   /** the arrival rate of the open-model Feishu run */
   feishuRate: Number(process.env.BENCH_FEISHU_RATE ?? 100),
+  /** the rate the service is meant to sustain at p99 < 50 ms (D3), and who taps it: a school admin, on the party step */
+  feishuTarget: { rate: 500, step: 'party', tapper: 'admin-school' },
   /** the staff member (wecom_userid in test/support/season.ts STAFF_CSV) who taps the direct scenario */
   directActor: 'loan',
 } as const;
