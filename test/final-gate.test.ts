@@ -59,4 +59,27 @@ describe('the final gate (研工办)', () => {
     const [r] = await decide(em(), wf, { actor: admin, stepKey: 'grad_office', decision: 'pass', source: 'admin', items: [{ studentNo: '2099001' }] });
     expect(r!.outcome).toBe('applied');
   });
+
+  it('a revoke racing the final pass never leaves 研工办 passed over a re-opened step', async () => {
+    // Students 1-5: every step passed but 研工办. Each round, 研工办's pass and the library's revoke start together:
+    // whichever lands first, the other must be refused (gate_closed, or "研工办 has passed").
+    const broken: string[] = [];
+    for (let round = 0; round < 25; round++) {
+      const no = studentNo(1 + (round % 5));
+      const [gate] = await db.sql<{ status: string }>(`select c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = 'grad_office'`, [no]);
+      if (gate!.status === 'passed') await decide(em(), db.wf, { actor: admin, stepKey: 'grad_office', decision: 'revoke', source: 'admin', items: [{ studentNo: no }] });
+      for (const s of db.wf.steps.filter((s) => s.key !== 'grad_office')) await passAs(s.key, no);
+      await Promise.all([
+        passAs('grad_office', no),
+        decide(em(), db.wf, { actor: admin, stepKey: 'library', decision: 'revoke', source: 'admin', items: [{ studentNo: no }] }),
+      ]);
+      const rows = await db.sql<{ step_key: string; status: string }>(
+        `select c.step_key, c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key in ('grad_office', 'library')`,
+        [no],
+      );
+      const st = Object.fromEntries(rows.map((r) => [r.step_key, r.status]));
+      if (st.grad_office === 'passed' && st.library !== 'passed') broken.push(`round ${round}: ${JSON.stringify(st)}`);
+    }
+    expect(broken).toEqual([]);
+  });
 });

@@ -59,6 +59,12 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
   // Steps that wait for this one (研工办): re-opening this step under a passed dependent would undo the final gate.
   const dependents = req.decision === 'pass' ? [] : wf.steps.filter((d) => d.requires.includes(step.key)).map((d) => d.key);
 
+  // Either side of a gate (passing a step that waits for others, re-opening a step others wait for) takes the
+  // students' rows first, in id order: two such decisions on one student run one after the other, and the second
+  // reads what the first committed. (Locking only the required rows let a revoke and the final pass cross.)
+  if (required.length || dependents.length)
+    await prepared(em, 'select 1 from student where student_no = any(?::text[]) order by id for update', [pgTextArray(items.map((it) => it.studentNo))]);
+
   // unnest of an array, not a JSON recordset: the planner then knows how many rows come in and looks students up by index.
   const targets = await prepared<TargetRow>(em, 
     `select (x.ord - 1)::int as ord, s.id as student_id, s.college_id, s.campus, c.id as clearance_id, c.status, c.version,
@@ -73,13 +79,6 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
       order by x.ord`,
     [pgTextArray(required), pgTextArray(dependents), pgTextArray(items.map((it) => it.studentNo)), step.key],
   );
-  if (required.length && targets.some((t) => t.student_id)) {
-    // Lock the required rows: a concurrent re-open of one of them waits for us, or we wait for it and see it.
-    await prepared(em, 'select 1 from clearance where student_id = any(?::int[]) and step_key = any(?::text[]) for share', [
-      pgIntArray(targets.flatMap((t) => (t.student_id ? [t.student_id] : []))),
-      pgTextArray(required),
-    ]);
-  }
 
   const results: RowResult[] = items.map((it) => ({ studentNo: it.studentNo, outcome: 'invalid' as const }));
   const audit: AuditRow[] = [];
