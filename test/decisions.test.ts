@@ -4,6 +4,7 @@ import { freshDb, type TestDb } from './support/db.ts';
 import { actorFor, seedSeason, studentNo } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
 import type { DecisionRequest } from '../src/decisions/types.ts';
+import { changeJobKey } from '../src/queue/enqueue.ts';
 
 let db: TestDb;
 const em = () => db.orm.em.fork() as EntityManager;
@@ -30,6 +31,18 @@ describe('a single decision', () => {
     expect(audit).toEqual([{ outcome: 'applied', role: 'handler' }]);
     const jobs = await db.sql<{ key: string }>(`select key from graphile_worker._private_jobs where key like 'clearance:%'`);
     expect(jobs).toHaveLength(1);
+  });
+
+  it('a batch is one statement: every row audited with the version it reached, one job keyed as changeJobKey says', async () => {
+    const actor = await actorFor(db, 'hospital');
+    const nos = [studentNo(20), studentNo(21), studentNo(22)];
+    const rows = await decide(em(), db.wf, { actor, stepKey: 'hospital', decision: 'pass', source: 'card', items: nos.map((studentNo) => ({ studentNo })) });
+    expect(rows.map((r) => r.outcome)).toEqual(['applied', 'applied', 'applied']);
+    const changes = rows.map((r) => ({ clearanceId: r.clearanceId!, version: r.version! }));
+    const [job] = await db.sql<{ key: string; payload: { changes: unknown[]; cause: string } }>(`select key, payload from graphile_worker._private_jobs where key like 'clearances:%'`);
+    expect(job).toEqual({ key: changeJobKey(changes), payload: { changes: [...changes].sort((a, b) => a.clearanceId - b.clearanceId), cause: 'pass' } });
+    const audit = await db.sql<{ version: number }>(`select (detail->>'version')::int as version from audit_event where action = 'pass' and step_key = 'hospital' order by id`);
+    expect(audit.map((a) => a.version)).toEqual([2, 2, 2]);
   });
 
   it('a return needs a reason, and then records it', async () => {

@@ -15,22 +15,19 @@ export interface AuditCommon {
   stepKey: string | null;
 }
 
-/** The insert and its parameters, for a caller that writes the trail together with another statement. */
-export const AUDIT_INSERT_SQL = `insert into audit_event (actor_person_id, actor_label, action, outcome, student_id, step_key, detail)
-     select ?::int, ?::text, ?::text, x.outcome, x.student_id, ?::text, x.detail
-       from jsonb_to_recordset(?::jsonb) as x(outcome text, student_id int, detail jsonb)`;
-
-export function auditParams(common: AuditCommon, rows: AuditRow[]): unknown[] {
-  return [
-    common.actorPersonId,
-    common.actorLabel,
-    common.action,
-    common.stepKey,
-    JSON.stringify(rows.map((r) => ({ outcome: r.outcome, student_id: r.studentId, detail: r.detail }))),
-  ];
-}
-
 export async function insertAudit(em: EntityManager, common: AuditCommon, rows: AuditRow[]): Promise<void> {
   if (!rows.length) return;
-  await prepared(em, AUDIT_INSERT_SQL, auditParams(common, rows));
+  await prepared(
+    em,
+    `insert into audit_event (actor_person_id, actor_label, action, outcome, student_id, step_key, detail)
+     select ?::int, ?::text, ?::text, x.outcome, x.student_id, ?::text, x.detail
+       from jsonb_to_recordset(?::jsonb) as x(outcome text, student_id int, detail jsonb)`,
+    [
+      common.actorPersonId,
+      common.actorLabel,
+      common.action,
+      common.stepKey,
+      JSON.stringify(rows.map((r) => ({ outcome: r.outcome, student_id: r.studentId, detail: r.detail }))),
+    ],
+  );
 }

@@ -7,8 +7,8 @@ import { activeAssignments } from '../people/active-assignments.ts';
 import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
 import { authorize, type AssignmentScope } from './authorize.ts';
 import { DecisionError, type Decision, type DecisionRequest, type RowResult } from './types.ts';
-import type { AuditRow } from '../audit/insert-audit.ts';
-import { recordOutcome } from './record-outcome.ts';
+import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
+import { writeDecisions, type Written } from './write-decisions.ts';
 import { prepared } from '../db/prepared.ts';
 
 const CHUNK = 1000;
@@ -43,7 +43,10 @@ export async function decide(em: EntityManager, wf: Workflow, req: DecisionReque
   const results: RowResult[] = [];
   for (let i = 0; i < req.items.length; i += CHUNK) {
     const items = req.items.slice(i, i + CHUNK);
-    results.push(...(await em.transactional((tem) => decideChunk(tem as EntityManager, wf, req, items))));
+    // A chunk's writes are one statement (writeDecisions). Only a chunk on either side of a gate needs a transaction,
+    // to hold its students' rows from the read of the other steps to that write.
+    const gated = req.decision !== 'pass' ? wf.steps.some((d) => d.requires.includes(step.key)) : step.requires.length > 0;
+    results.push(...(gated ? await em.transactional((tem) => decideChunk(tem as EntityManager, wf, req, items)) : await decideChunk(em, wf, req, items)));
   }
   return results;
 }
@@ -82,7 +85,7 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
 
   const results: RowResult[] = items.map((it) => ({ studentNo: it.studentNo, outcome: 'invalid' as const }));
   const audit: AuditRow[] = [];
-  const candidates: { ord: number; id: number; reason: string | null; expected_version: number | null; role: string; studentId: number; from: ClearanceStatus }[] = [];
+  const candidates: { ord: number; id: number; reason: string | null; expected_version: number | null; role: string; from: ClearanceStatus }[] = [];
   const baseDetail = { decision: req.decision, source: req.source, ...(req.via ?? {}) };
 
   const seenClearances = new Set<number>();
@@ -133,39 +136,28 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
       audit.push({ outcome: 'denied', studentId: t.student_id, detail: { ...baseDetail, why: 'gate_closed', open_steps: t.open_required } });
       continue;
     }
-    candidates.push({ ord: t.ord, id: t.clearance_id, reason, expected_version: it.expectedVersion ?? null, role, studentId: t.student_id, from: t.status });
+    candidates.push({ ord: t.ord, id: t.clearance_id, reason, expected_version: it.expectedVersion ?? null, role, from: t.status });
   }
 
-  const won = new Map<number, { version: number; decided_at: Date | null }>();
-  if (candidates.length) {
-    const keepDecider = req.decision !== 'revoke';
-    const rows = await prepared<{ id: number; version: number; decided_at: Date | null }>(
-      em,
-      `update clearance c
-          set status = ?::text, version = c.version + 1, updated_at = now(),
-              decided_by_id = ?::int, decided_by_label = ?::text, decided_at = case when ?::boolean then now() end,
-              source = ?::text, reason = x.reason
-         from unnest(?::int[], ?::text[], ?::int[]) as x(id, reason, expected_version)
-        where c.id = x.id and c.status = any(?::text[])
-          and (x.expected_version is null or c.version = x.expected_version)
-          and not exists (select 1 from clearance r where r.student_id = c.student_id
-                          and r.step_key = any(?::text[]) and r.status in ('pending', 'returned'))
-      returning c.id, c.version, c.decided_at`,
-      [
+  const common = { actorPersonId, actorLabel, action: req.decision, stepKey: step.key };
+  const won = candidates.length
+    ? await writeDecisions(em, {
         to,
-        keepDecider ? actorPersonId : null,
-        keepDecider ? actorLabel : null,
-        keepDecider,
-        keepDecider ? req.source : null,
-        pgIntArray(candidates.map((c) => c.id)),
-        pgTextArray(candidates.map((c) => (req.decision === 'revoke' ? null : c.reason))),
-        pgIntArray(candidates.map((c) => c.expected_version)),
-        pgTextArray(from),
-        pgTextArray(required),
-      ],
-    );
-    for (const row of rows) won.set(row.id, row);
-  }
+        from,
+        required,
+        decider: req.decision === 'revoke' ? null : { personId: actorPersonId, label: actorLabel, source: req.source },
+        candidates: candidates.map((c) => ({
+          id: c.id,
+          reason: req.decision === 'revoke' ? null : c.reason,
+          expectedVersion: c.expected_version,
+          detail: { ...baseDetail, from: c.from, to, as_role: c.role, reason: c.reason },
+        })),
+        audit: common,
+        otherAudit: audit,
+        cause: req.decision,
+      })
+    : new Map<number, Written>();
+  if (!candidates.length) await insertAudit(em, common, audit);
 
   // Losers of a race learn the winner's decision, read after the winner committed.
   const lost = candidates.filter((c) => !won.has(c.id));
@@ -182,19 +174,11 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
     const w = won.get(c.id);
     if (w) {
       Object.assign(r, { clearanceId: c.id, outcome: 'applied', status: to, version: w.version, asRole: c.role, decidedBy: req.decision === 'revoke' ? null : actorLabel, decidedAt: iso(w.decided_at) });
-      audit.push({ outcome: 'applied', studentId: c.studentId, detail: { ...baseDetail, from: c.from, to, version: w.version, as_role: c.role, reason: c.reason } });
     } else {
       const n = now.get(c.id)!;
       Object.assign(r, { clearanceId: c.id, outcome: 'already_decided', status: n.status, version: n.version, decidedBy: n.decided_by_label, decidedAt: iso(n.decided_at) });
     }
   }
 
-  await recordOutcome(
-    em,
-    { actorPersonId, actorLabel, action: req.decision, stepKey: step.key },
-    audit,
-    [...won.entries()].map(([clearanceId, w]) => ({ clearanceId, version: w.version })),
-    req.decision,
-  );
   return results;
 }

@@ -39,16 +39,13 @@ export function changeJobKey(changes: ClearanceChange[]): string {
   return `clearances:${h.digest('hex').slice(0, 32)}`;
 }
 
-/** The add_job and its parameters, for a caller that queues the change together with another statement. */
-export const CLEARANCE_CHANGES_SQL = `select graphile_worker.add_job(?::text, ?::json, job_key => ?::text, max_attempts => 10, job_key_mode => 'preserve_run_at')`;
-
-export function clearanceChangesParams(changes: ClearanceChange[], cause: string): unknown[] {
-  return [JOB.clearanceChanged, JSON.stringify({ changes, cause }), changeJobKey(changes)];
-}
-
 export async function enqueueClearanceChanges(em: EntityManager, changes: ClearanceChange[], cause: string): Promise<void> {
   if (changes.length === 0) return;
-  await prepared(em, CLEARANCE_CHANGES_SQL, clearanceChangesParams(changes, cause));
+  await prepared(em, `select graphile_worker.add_job(?::text, ?::json, job_key => ?::text, max_attempts => 10, job_key_mode => 'preserve_run_at')`, [
+    JOB.clearanceChanged,
+    JSON.stringify({ changes, cause }),
+    changeJobKey(changes),
+  ]);
 }
 
 /** Queues a card for delivery; the job key makes a repeated enqueue (a retried event) one delivery. */
