@@ -5,7 +5,7 @@ import { keepAliveAgent, postText } from './http-client.ts';
 import type { LoadJob, LoadAnswer } from './thread-load.ts';
 
 const job = workerData as LoadJob;
-const agent = keepAliveAgent(job.rate ? 400 : job.concurrency);
+const agent = keepAliveAgent(job.rate ? 64 : job.concurrency);
 const send = (i: number): Promise<LoadAnswer> => {
   const r = job.requests[i]!;
   return postText(agent, new URL(r.url), r.headers, Buffer.from(r.body));

@@ -5,6 +5,7 @@ import type { Platform } from '../src/people/identify.ts';
 import type { DeliveryPlatform } from '../src/delivery/deliver.ts';
 import type { Workflow } from '../src/workflow/schema.ts';
 import type { CountMemo } from '../src/reports/count-memo.ts';
+import type { ClearanceItem } from '../src/reports/pending-for.ts';
 
 export interface Who {
   platform: Platform;
@@ -30,8 +31,9 @@ export interface CardTap {
   /** checked options of a checklist */
   selected?: string[];
   eventId?: string;
-  /** what the tapped card showed, when the platform remembers it (our own record, never the card's values) */
-  shown?: { page: number; clearanceIds: number[] };
+  /** what the tapped card showed, when the platform remembers it (our own record, never the card's values),
+   *  with its rows as they are now when the platform read them along */
+  shown?: { page: number; clearanceIds: number[]; items?: ClearanceItem[] };
 }
 
 export interface Reply {

@@ -44,7 +44,7 @@ export async function handleCardTap(deps: Deps, log: Logger, e: FeishuCardEvent)
   const { first, me, copy } = await tapContext(em, 'feishu', tap.who, tap.eventId ? `card:${tap.eventId}` : undefined, tap.messageId);
   if (!first) return {};
   // The tapped message, if it is one of this person's delivered cards: the answer is built from what it showed.
-  const reply = await onTap(deps, copy ? { ...tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds } } : tap, FEISHU_CAPS, { em, me });
+  const reply = await onTap(deps, copy ? { ...tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds, items: copy.items } } : tap, FEISHU_CAPS, { em, me });
   const rendered = renderFeishu(reply.card);
   if (rendered.dropped.length) log.warn({ dropped: rendered.dropped, type: reply.card.type }, 'feishu card lost content');
   if (tap.messageId && reply.card.shows && !sameRows(copy, { kind: reply.card.type, ...reply.card.shows })) {

@@ -35,7 +35,7 @@ export async function handleWecom(deps: Deps, log: Logger, inbound: WecomInbound
     log.info({ key: inbound.dedupeKey }, 'wecom event delivered again: ignored');
     return null;
   }
-  const reply = await onTap(deps, copy ? { ...inbound.tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds } } : inbound.tap, WECOM_CAPS, { em, me }).catch(async (e) => {
+  const reply = await onTap(deps, copy ? { ...inbound.tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds, items: copy.items } } : inbound.tap, WECOM_CAPS, { em, me }).catch(async (e) => {
     await releaseDelivery(em, 'wecom', inbound.dedupeKey).catch(() => undefined); // WeCom retries: let the retry act
     throw e;
   });

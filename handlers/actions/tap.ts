@@ -2,7 +2,7 @@
 import { batchDoneCard, errorCard, unknownPersonCard, type Tone } from '../../cards/index.ts';
 import { decide } from '../../src/decisions/decide.ts';
 import type { Decision, RowResult } from '../../src/decisions/types.ts';
-import { clearanceItems } from '../../src/reports/pending-for.ts';
+import { clearanceItems, type ClearanceItem } from '../../src/reports/pending-for.ts';
 import { openSession, type Session } from '../session.ts';
 import type { Identity } from '../../src/people/identify.ts';
 import { todoCard, pendingRow, shownCard } from '../chat/todo.ts';
@@ -20,7 +20,7 @@ export function parseRefs(values: unknown[]): { id: number; version: number }[] 
   });
 }
 
-type Item = Awaited<ReturnType<typeof clearanceItems>>[number];
+type Item = ClearanceItem;
 
 /** Decides the tapped rows, step by step; `known` are rows already read for this tap (the card's own), the rest are read here. */
 async function decideRefs(deps: Deps, s: Session, me: Identity, tap: CardTap, decision: Decision, refs: { id: number; version: number }[], reason?: string, known = new Map<number, Item>()) {
@@ -63,9 +63,9 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps, known?: Sessio
   // Rows come from ids on the card, which anyone can forge: only rows the tapper may act on are shown back.
   const visible = (results: Awaited<ReturnType<typeof decideRefs>>) => results.filter(({ r }) => r.outcome !== 'denied' && r.outcome !== 'unknown_student');
   // The tapped card's rows, read in the same query as the tapped ones: its untouched rows are shown back as they were a moment ago.
-  const onCard = new Map<number, Item>();
+  const onCard = new Map<number, Item>((tap.shown?.items ?? []).map((i) => [i.clearanceId, i]));
   const decideOnCard = async (decision: Decision, refs: { id: number; version: number }[], reason?: string) => {
-    const ids = [...new Set([...(tap.shown?.clearanceIds ?? []), ...refs.map((r) => r.id)])];
+    const ids = [...new Set([...(tap.shown?.clearanceIds ?? []), ...refs.map((r) => r.id)])].filter((id) => !onCard.has(id));
     for (const i of await clearanceItems(s.em, ids)) onCard.set(i.clearanceId, i);
     return decideRefs(deps, s, me, tap, decision, refs, reason, onCard);
   };

@@ -61,20 +61,21 @@ export async function pendingFor(
   return { items: rows.map(({ total: _t, ...r }) => r), total: Number(rows[0]?.total ?? 0) };
 }
 
-/** Rows for given clearances whatever their state, to show what a tap did to them. */
-export async function clearanceItems(
-  em: EntityManager,
-  ids: number[],
-): Promise<(Omit<PendingItem, 'status'> & { status: string; studentId: number; decidedBy: string | null; decidedAt: Date | null })[]> {
-  if (!ids.length) return [];
-  return prepared(
-    em,
-    `select c.id as "clearanceId", c.version, s.id as "studentId", s.student_no as "studentNo", s.name, co.name as college, s.campus,
+/** A clearance as a card row shows it, whatever its state (decidedAt is a string when read through JSON). */
+export type ClearanceItem = Omit<PendingItem, 'status'> & { status: string; studentId: number; decidedBy: string | null; decidedAt: Date | string | null };
+
+/** The select behind clearanceItems, for a statement that reads them along with other things (`where` picks the rows). */
+export function clearanceItemSelect(where: string): string {
+  return `select c.id as "clearanceId", c.version, s.id as "studentId", s.student_no as "studentNo", s.name, co.name as college, s.campus,
             c.step_key as "stepKey", c.status, c.reason, c.amount::text as amount, c.decided_by_label as "decidedBy", c.decided_at as "decidedAt"
        from clearance c join student s on s.id = c.student_id join college co on co.id = s.college_id
-      where c.id = any(?::int[])`,
-    [pgIntArray(ids)],
-  );
+      where ${where}`;
+}
+
+/** Rows for given clearances whatever their state, to show what a tap did to them. */
+export async function clearanceItems(em: EntityManager, ids: number[]): Promise<ClearanceItem[]> {
+  if (!ids.length) return [];
+  return prepared(em, clearanceItemSelect('c.id = any(?::int[])'), [pgIntArray(ids)]);
 }
 
 /** How many students wait on these assignments; a school-wide handler of ungated steps is counted from the index alone. */
