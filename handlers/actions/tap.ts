@@ -20,14 +20,12 @@ export function parseRefs(values: unknown[]): { id: number; version: number }[] 
   });
 }
 
-type Item = ClearanceItem;
-
 /** Decides the tapped rows, step by step; `known` are rows already read for this tap (the card's own), the rest are read here. */
-async function decideRefs(deps: Deps, s: Session, me: Identity, tap: CardTap, decision: Decision, refs: { id: number; version: number }[], reason?: string, known = new Map<number, Item>()) {
+async function decideRefs(deps: Deps, s: Session, me: Identity, tap: CardTap, decision: Decision, refs: { id: number; version: number }[], reason?: string, known = new Map<number, ClearanceItem>()) {
   const ids = [...new Set(refs.map((r) => r.id))];
   const missing = ids.filter((id) => !known.has(id));
   const items = [...ids.flatMap((id) => known.get(id) ?? []), ...(missing.length ? await clearanceItems(s.em, missing) : [])];
-  const results: { item: Item; r: RowResult }[] = [];
+  const results: { item: ClearanceItem; r: RowResult }[] = [];
   for (const stepKey of new Set(items.map((i) => i.stepKey))) {
     const mine = items.filter((i) => i.stepKey === stepKey);
     const rows = await decide(s.em, deps.wf, {
@@ -62,8 +60,9 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps, known?: Sessio
   const v = tap.value;
   // Rows come from ids on the card, which anyone can forge: only rows the tapper may act on are shown back.
   const visible = (results: Awaited<ReturnType<typeof decideRefs>>) => results.filter(({ r }) => r.outcome !== 'denied' && r.outcome !== 'unknown_student');
-  // The tapped card's rows, read in the same query as the tapped ones: its untouched rows are shown back as they were a moment ago.
-  const onCard = new Map<number, Item>((tap.shown?.items ?? []).map((i) => [i.clearanceId, i]));
+  // The tapped card's rows come with the tap's context (or are read here, with any tapped row not on it): its
+  // untouched rows are shown back as they were a moment ago.
+  const onCard = new Map<number, ClearanceItem>((tap.shown?.items ?? []).map((i) => [i.clearanceId, i]));
   const decideOnCard = async (decision: Decision, refs: { id: number; version: number }[], reason?: string) => {
     const ids = [...new Set([...(tap.shown?.clearanceIds ?? []), ...refs.map((r) => r.id)])].filter((id) => !onCard.has(id));
     for (const i of await clearanceItems(s.em, ids)) onCard.set(i.clearanceId, i);

@@ -37,6 +37,15 @@ interface TargetRow {
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
+/**
+ * The steps on the other side of a gate from this decision: a pass needs the steps this one waits for (研工办 waits
+ * for every other office); a return or revoke re-opens this step under the steps that wait for it.
+ */
+function gateSides(wf: Workflow, stepKey: string, decision: Decision): { required: string[]; dependents: string[] } {
+  const step = stepOf(wf, stepKey)!;
+  return decision === 'pass' ? { required: step.requires, dependents: [] } : { required: [], dependents: wf.steps.filter((d) => d.requires.includes(stepKey)).map((d) => d.key) };
+}
+
 export async function decide(em: EntityManager, wf: Workflow, req: DecisionRequest): Promise<RowResult[]> {
   const step = stepOf(wf, req.stepKey);
   if (!step) throw new DecisionError(`unknown step "${req.stepKey}"`);
@@ -45,7 +54,8 @@ export async function decide(em: EntityManager, wf: Workflow, req: DecisionReque
     const items = req.items.slice(i, i + CHUNK);
     // A chunk's writes are one statement (writeDecisions). Only a chunk on either side of a gate needs a transaction,
     // to hold its students' rows from the read of the other steps to that write.
-    const gated = req.decision !== 'pass' ? wf.steps.some((d) => d.requires.includes(step.key)) : step.requires.length > 0;
+    const { required, dependents } = gateSides(wf, step.key, req.decision);
+    const gated = required.length > 0 || dependents.length > 0;
     results.push(...(gated ? await em.transactional((tem) => decideChunk(tem as EntityManager, wf, req, items)) : await decideChunk(em, wf, req, items)));
   }
   return results;
@@ -58,9 +68,7 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
   const assignments: AssignmentScope[] = req.actor.kind !== 'person' ? [] : (req.actor.assignments ?? (await activeAssignments(em, req.actor.personId)));
   const actorLabel = req.actor.kind === 'person' ? req.actor.name : req.actor.label;
   const actorPersonId = req.actor.kind === 'person' ? req.actor.personId : null;
-  const required = req.decision === 'pass' ? step.requires : [];
-  // Steps that wait for this one (研工办): re-opening this step under a passed dependent would undo the final gate.
-  const dependents = req.decision === 'pass' ? [] : wf.steps.filter((d) => d.requires.includes(step.key)).map((d) => d.key);
+  const { required, dependents } = gateSides(wf, step.key, req.decision);
 
   // Either side of a gate (passing a step that waits for others, re-opening a step others wait for) takes the
   // students' rows first, in id order: two such decisions on one student run one after the other, and the second
