@@ -82,4 +82,35 @@ describe('the final gate (研工办)', () => {
     }
     expect(broken).toEqual([]);
   });
+
+  it('a block list re-opening rule passes never crosses the final pass either', async () => {
+    const { importStudents } = await import('../src/imports/students.ts');
+    const { importList } = await import('../src/imports/lists.ts');
+    const nos = Array.from({ length: 40 }, (_, i) => `20981${String(i).padStart(2, '0')}`);
+    await importStudents(em(), db.wf, `student_no,name,college\n${nos.map((n) => `${n},生${n},计算机学院`).join('\n')}\n`, 'race.csv');
+    for (const s of db.wf.steps.filter((s) => s.key !== 'grad_office' && s.key !== 'library'))
+      await decide(em(), db.wf, { actor: admin, stepKey: s.key, decision: 'pass', source: 'admin', items: nos.map((studentNo) => ({ studentNo })) });
+    // Everyone but one unrelated student passes the library by rule; then a new list holds them all again while 研工办 passes them.
+    await importList(em(), db.wf, { step: 'library', mode: 'block', text: `student_no\n${studentNo(5)}\n`, file: 'first.csv', actorLabel: 't' });
+    await Promise.all([
+      importList(em(), db.wf, { step: 'library', mode: 'block', text: `student_no\n${nos.join('\n')}\n`, file: 'second.csv', actorLabel: 't' }),
+      ...nos.map((no) => passAs('grad_office', no)),
+    ]);
+    const broken = await db.sql<{ student_no: string }>(
+      `select s.student_no from student s join clearance g on g.student_id = s.id and g.step_key = 'grad_office' join clearance l on l.student_id = s.id and l.step_key = 'library'
+        where s.student_no like '20981%' and g.status = 'passed' and l.status <> 'passed'`,
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it('an import that changes the exit type does not re-open a step under a passed 研工办', async () => {
+    const wf = structuredClone(db.wf);
+    wf.steps.find((s) => s.key === 'loan')!.applies_to = ['毕业'];
+    const { importStudents } = await import('../src/imports/students.ts');
+    await importStudents(em(), wf, 'student_no,name,college,exit_type\n2099002,退学生二,计算机学院,退学\n', 'one.csv');
+    for (const s of wf.steps.filter((s) => s.key !== 'loan')) await decide(em(), wf, { actor: admin, stepKey: s.key, decision: 'pass', source: 'admin', items: [{ studentNo: '2099002' }] });
+    await importStudents(em(), wf, 'student_no,name,college,exit_type\n2099002,退学生二,计算机学院,毕业\n', 'again.csv');
+    const [loan] = await db.sql<{ status: string }>(`select c.status from clearance c join student s on s.id = c.student_id where s.student_no = '2099002' and step_key = 'loan'`);
+    expect(loan!.status).toBe('not_applicable');
+  });
 });

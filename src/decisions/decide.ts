@@ -9,6 +9,7 @@ import { authorize, type AssignmentScope } from './authorize.ts';
 import { DecisionError, type Decision, type DecisionRequest, type RowResult } from './types.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
 import { writeDecisions, type Written } from './write-decisions.ts';
+import { lockStudents } from './lock-students.ts';
 import { prepared } from '../db/prepared.ts';
 
 const CHUNK = 1000;
@@ -73,8 +74,7 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
   // Either side of a gate (passing a step that waits for others, re-opening a step others wait for) takes the
   // students' rows first, in id order: two such decisions on one student run one after the other, and the second
   // reads what the first committed. (Locking only the required rows let a revoke and the final pass cross.)
-  if (required.length || dependents.length)
-    await prepared(em, 'select 1 from student where student_no = any(?::text[]) order by id for update', [pgTextArray(items.map((it) => it.studentNo))]);
+  if (required.length || dependents.length) await lockStudents(em, { numbers: items.map((it) => it.studentNo) });
 
   // unnest of an array, not a JSON recordset: the planner then knows how many rows come in and looks students up by index.
   const targets = await prepared<TargetRow>(em, 

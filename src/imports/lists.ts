@@ -9,6 +9,7 @@ import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
 import { enqueueClearanceChanges } from '../queue/enqueue.ts';
 import { duplicateRows, ImportError, readCsv } from './csv.ts';
 import { studentNo } from './fields.ts';
+import { lockStudents } from '../decisions/lock-students.ts';
 
 export type ListMode = 'block' | 'pass';
 
@@ -68,6 +69,8 @@ export async function importList(
     const listedStudentIds = pgIntArray(found.map((f) => f.student_id));
     const changed: { id: number; version: number; student_id: number; before: string; after: string }[] = [];
     if (opts.mode === 'block') {
+      // Re-opening a rule pass under a step that waits for this one: the gate's lock first, then the check below reads fresh.
+      if (dependents.length) await lockStudents(em, { ids: found.map((f) => f.student_id) });
       // Listed: held pending with the list's reason; an earlier rule pass is undone, a person's decision is not.
       const held = await em.execute<typeof changed>(
         `update clearance c set status = 'pending', reason = coalesce(x.reason, '名单未结清'), amount = x.amount, decided_by_id = null,

@@ -8,6 +8,7 @@ import { duplicateRows, ImportError, readCsv, type CsvRow } from './csv.ts';
 import { identityFields, isoDate, shortText, studentNo } from './fields.ts';
 import { identityConflicts } from './identity-conflicts.ts';
 import { seasonForImport } from '../seasons/season-for-import.ts';
+import { lockStudents } from '../decisions/lock-students.ts';
 
 export function studentRowSchema(wf: Workflow) {
   return z.object({
@@ -78,6 +79,8 @@ async function upsertChunk(em: EntityManager, wf: Workflow, rows: CsvRow<Student
   const data = JSON.stringify(rows.map((r) => r.value));
   const recordset = `jsonb_to_recordset(?::jsonb) as x(student_no text, name text, college text, campus text, degree text, exit_type text,
     deadline date, feishu_open_id text, feishu_user_id text, wecom_userid text, email text, mobile text)`;
+  // Students already on file, locked first and in id order (the final gate's lock, see the clearance upsert below).
+  await lockStudents(em, { numbers: rows.map((r) => r.value.student_no) });
   await em.execute(`insert into college (name) select distinct x.college from ${recordset} on conflict (name) do nothing`, [data]);
   // People of students already on file: a blank identity cell keeps what is stored.
   await em.execute(
@@ -105,8 +108,10 @@ async function upsertChunk(em: EntityManager, wf: Workflow, rows: CsvRow<Student
       where s.student_no = x.student_no`,
     [seasonId, data],
   );
-  // A clearance per step; a changed exit type flips steps between pending and not_applicable, never undoing a decision.
+  // A clearance per step; a changed exit type flips steps between pending and not_applicable, never undoing a decision,
+  // and never re-opening a step under a step that waits for it and has passed (the final gate; its lock first).
   const steps = JSON.stringify(wf.steps.map((s) => ({ key: s.key, applies_to: s.applies_to })));
+  const waiting = JSON.stringify(Object.fromEntries(wf.steps.map((s) => [s.key, wf.steps.filter((d) => d.requires.includes(s.key)).map((d) => d.key)])));
   await em.execute(
     `insert into clearance (student_id, step_key, status)
      select s.id, st.key, case when s.exit_type = any(array(select jsonb_array_elements_text(st.applies_to))) then 'pending' else 'not_applicable' end
@@ -114,8 +119,11 @@ async function upsertChunk(em: EntityManager, wf: Workflow, rows: CsvRow<Student
        cross join jsonb_to_recordset(?::jsonb) as st(key text, applies_to jsonb)
      on conflict (student_id, step_key) do update
         set status = excluded.status, version = clearance.version + 1, updated_at = now()
-      where clearance.status in ('pending', 'not_applicable') and clearance.status <> excluded.status`,
-    [data, steps],
+      where clearance.status in ('pending', 'not_applicable') and clearance.status <> excluded.status
+        and (excluded.status <> 'pending' or not exists (
+              select 1 from clearance d where d.student_id = clearance.student_id and d.status = 'passed'
+                 and d.step_key in (select jsonb_array_elements_text(?::jsonb -> clearance.step_key))))`,
+    [data, steps, waiting],
   );
   return fresh.length;
 }
