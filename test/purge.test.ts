@@ -73,8 +73,16 @@ describe('lixiao purge --season', () => {
     const other = await db.sql("select c.step_key, c.status, c.amount from clearance c join student s on s.id = c.student_id where s.student_no like '202600%' order by c.id");
     await db.sql("insert into delivered_card (platform, message_id, person_id, kind, page, clearance_ids) select 'feishu', 'om_x', p.id, 'pending', 1, array(select c.id from clearance c join student s on s.id = c.student_id where s.student_no = '2025000') from person p where p.wecom_userid = 'loan'");
 
+    // A librarian's list showing a 2025 and a 2026 student keeps the 2026 row; API answers naming a 2025 student go.
+    const mixed = (await db.sql<{ id: number }>("select c.id from clearance c join student s on s.id = c.student_id where c.step_key = 'library' and s.student_no in ('2025002', '2026001') order by s.student_no")).map((r) => r.id);
+    await db.sql("insert into delivered_card (platform, message_id, person_id, kind, page, clearance_ids) select 'feishu', 'om_mixed', p.id, 'pending', 1, $1::int[] from person p where p.wecom_userid = 'library'", [mixed]);
+    await db.sql(`insert into api_request (step_key, idempotency_key, request_hash, response) values
+      ('library', 'k1', 'h', '{"results": [{"student_no": "2025002", "outcome": "applied"}]}'), ('library', 'k2', 'h', '{"results": [{"student_no": "2026001", "outcome": "applied"}]}')`);
+
     const s = await purgeSeason(em(), db.wf, '2025', { includeOpen: true });
-    expect(s).toMatchObject({ season: '2025', students: 4, open: 3, clearances: 4 * db.wf.steps.length, people: 4, cards: 1, auditAnonymised: theirs });
+    expect(s).toMatchObject({ season: '2025', students: 4, open: 3, clearances: 4 * db.wf.steps.length, people: 4, cards: 2, auditAnonymised: theirs });
+    expect(await db.sql("select message_id, clearance_ids from delivered_card order by message_id")).toEqual([{ message_id: 'om_mixed', clearance_ids: [mixed[1]] }]);
+    expect(await db.sql('select idempotency_key from api_request')).toEqual([{ idempotency_key: 'k2' }]);
     expect(theirs).toBeGreaterThan(db.wf.steps.length);
 
     expect(await n("select count(*) as n from student where student_no like '202500%'")).toBe(0);

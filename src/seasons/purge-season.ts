@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Workflow } from '../workflow/schema.ts';
 import { insertAudit } from '../audit/insert-audit.ts';
-import { pgIntArray } from '../db/pg-array.ts';
+import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
 import { progressReport, type ProgressRow } from '../reports/progress.ts';
 import { SeasonError } from './season-error.ts';
 
@@ -16,7 +16,7 @@ export interface PurgeSummary {
   people: number;
   /** audit rows kept with the student and any reason or amount taken out */
   auditAnonymised: number;
-  /** card copies that showed the season's students */
+  /** card copies that showed the season's students: removed, or (another person's list) trimmed of them */
   cards: number;
   /** queued messages to the season's students that were never sent */
   queuedSends: number;
@@ -38,8 +38,8 @@ export async function purgeSeason(em: EntityManager, wf: Workflow, label: string
     const [season] = await t.execute<{ id: number; purged_at: string | null }[]>('select id, purged_at from season where label = ? for update', [label]);
     if (!season) throw new SeasonError(`no season "${label}"`);
     if (season.purged_at) throw new SeasonError(`season ${label} was already purged on ${new Date(season.purged_at).toISOString().slice(0, 10)}`);
-    const students = await t.execute<{ id: number; person_id: number; open: boolean }[]>(
-      `select s.id, s.person_id, exists (select 1 from clearance c where c.student_id = s.id and c.status in ('pending', 'returned')) as open
+    const students = await t.execute<{ id: number; student_no: string; person_id: number; open: boolean }[]>(
+      `select s.id, s.student_no, s.person_id, exists (select 1 from clearance c where c.student_id = s.id and c.status in ('pending', 'returned')) as open
          from student s where s.season_id = ? for update`,
       [season.id],
     );
@@ -53,10 +53,20 @@ export async function purgeSeason(em: EntityManager, wf: Workflow, label: string
     ).map((p) => p.id);
     const people = pgIntArray(personIds);
 
-    const auditAnonymised = await anonymiseAudit(t, ids);
-    const [cards] = await t.execute<{ n: number }[]>(
-      'with d as (delete from delivered_card where clearance_ids && ?::int[] or person_id = any(?::int[]) returning 1) select count(*)::int as n from d',
-      [clearanceIds, people],
+    // Card copies of the purged people go; other people's copies forget the purged rows (and go if nothing is left).
+    const [gone] = await t.execute<{ n: number }[]>(
+      'with d as (delete from delivered_card where person_id = any(?::int[]) or clearance_ids <@ ?::int[] returning 1) select count(*)::int as n from d',
+      [people, clearanceIds],
+    );
+    const [trimmed] = await t.execute<{ n: number }[]>(
+      `with u as (update delivered_card set clearance_ids = array(select x from unnest(clearance_ids) as x where x <> all(?::int[])), updated_at = now()
+                   where clearance_ids && ?::int[] returning 1) select count(*)::int as n from u`,
+      [clearanceIds, clearanceIds],
+    );
+    // Idempotent API answers name the students they decided (kept 7 days for replays).
+    await t.execute(
+      `delete from api_request a where exists (select 1 from unnest(?::text[]) as n where a.response::text like '%"student_no": "' || n || '"%')`,
+      [pgTextArray(students.map((s) => s.student_no))],
     );
     // Messages queued for these students and not yet taken by the worker would carry their names out after the purge.
     // graphile-worker keeps queued jobs in its _private_jobs table (version pinned in package.json).
@@ -66,6 +76,8 @@ export async function purgeSeason(em: EntityManager, wf: Workflow, label: string
       [people],
     );
     const [deleted] = await t.execute<{ n: number }[]>('with d as (delete from clearance where student_id = any(?::int[]) returning 1) select count(*)::int as n from d', [ids]);
+    // Last, as it locks the audit trail until the commit (every decision writes to it and waits meanwhile).
+    const auditAnonymised = await anonymiseAudit(t, ids);
     await t.execute('delete from student where id = any(?::int[])', [ids]);
     await t.execute('delete from person where id = any(?::int[])', [people]);
     await t.execute('update season set purged_at = now(), report = ? where id = ?', [JSON.stringify(report), season.id]);
@@ -76,7 +88,7 @@ export async function purgeSeason(em: EntityManager, wf: Workflow, label: string
       clearances: deleted!.n,
       people: personIds.length,
       auditAnonymised,
-      cards: cards!.n,
+      cards: gone!.n + trimmed!.n,
       queuedSends: queued!.n,
     };
     await insertAudit(t, { actorPersonId: null, actorLabel: 'admin', action: 'season.purge', stepKey: null }, [{ outcome: 'applied', studentId: null, detail: { ...summary } }]);
