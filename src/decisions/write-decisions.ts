@@ -35,6 +35,7 @@ export interface Written {
 
 // One statement is atomic on its own, so a chunk without a gate needs no transaction: one round trip instead of four.
 // The job key is the one changeJobKey (src/queue/enqueue.ts) gives: clearance:ID:vN for one change, else a hash.
+// The job's count is selected so that the planner cannot leave the job out.
 const WRITE = `
 with x as (select * from unnest(?::int[], ?::text[], ?::int[]) as x(id, reason, expected_version)),
 u as (
@@ -66,7 +67,7 @@ job as materialized (
            max_attempts => 10, job_key_mode => 'preserve_run_at') as queued
     from u having count(*) > 0
 )
-select u.id, u.version, u.decided_at from u cross join (select count(*) from job) as queued`;
+select u.id, u.version, u.decided_at, queued.n as queued from u cross join (select count(*)::int as n from job) as queued`;
 
 /** The rows that won (compare-and-set), by clearance id. */
 export async function writeDecisions(em: EntityManager, w: WriteRequest): Promise<Map<number, Written>> {
