@@ -14,6 +14,7 @@ import { seed } from './seed.ts';
 import { SETTINGS as S } from './settings.ts';
 import { fmt } from './stats.ts';
 import { tapSequence } from './workload.ts';
+import { statusQuestions } from './scenario-status.ts';
 
 async function main(): Promise<number> {
   let scratch: ScratchDb | undefined;
@@ -48,6 +49,8 @@ async function main(): Promise<number> {
         `D3 feishu card taps at ${S.feishuTarget.rate}/s (target)`,
         () => feishuTaps(db!, S.feishuTarget.step, S.feishuTarget.tapper, taps, { ...opts, rate: S.feishuTarget.rate, label: `D3 feishu card taps at ${S.feishuTarget.rate}/s (target)` }),
       ],
+      ['G student status questions at 100/s', () => statusQuestions(db!, taps, { ...opts, rate: 100, label: 'G student status questions at 100/s' })],
+      ['G2 student status questions, capacity', () => statusQuestions(db!, taps, { ...opts, label: 'G2 student status questions, capacity' })],
       ['E wecom card taps, capacity', () => wecomTaps(db!, 'student_work', 'admin-school', taps, { ...opts, label: 'E wecom card taps, capacity' })],
       ['E2 wecom card taps at 100/s', () => wecomTaps(db!, 'academic_secretary', 'admin-school', taps, { ...opts, rate: 100, label: 'E2 wecom card taps at 100/s' })],
     ];

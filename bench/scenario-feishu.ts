@@ -1,19 +1,10 @@
 // Scenario D: signed, encrypted Feishu card taps (通过) through POST /feishu/webhook, answered inline with the updated card.
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createServer, handlerDeps } from '../bot/server.ts';
-import { createFeishu } from '../bot/feishu/index.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
 import { feishuEvent, feishuRequest } from '../test/support/feishu-sign.ts';
-import { startFakeFeishu } from '../test/support/fake-feishu.ts';
 import type { BenchDb } from './bench-db.ts';
+import { FEISHU_BENCH_KEY, startFeishuService } from './feishu-service.ts';
 import type { ScenarioResult } from './result.ts';
 import { finishTapRun, runHttpTaps, type Load } from './taps.ts';
 import type { Tap } from './workload.ts';
-
-const KEY = 'bench-encrypt-key';
 
 /** What the tapper was told, from the toast: the same words a staff member reads. */
 function outcomeOf(answer: { toast?: { content?: string } } | undefined): string {
@@ -38,14 +29,9 @@ async function settled(db: BenchDb, stepKey: string): Promise<void> {
 export async function feishuTaps(db: BenchDb, stepKey: string, tapper: string, taps: readonly Tap[], opts: Load & { warmup: number; label: string }): Promise<ScenarioResult> {
   const load = opts.rate ? `open model, ${opts.rate} taps/s` : `closed loop, concurrency ${opts.concurrency}`;
   console.log(`\n== ${opts.label}: card.action.trigger via POST /feishu/webhook (encrypted, signed), step ${stepKey}, ${load}`);
-  const fake = await startFakeFeishu();
   await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid = $1`, [tapper]);
-  const config = loadConfig({ DATABASE_URL: db.url, FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'fake-secret', FEISHU_ENCRYPT_KEY: KEY, FEISHU_BASE_URL: fake.url, LOG_LEVEL: 'silent' });
-  const log = createLogger(process.env.BENCH_LOG ?? 'silent');
-  const feishu = createFeishu(config.feishu!, handlerDeps({ orm: db.orm, wf: db.wf, config, log }), log);
-  const server: Server = createServer({ orm: db.orm, wf: db.wf, config, log, feishu }).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = new URL('/feishu/webhook', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const service = await startFeishuService(db);
+  const url = service.webhook;
   // Each student's 通过 value as its card shows it; bodies are encrypted and signed before the clock starts.
   const refs = new Map(
     (await db.sql<{ student_no: string; id: number; version: number }>(`select s.student_no, c.id, c.version from clearance c join student s on s.id = c.student_id where c.step_key = $1`, [stepKey])).map((r) => [r.student_no, r]),
@@ -53,7 +39,7 @@ export async function feishuTaps(db: BenchDb, stepKey: string, tapper: string, t
   const request = (studentNo: string) => {
     const ref = refs.get(studentNo);
     const value = ref ? { a: 'pass', c: ref.id, v: ref.version } : { a: 'pass', c: 0, v: 1 };
-    const r = feishuRequest(feishuEvent('card.action.trigger', { operator: { open_id: `ou_${tapper}` }, token: 'c-bench', action: { tag: 'button', value }, context: { open_message_id: `om_bench_${stepKey}` } }), KEY);
+    const r = feishuRequest(feishuEvent('card.action.trigger', { operator: { open_id: `ou_${tapper}` }, token: 'c-bench', action: { tag: 'button', value }, context: { open_message_id: `om_bench_${stepKey}` } }), FEISHU_BENCH_KEY);
     return { url: url.href, headers: r.headers, body: r.body };
   };
   // The staff member's 待办 card, as delivered: taps answer from it rather than re-listing every pending student.
@@ -71,8 +57,6 @@ export async function feishuTaps(db: BenchDb, stepKey: string, tapper: string, t
     if (run.tally.outcomes.get('late')) await settled(db, stepKey);
     return finishTapRun(db, stepKey, opts.label, 'taps', run, taps);
   } finally {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await fake.close();
+    await service.close();
   }
 }
