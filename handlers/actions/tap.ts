@@ -70,7 +70,7 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps, known?: Sessio
   };
   const show = async (results: Awaited<ReturnType<typeof decideRefs>>, page = 1): Promise<Reply> => {
     const decided = visible(results).map(({ item, r }) => ({ row: pendingRow(deps, { ...item, status: 'pending' }), result: resultText(r, deps.wf, deps.timeZone) }));
-    const card = tap.shown ? await shownCard(deps, s, me, caps, { ...tap.shown, items: onCard.size ? onCard : undefined }, decided) : await todoCard(deps, s, me, caps, page, decided);
+    const card = tap.shown ? await shownCard(deps, s, me, caps, { page: tap.shown.page, clearanceIds: tap.shown.clearanceIds, known: onCard.size ? onCard : undefined }, decided) : await todoCard(deps, s, me, caps, page, decided);
     return { card, toast: toast(results) };
   };
   if (!me.assignments.length) return { card: errorCard('只有离校各环节的工作人员可以办理。发送“进度”查看您自己的离校进度。', 'grey'), toast: { tone: 'red', text: '不是您负责的' } };

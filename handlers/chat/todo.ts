@@ -1,6 +1,6 @@
 // 待办 / todo, and paging: the students waiting on this staff member, as a pending card.
 import { pendingCard, PAGE_SIZE, type Card, type PendingRow, type Tone } from '../../cards/index.ts';
-import { clearanceItems, pendingCount, pendingFor, type PendingItem } from '../../src/reports/pending-for.ts';
+import { clearanceItems, pendingCount, pendingFor, type ClearanceItem, type PendingItem } from '../../src/reports/pending-for.ts';
 import { localDateTime } from '../../src/time.ts';
 import { stepOf } from '../../src/workflow/load.ts';
 import type { Identity } from '../../src/people/identify.ts';
@@ -58,10 +58,10 @@ export async function shownCard(
   s: Session,
   me: Identity,
   caps: Caps,
-  shown: { page: number; clearanceIds: number[]; items?: Map<number, Awaited<ReturnType<typeof clearanceItems>>[number]> },
+  shown: { page: number; clearanceIds: number[]; known?: Map<number, ClearanceItem> },
   decided: { row: PendingRow; result: { tone: Tone; text: string } }[],
 ): Promise<Card> {
-  const items = shown.items ?? new Map((await clearanceItems(s.em, shown.clearanceIds)).map((i) => [i.clearanceId, i]));
+  const items = shown.known ?? new Map((await clearanceItems(s.em, shown.clearanceIds)).map((i) => [i.clearanceId, i]));
   const now = new Map(decided.map((d) => [d.row.clearanceId, d]));
   const rows: PendingRow[] = [];
   const results: Record<number, { tone: Tone; text: string }> = {};

@@ -1,7 +1,6 @@
 // Cards sent on a platform and what they show, to find every copy that must change when a clearance does.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgIntArray } from '../db/pg-array.ts';
-import { prepared } from '../db/prepared.ts';
 
 export interface DeliveredCardRow {
   platform: string;
@@ -45,26 +44,4 @@ export async function cardsShowing(em: EntityManager, platform: string, clearanc
        from delivered_card where platform = ? and clearance_ids && ?::int[] and created_at > now() - make_interval(days => ?)`,
     [platform, pgIntArray(clearanceIds), maxAgeDays],
   );
-}
-
-/** A person as a platform knows them. */
-export type PlatformPerson = { personId: number } | { feishuOpenId: string } | { wecomUserid: string };
-
-function personWhere(to: PlatformPerson): [string, string | number] {
-  if ('personId' in to) return ['p.id = ?', to.personId];
-  if ('feishuOpenId' in to) return ['p.feishu_open_id = ?', to.feishuOpenId];
-  return ['p.wecom_userid = ?', to.wecomUserid];
-}
-
-/** What one of a person's delivered cards showed; another person's message gives nothing. */
-export async function deliveredTo(em: EntityManager, platform: string, messageId: string, to: PlatformPerson): Promise<DeliveredCardRow | null> {
-  const [where, value] = personWhere(to);
-  const [row] = await prepared<DeliveredCardRow>(
-    em,
-    `select d.platform, d.message_id as "messageId", d.person_id as "personId", d.kind, d.page, d.clearance_ids as "clearanceIds"
-       from delivered_card d join person p on p.id = d.person_id
-      where d.platform = ? and d.message_id = ? and ${where}`,
-    [platform, messageId, value],
-  );
-  return row ?? null;
 }

@@ -17,8 +17,8 @@ type Row = Partial<IdentityRow> & { claimed: number; kind: string | null; page: 
 
 /**
  * Four questions every tap asks before deciding anything, asked together (a tap's round trips are most of its
- * cost): the claim of `dedupeKey` (as firstDelivery), the person (as identify), their copy of `messageId` (as
- * deliveredTo) and that copy's rows (as clearanceItems).
+ * cost): the claim of `dedupeKey` (as firstDelivery), the person (as identify), their own copy of `messageId`
+ * (another person's message gives nothing) and that copy's rows (as clearanceItems).
  */
 export async function tapContext(
   em: EntityManager,
