@@ -41,7 +41,7 @@ export function printSummary(m: Machine, run: RunInfo, seeded: SeedResult, resul
   console.log(`          ${run.dbMode}; ORM pool ${run.poolMax}, concurrency ${run.concurrency}`);
   console.log(`load:     1/5/15-min load average ${loads(run.loadAtStart)} at start, ${loads(os.loadavg())} at end`);
   console.log(`season:   ${seeded.students} students, ${seeded.clearances} clearances, seeded in ${fmt(seeded.ms, 0)} ms\n`);
-  const header = ['scenario', 'step', 'n', 'total ms', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'late', 'lost', 'doubled', 'check'];
+  const header = ['scenario', 'step', 'n', 'total ms', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'cpu ms/req', 'late', 'lost', 'doubled', 'check'];
   const rows = results.map((r) => [
     r.label,
     r.step,
@@ -52,6 +52,7 @@ export function printSummary(m: Machine, run: RunInfo, seeded: SeedResult, resul
     fmt(r.latency?.p95 ?? Number.NaN),
     fmt(r.latency?.p99 ?? Number.NaN),
     fmt(r.latency?.max ?? Number.NaN),
+    r.cpu ? `${fmt(r.cpu.processMs / r.count, 2)}+${r.cpu.pgMs === null ? '?' : fmt(r.cpu.pgMs / r.count, 2)}` : '-',
     String(r.verification.late),
     String(r.verification.lost),
     String(r.verification.doubled),

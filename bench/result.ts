@@ -1,6 +1,7 @@
 // What each scenario hands back for printing and the final summary: counts, timing, latency and its verification.
 import type { LatencySummary } from './stats.ts';
 import type { Verification } from './verify.ts';
+import type { CpuUse } from './cpu-use.ts';
 
 export interface ScenarioResult {
   label: string;
@@ -12,5 +13,7 @@ export interface ScenarioResult {
   perSec: number;
   /** per-request latency, for tap scenarios */
   latency?: LatencySummary;
+  /** CPU during the measured run, for HTTP scenarios */
+  cpu?: CpuUse;
   verification: Verification;
 }

@@ -5,6 +5,7 @@ import { fmt, formatLatency, summarize, type LatencySummary } from './stats.ts';
 import type { BenchDb } from './bench-db.ts';
 import type { ScenarioResult } from './result.ts';
 import { printVerification, verifyStep } from './verify.ts';
+import { cpuMark, cpuSince, type CpuUse } from './cpu-use.ts';
 import { formatOutcomes, newTally, record, recordError, type Tally } from './tally.ts';
 import { racedDuplicates, type Tap } from './workload.ts';
 
@@ -18,6 +19,8 @@ export interface TapRun {
   perSec: number;
   /** duplicates sent while an earlier tap for the same student was still in flight */
   raced: number;
+  /** CPU during the measured run (HTTP runs only) */
+  cpu?: CpuUse;
 }
 
 /** Unmeasured taps on student numbers that do not exist: they exercise the whole path but write nothing. */
@@ -72,7 +75,10 @@ export async function runHttpTaps(
     checkWarmUp(run.results);
   }
   const names = taps.map((t) => t.studentNo);
-  return tallied(taps, toOutcomes(names, await loadFromThread({ requests: names.map(request), concurrency: load.concurrency, rate: load.rate })));
+  const requests = names.map(request);
+  const mark = cpuMark();
+  const run = await loadFromThread({ requests, concurrency: load.concurrency, rate: load.rate });
+  return { ...tallied(taps, toOutcomes(names, run)), cpu: cpuSince(mark) };
 }
 
 function tallied(taps: readonly Tap[], run: LoopRun<{ outcome: string }>): TapRun {
@@ -99,8 +105,15 @@ export async function finishTapRun(db: BenchDb, stepKey: string, label: string, 
   printTapRun(run, taps);
   console.log(`  latency: ${formatLatency(run.latency)}`);
   console.log(`  throughput: ${fmt(run.perSec)} ${unit}/s (${taps.length} ${unit} in ${fmt(run.wallMs, 0)} ms)`);
+  if (run.cpu) console.log(`  cpu per request: ${formatCpu(run.cpu, taps.length)} (this process: service and load thread; postgres: every backend)`);
   const duplicates = taps.filter((t) => t.duplicate).length;
   const verification = await verifyStep(db, stepKey, run.tally, { distinct: taps.length - duplicates, duplicates });
   printVerification(verification);
-  return { label, step: stepKey, unit: 'requests', count: taps.length, wallMs: run.wallMs, perSec: run.perSec, latency: run.latency, verification };
+  return { label, step: stepKey, unit: 'requests', count: taps.length, wallMs: run.wallMs, perSec: run.perSec, latency: run.latency, cpu: run.cpu, verification };
+}
+
+/** "process 1.90 ms + postgres 1.20 ms" per request. */
+export function formatCpu(cpu: CpuUse, n: number): string {
+  const pg = cpu.pgMs === null ? 'postgres not measured' : `postgres ${fmt(cpu.pgMs / n, 2)} ms`;
+  return `process ${fmt(cpu.processMs / n, 2)} ms + ${pg}`;
 }
