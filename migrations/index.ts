@@ -6,6 +6,7 @@ import { Migration20261127110531_delivered_card } from './Migration2026112711053
 import { Migration20261127113346_wecom_response_code } from './Migration20261127113346_wecom_response_code.ts';
 import { Migration20261127140000_open_clearance_index } from './Migration20261127140000_open_clearance_index.ts';
 import { Migration20261127141000_season } from './Migration20261127141000_season.ts';
+import { Migration20261127160000_change_outbox } from './Migration20261127160000_change_outbox.ts';
 
 export const migrationsList = [
   { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
@@ -14,4 +15,5 @@ export const migrationsList = [
   { name: 'Migration20261127113346_wecom_response_code', class: Migration20261127113346_wecom_response_code },
   { name: 'Migration20261127140000_open_clearance_index', class: Migration20261127140000_open_clearance_index },
   { name: 'Migration20261127141000_season', class: Migration20261127141000_season },
+  { name: 'Migration20261127160000_change_outbox', class: Migration20261127160000_change_outbox },
 ];

@@ -5,6 +5,7 @@ import { actorFor, seedSeason, studentNo } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
 import type { DecisionRequest } from '../src/decisions/types.ts';
 import { changeJobKey } from '../src/queue/enqueue.ts';
+import { drainChanges } from '../src/queue/drain-changes.ts';
 
 let db: TestDb;
 const em = () => db.orm.em.fork() as EntityManager;
@@ -29,8 +30,11 @@ describe('a single decision', () => {
     expect(c).toEqual({ status: 'passed', source: 'card' });
     const audit = await db.sql(`select outcome, detail->>'as_role' as role from audit_event where action = 'pass' and step_key = 'library'`);
     expect(audit).toEqual([{ outcome: 'applied', role: 'handler' }]);
+    expect(await db.sql(`select clearance_id, version, cause from change_outbox`)).toEqual([{ clearance_id: expect.any(Number), version: 2, cause: 'pass' }]);
+    expect(await drainChanges(db.pool)).toBe(1);
     const jobs = await db.sql<{ key: string }>(`select key from graphile_worker._private_jobs where key like 'clearance:%'`);
     expect(jobs).toHaveLength(1);
+    expect(await db.sql(`select * from change_outbox`)).toEqual([]);
   });
 
   it('a batch is one statement: every row audited with the version it reached, one job keyed as changeJobKey says', async () => {
@@ -39,6 +43,7 @@ describe('a single decision', () => {
     const rows = await decide(em(), db.wf, { actor, stepKey: 'hospital', decision: 'pass', source: 'card', items: nos.map((studentNo) => ({ studentNo })) });
     expect(rows.map((r) => r.outcome)).toEqual(['applied', 'applied', 'applied']);
     const changes = rows.map((r) => ({ clearanceId: r.clearanceId!, version: r.version! }));
+    expect(await drainChanges(db.pool)).toBe(3);
     const [job] = await db.sql<{ key: string; payload: { changes: unknown[]; cause: string } }>(`select key, payload from graphile_worker._private_jobs where key like 'clearances:%'`);
     expect(job).toEqual({ key: changeJobKey(changes), payload: { changes: [...changes].sort((a, b) => a.clearanceId - b.clearanceId), cause: 'pass' } });
     const audit = await db.sql<{ version: number }>(`select (detail->>'version')::int as version from audit_event where action = 'pass' and step_key = 'hospital' order by id`);

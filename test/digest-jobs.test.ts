@@ -1,7 +1,6 @@
 // The scheduled jobs end to end: digests, nudges, reminders and escalation delivered to the console, Feishu and WeCom.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { runOnce } from 'graphile-worker';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import { startFakeFeishu, type FakeFeishu } from './support/fake-feishu.ts';
@@ -11,7 +10,7 @@ import { runJob } from '../handlers/jobs/run-job.ts';
 import { ConsoleInbox } from '../bot/console/inbox.ts';
 import { createFeishu } from '../bot/feishu/index.ts';
 import { createWecom } from '../bot/wecom/index.ts';
-import { taskList, workerLogger } from '../src/queue/worker.ts';
+import { runQueueOnce, taskList, workerLogger } from '../src/queue/worker.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { addDays } from '../src/time.ts';
@@ -30,7 +29,7 @@ let senders: Record<string, (job: never) => Promise<void>>;
 
 const ctx = (now = NOW) => ({ em: db.orm.em.fork() as EntityManager, wf: db.wf, timeZone: TZ, now, deps, settings: { remindDays: [7, 3, 1], nearDays: 3 } });
 const run = (name: string, now = NOW) => runJob(jobNamed(name)!, ctx(now), 'test');
-const drain = () => runOnce({ connectionString: db.url, taskList: taskList([], senders as never), logger: workerLogger(log) });
+const drain = () => runQueueOnce({ connectionString: db.url, taskList: taskList([], senders as never), logger: workerLogger(log) });
 const personOf = async (wecom: string) => (await db.sql<{ id: number }>('select id from person where wecom_userid = $1', [wecom]))[0]!.id;
 
 beforeAll(async () => {

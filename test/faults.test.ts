@@ -1,7 +1,6 @@
 // Faults the platforms and the database bring: repeated deliveries, a slow database, a worker dying between send and done.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { runOnce } from 'graphile-worker';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import type { FakeFeishu } from './support/fake-feishu.ts';
@@ -10,7 +9,7 @@ import { feishuEvent, feishuRequest } from './support/feishu-sign.ts';
 import { handlerDeps } from '../bot/server.ts';
 import type { Feishu } from '../bot/feishu/index.ts';
 import { notifyListener } from '../bot/delivery/notify.ts';
-import { taskList, workerLogger, type CardSender } from '../src/queue/worker.ts';
+import { runQueueOnce, taskList, workerLogger, type CardSender } from '../src/queue/worker.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 
@@ -32,7 +31,7 @@ const message = (openId: string, text: string, messageId: string) =>
 const tapOn = (openId: string, value: object) => feishuEvent('card.action.trigger', { operator: { open_id: openId }, token: 'c-late', action: { tag: 'button', value } });
 const drain = async (sender: CardSender = feishu.sender) => {
   const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({}), log });
-  for (let i = 0; i < 4; i++) await runOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['feishu'])], { feishu: sender }), logger: workerLogger(log) });
+  for (let i = 0; i < 4; i++) await runQueueOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['feishu'])], { feishu: sender }), logger: workerLogger(log) });
 };
 const clearance = async (no: string, step: string) =>
   (await db.sql<{ id: number; version: number; status: string }>('select c.id, c.version, c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2', [no, step]))[0]!;

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { runOnce } from 'graphile-worker';
 import { freshDb, type TestDb } from './support/db.ts';
 import { actorFor, seedSeason, studentNo } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
 import { enqueueClearanceChanges } from '../src/queue/enqueue.ts';
-import { named, taskList, workerLogger, type ChangeListener } from '../src/queue/worker.ts';
+import { drainChanges } from '../src/queue/drain-changes.ts';
+import { named, runQueueOnce, taskList, workerLogger, type ChangeListener } from '../src/queue/worker.ts';
 import { createLogger } from '../src/log.ts';
 
 let db: TestDb;
 const em = () => db.orm.em.fork() as EntityManager;
-const drain = (listeners: ChangeListener[]) => runOnce({ connectionString: db.url, taskList: taskList(listeners), logger: workerLogger(createLogger('silent')) });
+const drain = (listeners: ChangeListener[]) => runQueueOnce({ connectionString: db.url, taskList: taskList(listeners), logger: workerLogger(createLogger('silent')) });
 const pendingJobs = async () => db.sql<{ key: string; attempts: number; last_error: string | null }>('select key, attempts, last_error from graphile_worker._private_jobs order by id');
 
 beforeAll(async () => {
@@ -20,9 +20,13 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 describe('outbound jobs', () => {
-  it('a decision queues its change in the same transaction, and a listener receives it', async () => {
+  it('a decision records its change in its own statement; the drain makes it a job, and a listener receives it', async () => {
     const [r] = await decide(em(), db.wf, { actor: await actorFor(db, 'library'), stepKey: 'library', decision: 'pass', source: 'card', items: [{ studentNo: studentNo(0) }] });
+    expect(await db.sql('select clearance_id, version, cause from change_outbox')).toEqual([{ clearance_id: r!.clearanceId, version: 2, cause: 'pass' }]);
+    expect(await pendingJobs()).toEqual([]);
+    expect(await drainChanges(db.pool)).toBe(1);
     expect(await pendingJobs()).toEqual([{ key: `clearance:${r!.clearanceId}:v2`, attempts: 0, last_error: null }]);
+    expect(await drainChanges(db.pool)).toBe(0);
     const seen: unknown[] = [];
     await drain([async (p) => void seen.push(p)]);
     expect(seen).toEqual([{ changes: [{ clearanceId: r!.clearanceId, version: 2 }], cause: 'pass', jobKey: `clearance:${r!.clearanceId}:v2` }]);
@@ -31,6 +35,7 @@ describe('outbound jobs', () => {
 
   it('a refused decision queues nothing', async () => {
     await decide(em(), db.wf, { actor: await actorFor(db, 'library'), stepKey: 'finance', decision: 'pass', source: 'card', items: [{ studentNo: studentNo(1) }] });
+    expect(await db.sql('select * from change_outbox')).toEqual([]);
     await expect.poll(pendingJobs, { timeout: 3000 }).toEqual([]); // completion is written as the worker releases the job
   });
 

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { runOnce } from 'graphile-worker';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import { startFakeFeishu, type FakeFeishu } from './support/fake-feishu.ts';
@@ -14,7 +13,7 @@ import { createServer, handlerDeps } from '../bot/server.ts';
 import { createFeishu } from '../bot/feishu/index.ts';
 import { createWecom } from '../bot/wecom/index.ts';
 import { notifyListener } from '../bot/delivery/notify.ts';
-import { taskList, workerLogger } from '../src/queue/worker.ts';
+import { runQueueOnce, taskList, workerLogger } from '../src/queue/worker.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 
@@ -70,7 +69,7 @@ beforeAll(async () => {
   await fetch(`${url}/wecom/callback?${w.query.replace(/msg_signature=[0-9a-f]/, 'msg_signature=z')}`, { method: 'POST', body: w.body });
   fakeW.failNext(1, 'token-expired');
   for (let i = 0; i < 3; i++)
-    await runOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['feishu', 'wecom'])], { feishu: feishu.sender, wecom: wecom.sender }), logger: workerLogger(log) });
+    await runQueueOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['feishu', 'wecom'])], { feishu: feishu.sender, wecom: wecom.sender }), logger: workerLogger(log) });
 });
 afterAll(async () => {
   await new Promise((r) => server.close(r));

@@ -1,10 +1,9 @@
-// A chunk's writes as one statement: compare-and-set the clearances, audit them, queue the follow-up job.
+// A chunk's writes as one statement: compare-and-set the clearances, audit them, record the changes for the follow-up.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ClearanceStatus } from '../entities/clearance.ts';
 import { prepared } from '../db/prepared.ts';
 import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
 import type { AuditCommon, AuditRow } from '../audit/insert-audit.ts';
-import { JOB } from '../queue/enqueue.ts';
 
 export interface Candidate {
   id: number;
@@ -34,8 +33,8 @@ export interface Written {
 }
 
 // One statement is atomic on its own, so a chunk without a gate needs no transaction: one round trip instead of four.
-// The job key is the one changeJobKey (src/queue/enqueue.ts) gives: clearance:ID:vN for one change, else a hash.
-// The job's count is selected so that the planner cannot leave the job out.
+// The follow-up (notices, card refreshes) is queued through change_outbox: a plain insert here, grouped into jobs by
+// the worker's drain (src/queue/drain-changes.ts). A data-modifying CTE runs whether or not it is read.
 const WRITE = `
 with x as (select * from unnest(?::int[], ?::text[], ?::int[]) as x(id, reason, expected_version)),
 u as (
@@ -58,16 +57,10 @@ audit as (
           union all
           select o.outcome, o.student_id, o.detail from jsonb_to_recordset(?::jsonb) as o(outcome text, student_id int, detail jsonb)) a
 ),
-job as materialized (
-  select graphile_worker.add_job(
-           ?::text,
-           json_build_object('changes', json_agg(json_build_object('clearanceId', u.id, 'version', u.version) order by u.id), 'cause', ?::text),
-           job_key => case when count(*) = 1 then 'clearance:' || min(u.id) || ':v' || min(u.version)
-                      else 'clearances:' || left(encode(sha256(convert_to(string_agg(u.id || ':' || u.version || ';', '' order by u.id), 'UTF8')), 'hex'), 32) end,
-           max_attempts => 10, job_key_mode => 'preserve_run_at') as queued
-    from u having count(*) > 0
+changed as (
+  insert into change_outbox (clearance_id, version, cause) select u.id, u.version, ?::text from u
 )
-select u.id, u.version, u.decided_at, queued.n as queued from u cross join (select count(*)::int as n from job) as queued`;
+select u.id, u.version, u.decided_at from u`;
 
 /** The rows that won (compare-and-set), by clearance id. */
 export async function writeDecisions(em: EntityManager, w: WriteRequest): Promise<Map<number, Written>> {
@@ -88,7 +81,6 @@ export async function writeDecisions(em: EntityManager, w: WriteRequest): Promis
     w.audit.stepKey,
     JSON.stringify(w.candidates.map((c) => ({ id: c.id, detail: c.detail }))),
     JSON.stringify(w.otherAudit.map((r) => ({ outcome: r.outcome, student_id: r.studentId, detail: r.detail }))),
-    JOB.clearanceChanged,
     w.cause,
   ]);
   return new Map(rows.map((r) => [r.id, { version: r.version, decided_at: r.decided_at }]));

@@ -10,3 +10,4 @@ export { InboundEvent } from './inbound-event.ts';
 export { CronRun } from './cron-run.ts';
 export { ApiRequest } from './api-request.ts';
 export { DeliveredCard } from './delivered-card.ts';
+export { ChangeOutbox } from './change-outbox.ts';

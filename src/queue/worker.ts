@@ -1,6 +1,7 @@
 // Runs the outbound job queue (graphile-worker): retries with exponential backoff, one job at a time per key.
 import pg from 'pg';
-import { Logger as WorkerLogger, run, runMigrations, type Runner, type Task, type TaskList } from 'graphile-worker';
+import { Logger as WorkerLogger, run, runMigrations, runOnce, type Runner, type RunnerOptions, type Task, type TaskList } from 'graphile-worker';
+import { drainChanges, startChangeDrain } from './drain-changes.ts';
 import type { Logger } from '../log.ts';
 import { JOB, type ClearanceChange, type SendCardJob } from './enqueue.ts';
 
@@ -83,11 +84,24 @@ export async function startWorker(opts: QueueOptions): Promise<{ runner: Runner;
     pollInterval: 2000,
     taskList: taskList(opts.listeners, opts.senders),
   });
+  const drain = startChangeDrain(pool, opts.log);
   return {
     runner,
     stop: async () => {
+      await drain.stop();
       await runner.stop();
       await pool.end();
     },
   };
+}
+
+/** Everything queued so far, once: recorded changes become jobs, then every job due runs (tests, one-off runs). */
+export async function runQueueOnce(opts: RunnerOptions & { connectionString: string }): Promise<void> {
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: 1 });
+  try {
+    await drainChanges(pool);
+  } finally {
+    await pool.end();
+  }
+  await runOnce(opts);
 }

@@ -1,6 +1,5 @@
 // The Feishu bot end to end: signed, encrypted callbacks into the real service, the real SDK talking to a fake Feishu.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOnce } from 'graphile-worker';
 import { freshDb, type TestDb } from '../support/db.ts';
 import { seedSeason, STAFF_CSV, studentNo } from '../support/season.ts';
 import type { FakeFeishu } from '../support/fake-feishu.ts';
@@ -9,7 +8,7 @@ import { feishuEvent, feishuRequest } from '../support/feishu-sign.ts';
 import { handlerDeps } from '../../bot/server.ts';
 import type { Feishu } from '../../bot/feishu/index.ts';
 import { notifyListener } from '../../bot/delivery/notify.ts';
-import { taskList, workerLogger } from '../../src/queue/worker.ts';
+import { runQueueOnce, taskList, workerLogger } from '../../src/queue/worker.ts';
 import { importStaff } from '../../src/imports/staff.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
@@ -42,7 +41,7 @@ const tap = (openId: string, value: object, messageId?: string, formValue?: obje
 async function drain() {
   const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({}), log });
   for (let i = 0; i < 5; i++)
-    await runOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['feishu']), ...feishu.listeners], { feishu: feishu.sender }), logger: workerLogger(log) });
+    await runQueueOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['feishu']), ...feishu.listeners], { feishu: feishu.sender }), logger: workerLogger(log) });
 }
 
 /** Every button value on a sent card, by label, in order. */

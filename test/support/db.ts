@@ -11,6 +11,8 @@ export interface TestDb {
   url: string;
   orm: MikroORM;
   wf: Workflow;
+  /** a small pool of its own, for assertions and for what takes a pool (drainChanges) */
+  pool: pg.Pool;
   /** run SQL directly, for assertions */
   sql: <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
   close: () => Promise<void>;
@@ -42,6 +44,7 @@ export function wrapDb(url: string, orm: MikroORM, afterClose: () => Promise<unk
     url,
     orm,
     wf: loadWorkflow(),
+    pool,
     sql: async (text, params) => (await pool.query(text, params as unknown[])).rows,
     close: async () => {
       await pool.end();

@@ -2,7 +2,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { runOnce } from 'graphile-worker';
 import { freshDb, type TestDb } from '../support/db.ts';
 import { seedSeason, STAFF_CSV } from '../support/season.ts';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.ts';
@@ -12,7 +11,7 @@ import { parseWecomXml, field } from '../../bot/wecom/xml.ts';
 import { createServer, handlerDeps } from '../../bot/server.ts';
 import { createWecom, type Wecom } from '../../bot/wecom/index.ts';
 import { notifyListener } from '../../bot/delivery/notify.ts';
-import { taskList, workerLogger } from '../../src/queue/worker.ts';
+import { runQueueOnce, taskList, workerLogger } from '../../src/queue/worker.ts';
 import { importStaff } from '../../src/imports/staff.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
@@ -35,7 +34,7 @@ async function post(inner: string, opts: { ts?: number; corpId?: string; query?:
 async function drain() {
   const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({}), log });
   for (let i = 0; i < 5; i++)
-    await runOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['wecom']), ...wecom.listeners], { wecom: wecom.sender }), logger: workerLogger(log) });
+    await runQueueOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['wecom']), ...wecom.listeners], { wecom: wecom.sender }), logger: workerLogger(log) });
 }
 
 const cardsTo = (userid: string) => fake.messages.filter((m) => m.touser === userid && m.msgtype === 'template_card');
