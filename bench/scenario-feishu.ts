@@ -5,6 +5,7 @@ import { FEISHU_BENCH_KEY, startFeishuService } from './feishu-service.ts';
 import type { ScenarioResult } from './result.ts';
 import { finishTapRun, runHttpTaps, type Load } from './taps.ts';
 import type { Tap } from './workload.ts';
+import { NO_SUCH_ROW } from '../handlers/actions/tap.ts';
 
 /** What the tapper was told, from the toast: the same words a staff member reads. */
 function outcomeOf(answer: { toast?: { content?: string } } | undefined): string {
@@ -12,6 +13,7 @@ function outcomeOf(answer: { toast?: { content?: string } } | undefined): string
   if (t === '已通过') return 'applied';
   if (t.startsWith('已由 ')) return 'already_decided';
   if (t === '正在处理，卡片稍后更新') return 'late'; // past the 2.3 s budget: the card is updated when the decision is made
+  if (t === NO_SUCH_ROW) return 'unknown_student'; // the warm-up's taps on a row that does not exist
   throw new Error(`unexpected answer: ${JSON.stringify(answer).slice(0, 200)}`);
 }
 
@@ -32,25 +34,36 @@ export async function feishuTaps(db: BenchDb, stepKey: string, tapper: string, t
   await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid = $1`, [tapper]);
   const service = await startFeishuService(db);
   const url = service.webhook;
+  // The staff member's 待办 cards as delivered, 20 rows a page: each tap comes from the card that shows its row, as a
+  // real tap does, and its answer is that card again from the rows the tap's context read.
+  await db.sql(
+    `insert into delivered_card (platform, message_id, person_id, kind, page, clearance_ids)
+     select 'feishu', 'om_bench_' || $1 || '_' || c.page, p.id, 'pending', c.page, array_agg(c.id order by c.id)
+       from (select (row_number() over (order by id) - 1) / 20 + 1 as page, id from clearance where step_key = $1) c
+       cross join person p
+      where p.wecom_userid = $2
+      group by c.page, p.id`,
+    [stepKey, tapper],
+  );
   // Each student's 通过 value as its card shows it; bodies are encrypted and signed before the clock starts.
   const refs = new Map(
-    (await db.sql<{ student_no: string; id: number; version: number }>(`select s.student_no, c.id, c.version from clearance c join student s on s.id = c.student_id where c.step_key = $1`, [stepKey])).map((r) => [r.student_no, r]),
+    (
+      await db.sql<{ student_no: string; id: number; version: number; page: number }>(
+        `select s.student_no, c.id, c.version, (row_number() over (order by c.id) - 1) / 20 + 1 as page from clearance c join student s on s.id = c.student_id where c.step_key = $1`,
+        [stepKey],
+      )
+    ).map((r) => [r.student_no, r]),
   );
   const request = (studentNo: string) => {
     const ref = refs.get(studentNo);
+    // a warm-up tap names a row that does not exist: the whole path runs, nothing is written
     const value = ref ? { a: 'pass', c: ref.id, v: ref.version } : { a: 'pass', c: 0, v: 1 };
-    const r = feishuRequest(feishuEvent('card.action.trigger', { operator: { open_id: `ou_${tapper}` }, token: 'c-bench', action: { tag: 'button', value }, context: { open_message_id: `om_bench_${stepKey}` } }), FEISHU_BENCH_KEY);
+    const card = `om_bench_${stepKey}_${ref?.page ?? 1}`;
+    const r = feishuRequest(feishuEvent('card.action.trigger', { operator: { open_id: `ou_${tapper}` }, token: 'c-bench', action: { tag: 'button', value }, context: { open_message_id: card } }), FEISHU_BENCH_KEY);
     return { url: url.href, headers: r.headers, body: r.body };
   };
-  // The staff member's 待办 card, as delivered: taps answer from it rather than re-listing every pending student.
-  await db.sql(
-    `insert into delivered_card (platform, message_id, person_id, kind, page, clearance_ids)
-     select 'feishu', 'om_bench_' || $1, p.id, 'pending', 1, (select array_agg(id) from (select id from clearance where step_key = $1 order by id limit 20) x)
-       from person p where p.wecom_userid = $2`,
-    [stepKey, tapper],
-  );
   try {
-    const run = await runHttpTaps(taps, opts, 0, request, (res) => {
+    const run = await runHttpTaps(taps, opts, opts.warmup, request, (res) => {
       if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.text.slice(0, 200)}`);
       return { outcome: outcomeOf(JSON.parse(res.text)) };
     });

@@ -69,16 +69,13 @@ export async function runHttpTaps(
       }
     }),
   });
-  if (warmup > 0) {
-    const names = Array.from({ length: warmup }, (_, i) => `warmup${i}`);
-    const run = toOutcomes(names, await loadFromThread({ requests: names.map(request), concurrency: load.concurrency }));
-    checkWarmUp(run.results);
-  }
+  const warmNames = Array.from({ length: warmup }, (_, i) => `warmup${i}`);
   const names = taps.map((t) => t.studentNo);
   const requests = names.map(request);
-  const mark = cpuMark();
-  const run = await loadFromThread({ requests, concurrency: load.concurrency, rate: load.rate });
-  return { ...tallied(taps, toOutcomes(names, run)), cpu: cpuSince(mark) };
+  let mark = cpuMark();
+  const runs = await loadFromThread({ requests, concurrency: load.concurrency, rate: load.rate, warmup: warmNames.map(request) }, () => (mark = cpuMark()));
+  if (runs.warmup) checkWarmUp(toOutcomes(warmNames, runs.warmup).results);
+  return { ...tallied(taps, toOutcomes(names, runs.run)), cpu: cpuSince(mark) };
 }
 
 function tallied(taps: readonly Tap[], run: LoopRun<{ outcome: string }>): TapRun {

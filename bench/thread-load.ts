@@ -13,6 +13,8 @@ export interface LoadJob {
   requests: PreparedRequest[];
   concurrency: number;
   rate?: number;
+  /** unmeasured requests sent first, on every connection the run will use, from the same thread */
+  warmup?: PreparedRequest[];
 }
 
 /** Status and body text; parsing is left to the caller, after the clock has stopped. */
@@ -21,15 +23,29 @@ export interface LoadAnswer {
   text: string;
 }
 
-export function loadFromThread(job: LoadJob): Promise<LoopRun<LoadAnswer>> {
+export interface LoadRuns {
+  warmup: LoopRun<LoadAnswer> | null;
+  run: LoopRun<LoadAnswer>;
+}
+
+type Wire = LoopRun<LoadAnswer | { error: string }>;
+const fromWire = (run: Wire): LoopRun<LoadAnswer> => ({ ...run, results: run.results.map((r) => ('error' in r ? new Error(r.error) : r)) });
+
+/** `measuring` is called between the warm-up and the measured run (to start the CPU clock, say). */
+export function loadFromThread(job: LoadJob, measuring: () => void = () => {}): Promise<LoadRuns> {
   return new Promise((resolve, reject) => {
     // A worker does not inherit the main thread's tsx loader (Node 20): it registers its own, then loads the TypeScript.
     const entry = new URL('./load-thread.ts', import.meta.url).href;
     const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
     const worker = new Worker(boot, { eval: true, workerData: job });
-    worker.once('message', (run: LoopRun<LoadAnswer | { error: string }>) =>
-      resolve({ ...run, results: run.results.map((r) => ('error' in r ? new Error(r.error) : r)) }),
-    );
+    let warmup: LoopRun<LoadAnswer> | null = null;
+    worker.on('message', (m: { kind: 'warm'; run: Wire | null } | { kind: 'run'; run: Wire }) => {
+      if (m.kind === 'warm') {
+        warmup = m.run && fromWire(m.run);
+        measuring();
+        worker.postMessage('go');
+      } else resolve({ warmup, run: fromWire(m.run) });
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load thread exited with ${code}`))));
   });

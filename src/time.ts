@@ -21,10 +21,20 @@ export function localDate(at: Date, timeZone: string): string {
   return formatter('date', timeZone).format(at);
 }
 
+// formatToParts is the costliest call on a card tap; a card's rows mostly show the same few minutes.
+const minutes = new Map<string, string>();
+
 export function localDateTime(at: Date, timeZone: string): string {
-  const parts = formatter('datetime', timeZone).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  const key = `${timeZone}|${Math.floor(at.getTime() / 60_000)}`;
+  let text = minutes.get(key);
+  if (text === undefined) {
+    const parts = formatter('datetime', timeZone).formatToParts(at);
+    const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+    text = `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+    if (minutes.size >= 4096) minutes.clear();
+    minutes.set(key, text);
+  }
+  return text;
 }
 
 export interface LocalParts {

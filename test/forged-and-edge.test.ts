@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import { onMessage, onTap, type Caps, type Deps, type Who } from '../handlers/index.ts';
+import { NO_SUCH_ROW } from '../handlers/actions/tap.ts';
 import { decide } from '../src/decisions/decide.ts';
 import { importList, ListError } from '../src/imports/lists.ts';
 import type { Block } from '../cards/index.ts';
@@ -35,6 +36,13 @@ describe('forged card values', () => {
     expect(JSON.stringify(r.card)).not.toContain(studentNo(40));
     expect(JSON.stringify(r.card)).not.toContain('4500');
     expect((await clearance(studentNo(40), 'finance')).status).toBe('pending');
+  });
+
+  it('a tap on a row that no longer exists (a purged season, a made-up id) is told so, not congratulated', async () => {
+    const before = await db.sql('select count(*) from audit_event');
+    const r = await onTap(deps, { who: who('library'), value: { a: 'pass', c: 9_999_999, v: 1 } }, CAPS);
+    expect(r.toast).toEqual({ tone: 'red', text: NO_SUCH_ROW });
+    expect(await db.sql('select count(*) from audit_event')).toEqual(before);
   });
 
   it('staff forging ids outside their scope see none of those students', async () => {

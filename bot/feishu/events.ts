@@ -1,7 +1,7 @@
 // The Feishu event handlers (one dispatcher for the webhook and the long connection): messages and card taps.
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { renderFeishu } from '../../cards/render/feishu.ts';
+import { renderFeishu, type RenderedFeishu } from '../../cards/render/feishu.ts';
 import { onMessage, onTap, type Caps, type Deps } from '../../handlers/index.ts';
 import { firstDelivery, seenBefore } from '../../src/inbound/dedupe.ts';
 import { enqueueSend } from '../../src/queue/enqueue.ts';
@@ -17,6 +17,24 @@ const TOAST = { green: 'success', red: 'error', orange: 'warning', blue: 'info',
 export interface CardCallbackAnswer {
   toast?: { type: string; content: string };
   card?: { type: 'raw'; data: object };
+}
+
+const BODY = Symbol('answer body');
+
+/**
+ * The answer's UTF-8 JSON, where it was built with a card (cardAnswer): the card's JSON from renderFeishu's size check
+ * goes out as it is, rather than a 20 KB card serialized a second time on every tap. JSON.stringify(answer) (the long
+ * connection) gives the same text.
+ */
+export function answerJson(answer: CardCallbackAnswer): Buffer | undefined {
+  return (answer as { [BODY]?: Buffer })[BODY];
+}
+
+export function cardAnswer(toast: CardCallbackAnswer['toast'], rendered: RenderedFeishu): CardCallbackAnswer {
+  const answer: CardCallbackAnswer = { ...(toast ? { toast } : {}), card: { type: 'raw', data: rendered.payload } };
+  const head = Buffer.from(`{${toast ? `"toast":${JSON.stringify(toast)},` : ''}"card":{"type":"raw","data":`);
+  const body = Buffer.concat([head, rendered.json, Buffer.from('}}')]);
+  return Object.defineProperty(answer, BODY, { value: body, enumerable: false });
 }
 
 /** A message: deduped by message_id, answered with cards queued for delivery (the HTTP answer does not wait for them). */
@@ -51,10 +69,7 @@ export async function handleCardTap(deps: Deps, log: Logger, e: FeishuCardEvent)
     const personId = me?.personId;
     if (personId) await recordDelivered(em, { platform: 'feishu', messageId: tap.messageId, personId, kind: reply.card.type, ...reply.card.shows });
   }
-  return {
-    ...(reply.toast ? { toast: { type: TOAST[reply.toast.tone], content: reply.toast.text } } : {}),
-    card: { type: 'raw', data: rendered.payload },
-  };
+  return cardAnswer(reply.toast ? { type: TOAST[reply.toast.tone], content: reply.toast.text } : undefined, rendered);
 }
 
 /** The answer shows what the stored copy already says (the usual tap on a row): nothing to record. */

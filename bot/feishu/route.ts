@@ -5,6 +5,7 @@ import type { Logger } from '../../src/log.ts';
 import { readRawBody } from '../http/read-json.ts';
 import type { RequestState } from '../http/request-context.ts';
 import { FeishuRequestError, verifyFeishuRequest, type FeishuSecrets } from './verify.ts';
+import { answerJson } from './events.ts';
 
 export interface FeishuRouteDeps {
   log: Logger;
@@ -38,7 +39,9 @@ export function feishuWebhookRoute(router: Router<RequestState>, deps: FeishuRou
       // The dispatcher answers within its budget (events.ts); a failure still owes the user an answer, never a non-200.
       try {
         const out = await work;
-        ctx.body = out && typeof out === 'object' ? out : {};
+        const json = out && typeof out === 'object' ? answerJson(out) : undefined;
+        if (json !== undefined) ctx.type = 'application/json';
+        ctx.body = json ?? (out && typeof out === 'object' ? out : {});
       } catch (e) {
         log.error({ err: e }, 'card tap failed');
         ctx.body = { toast: { type: 'error', content: '系统繁忙，没有办成，请稍后再试' } };

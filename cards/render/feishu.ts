@@ -1,6 +1,6 @@
 // The neutral Card as a Feishu card JSON 2.0 (shared/reference/feishu.md, "Card JSON 2.0"): buttons in column_sets, typing in forms.
 import { STATE_LABEL, type Block, type Button, type Card, type Rendered, type StepState, type Tone } from '../model.ts';
-import { isHttpUrl, quote, segments, utf8Bytes } from './text.ts';
+import { isHttpUrl, quote, segments } from './text.ts';
 
 type El = Record<string, unknown>;
 
@@ -190,7 +190,12 @@ function countElements(els: El[]): number {
   return n;
 }
 
-export function renderFeishu(card: Card): Rendered<object> {
+/** The payload with its UTF-8 JSON, which the size check produced anyway: an inline answer sends these bytes as they are. */
+export interface RenderedFeishu extends Rendered<object> {
+  json: Buffer;
+}
+
+export function renderFeishu(card: Card): RenderedFeishu {
   const dropped: string[] = [];
   const elements = renderBlocks(card, dropped);
   const payload = {
@@ -201,7 +206,9 @@ export function renderFeishu(card: Card): Rendered<object> {
   };
   const count = countElements(elements);
   if (count > MAX_ELEMENTS) dropped.push(`card has ${count} elements: Feishu allows ${MAX_ELEMENTS}`);
-  const size = utf8Bytes(JSON.stringify(payload));
+  // Bytes rather than text: a 20 KB card is then flattened and encoded once, not again for every length and write.
+  const json = Buffer.from(JSON.stringify(payload));
+  const size = json.length;
   if (size > MAX_BYTES) dropped.push(`card is ${size} bytes: Feishu allows 30 KB`);
-  return { payload, dropped };
+  return { payload, dropped, json };
 }

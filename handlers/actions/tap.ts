@@ -42,8 +42,13 @@ async function decideRefs(deps: Deps, s: Session, me: Identity, tap: CardTap, de
   return results;
 }
 
+/** The toast of a tap on rows that no longer exist. */
+export const NO_SUCH_ROW = '卡片上的学生已不在离校名单中';
+
 function toast(results: { r: RowResult }[]): { tone: Tone; text: string } {
   const applied = results.filter((x) => x.r.outcome === 'applied').length;
+  // Rows of a purged season, or ids no card ever showed: nothing was decided, which is not a success.
+  if (!results.length) return { tone: 'red', text: NO_SUCH_ROW };
   if (results.length === 1) {
     const r = results[0]!.r;
     if (r.outcome === 'applied') return { tone: 'green', text: r.status === 'passed' ? '已通过' : '已退回，学生会收到通知' };
