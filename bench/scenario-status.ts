@@ -4,7 +4,7 @@ import { feishuEvent, feishuRequest } from '../test/support/feishu-sign.ts';
 import { FEISHU_BENCH_KEY, startFeishuService } from './feishu-service.ts';
 import type { ScenarioResult } from './result.ts';
 import { fmt, formatLatency } from './stats.ts';
-import { printTapRun, runHttpTaps, type Load } from './taps.ts';
+import { formatCpu, printTapRun, runHttpTaps, type Load } from './taps.ts';
 import { count } from './tally.ts';
 import type { Check } from './verify.ts';
 import type { Tap } from './workload.ts';
@@ -40,6 +40,7 @@ export async function statusQuestions(db: BenchDb, taps: readonly Tap[], opts: L
     printTapRun(run, taps);
     console.log(`  latency: ${formatLatency(run.latency)}`);
     console.log(`  throughput: ${fmt(run.perSec)} questions/s (${taps.length} in ${fmt(run.wallMs, 0)} ms)`);
+    if (run.cpu) console.log(`  cpu per request: ${formatCpu(run.cpu, taps.length)}`);
     const distinct = new Set(taps.map((t) => t.studentNo)).size;
     // Sends per question: however many cards 进度 answers with, the same for every question, never more for a repeat.
     const [q] = await db.sql<{ sends: number; messages: number; least: number; most: number }>(
@@ -65,6 +66,7 @@ export async function statusQuestions(db: BenchDb, taps: readonly Tap[], opts: L
       wallMs: run.wallMs,
       perSec: run.perSec,
       latency: run.latency,
+      cpu: run.cpu,
       verification: { lost, doubled, unacknowledged: 0, late: 0, checks, ok: checks.every((c) => c.ok) },
     };
   } finally {
