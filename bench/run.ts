@@ -15,10 +15,13 @@ import { SETTINGS as S } from './settings.ts';
 import { fmt } from './stats.ts';
 import { tapSequence } from './workload.ts';
 import { statusQuestions } from './scenario-status.ts';
+import { startChangeDrain } from '../src/queue/drain-changes.ts';
+import { createLogger } from '../src/log.ts';
 
 async function main(): Promise<number> {
   let scratch: ScratchDb | undefined;
   let db: BenchDb | undefined;
+  let drain: { stop: () => Promise<void> } | undefined;
   let code = 0;
   const loadAtStart = os.loadavg();
   try {
@@ -26,6 +29,9 @@ async function main(): Promise<number> {
     scratch = await scratchDatabase();
     console.log(`database: ${scratch.mode} (ready in ${fmt(performance.now() - t0, 0)} ms)`);
     db = await openBenchDb(scratch.url, S.poolMax);
+    // The drain that turns decided changes into jobs runs beside the service, as in production (the worker that
+    // would run those jobs against the platforms does not: that is work for later, not part of a tap).
+    drain = startChangeDrain(db.pool, createLogger('warn'));
     const seeded = await seed(db, S.students);
     console.log(`seeded ${seeded.students} students and ${seeded.clearances} clearances in ${fmt(seeded.ms, 0)} ms`);
 
@@ -74,6 +80,7 @@ async function main(): Promise<number> {
     code = 1;
   } finally {
     for (const [what, step] of [
+      ['stopping the change drain', () => drain?.stop()],
       ['closing the ORM', () => db?.close()],
       ['dropping the scratch database', () => scratch?.drop()],
     ] as const) {

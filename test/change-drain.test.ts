@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { Writable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { actorFor, seedSeason, studentNo } from './support/season.ts';
@@ -87,5 +88,21 @@ describe('the change drain', () => {
       await drain.stop();
     }
     await clearJobs();
+  });
+
+  it('while it fails it says so once a minute, not every 250 ms, and says when it works again', async () => {
+    let logged = '';
+    const sink = new Writable({ write: (chunk, _e, cb) => ((logged += chunk.toString()), cb()) });
+    await db.sql('alter table change_outbox rename to change_outbox_away');
+    const drain = startChangeDrain(db.pool, createLogger('info', sink), 20);
+    try {
+      await new Promise((r) => setTimeout(r, 600)); // some 25 failed drains
+      expect(logged.match(/handing clearance changes to the job queue failed/g)).toHaveLength(1);
+      await db.sql('alter table change_outbox_away rename to change_outbox');
+      await expect.poll(() => logged.includes('clearance changes reach the job queue again'), { timeout: 2000 }).toBe(true);
+    } finally {
+      await drain.stop();
+      await db.sql('alter table if exists change_outbox_away rename to change_outbox');
+    }
   });
 });

@@ -72,6 +72,51 @@ describe('a single decision', () => {
   });
 });
 
+describe('rows the caller has just read (known)', () => {
+  const item = async (no: string, step: string) => {
+    const [r] = await db.sql<{ clearanceId: number; studentId: number; collegeId: number; campus: string | null; status: string; version: number }>(
+      `select c.id as "clearanceId", s.id as "studentId", s.college_id as "collegeId", s.campus, c.status, c.version from clearance c join student s on s.id = c.student_id where s.student_no = $1 and c.step_key = $2`,
+      [no, step],
+    );
+    return { ...r!, stepKey: step, decidedBy: null, decidedAt: null };
+  };
+
+  it('decides from them, and the compare-and-set catches a change made since they were read', async () => {
+    const actor = await actorFor(db, 'library');
+    const read = await item(studentNo(10), 'library');
+    // someone else passes the student after the caller's read
+    await one({ actor: await actorFor(db, 'library'), stepKey: 'library', decision: 'pass', items: [{ studentNo: studentNo(10) }] });
+    const r = await one({ actor, stepKey: 'library', decision: 'pass', items: [{ studentNo: studentNo(10), expectedVersion: read.version }], known: new Map([[studentNo(10), read]]) });
+    expect(r).toMatchObject({ outcome: 'already_decided', status: 'passed', version: 2, decidedBy: '图书馆员' });
+    const fresh = await item(studentNo(11), 'library');
+    expect(await one({ actor, stepKey: 'library', decision: 'pass', items: [{ studentNo: studentNo(11) }], known: new Map([[studentNo(11), fresh]]) })).toMatchObject({ outcome: 'applied', version: 2 });
+  });
+
+  it('are still authorized against: another college’s secretary is denied from them too', async () => {
+    const row = await item(studentNo(12), 'academic_secretary');
+    const other = (await db.sql<{ wecom_userid: string }>(
+      `select p.wecom_userid from assignment a join person p on p.id = a.person_id where a.step_key = 'academic_secretary' and a.college_id is not null and a.college_id <> $1 limit 1`,
+      [row.collegeId],
+    ))[0]!;
+    const r = await one({ actor: await actorFor(db, other.wecom_userid), stepKey: 'academic_secretary', decision: 'pass', items: [{ studentNo: studentNo(12) }], known: new Map([[studentNo(12), row]]) });
+    expect(r.outcome).toBe('denied');
+    // and they are what decide() goes by: the same row, said to be of the secretary's own college, is passed
+    const [own] = await db.sql<{ college_id: number }>(
+      `select a.college_id from assignment a join person p on p.id = a.person_id where p.wecom_userid = $1 and a.step_key = 'academic_secretary'`,
+      [other.wecom_userid],
+    );
+    const said = { ...row, collegeId: own!.college_id };
+    const mine = await one({ actor: await actorFor(db, other.wecom_userid), stepKey: 'academic_secretary', decision: 'pass', items: [{ studentNo: studentNo(12) }], known: new Map([[studentNo(12), said]]) });
+    expect(mine.outcome).toBe('applied');
+  });
+
+  it('are not trusted at the final gate: 研工办 reads the other steps itself', async () => {
+    const row = await item(studentNo(13), 'grad_office');
+    const r = await one({ actor: await actorFor(db, 'office'), stepKey: 'grad_office', decision: 'pass', items: [{ studentNo: studentNo(13) }], known: new Map([[studentNo(13), row]]) });
+    expect(r.outcome).toBe('gate_closed');
+  });
+});
+
 describe('concurrent taps', () => {
   it('50 concurrent passes of one clearance give one decision and one audit row; the others learn who decided', async () => {
     const a = await actorFor(db, 'dorm-a');

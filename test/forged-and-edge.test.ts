@@ -42,6 +42,8 @@ describe('forged card values', () => {
     const before = await db.sql('select count(*) from audit_event');
     const r = await onTap(deps, { who: who('library'), value: { a: 'pass', c: 9_999_999, v: 1 } }, CAPS);
     expect(r.toast).toEqual({ tone: 'red', text: NO_SUCH_ROW });
+    const list = await onTap(deps, { who: who('library'), value: { a: 'confirm_list', refs: '9999998.1,9999999.1' } }, CAPS);
+    expect(list.toast).toEqual({ tone: 'red', text: NO_SUCH_ROW });
     expect(await db.sql('select count(*) from audit_event')).toEqual(before);
   });
 

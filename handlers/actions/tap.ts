@@ -35,6 +35,8 @@ async function decideRefs(deps: Deps, s: Session, me: Identity, tap: CardTap, de
       source: 'card',
       items: mine.map((i) => ({ studentNo: i.studentNo, reason, expectedVersion: refs.find((r) => r.id === i.clearanceId)!.version })),
       via: { platform: tap.who.platform, platformUserId: tap.who.userId, eventId: tap.eventId },
+      // read moments ago, with the tap's context or just above: decide() need not read them again
+      known: new Map(mine.map((i) => [i.studentNo, i])),
     });
     rows.forEach((r, j) => results.push({ item: mine[j]!, r }));
   }
@@ -105,7 +107,8 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps, known?: Sessio
         .filter((x) => x.r.outcome !== 'applied')
         .map((x) => ({ studentNo: x.item.studentNo, text: resultText(x.r, deps.wf, deps.timeZone).text }));
       const passed = results.filter((x) => x.r.outcome === 'applied').length;
-      return { card: batchDoneCard({ passed, notPassed }), toast: { tone: notPassed.length ? 'orange' : 'green', text: `已通过 ${passed} 人` } };
+      if (!results.length) return { card: batchDoneCard({ passed, notPassed }), toast: { tone: 'red', text: NO_SUCH_ROW } };
+      return { card: batchDoneCard({ passed, notPassed }), toast: { tone: notPassed.length || !passed ? 'orange' : 'green', text: `已通过 ${passed} 人` } };
     }
     case 'nudge':
       return nudgeOffice(deps, s, me, String(v.step ?? ''));

@@ -8,8 +8,10 @@ import type { Deps, Outgoing } from '../types.ts';
 
 export async function noticesFor(deps: Deps, changes: ClearanceChange[]): Promise<Outgoing[]> {
   const em = deps.orm.em.fork() as EntityManager;
-  const wanted = new Map(changes.map((c) => [c.clearanceId, c.version]));
-  // A newer version has its own job: notices describe the state this job was queued for, or nothing.
+  // A clearance may appear at several versions (changes are drained in order): the newest named here is the one
+  // described, and only while it is still current; a newer change comes with a job of its own.
+  const wanted = new Map<number, number>();
+  for (const c of changes) wanted.set(c.clearanceId, Math.max(c.version, wanted.get(c.clearanceId) ?? 0));
   const rows = (await changedClearances(em, [...wanted.keys()])).filter((r) => wanted.get(r.clearanceId) === r.version);
   const out: Outgoing[] = [];
   // One lookup per (step, college, campus): a list of 1,000 changes asks about a handful of offices, not 1,000 times.

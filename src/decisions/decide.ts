@@ -6,7 +6,7 @@ import type { ClearanceStatus } from '../entities/clearance.ts';
 import { activeAssignments } from '../people/active-assignments.ts';
 import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
 import { authorize, type AssignmentScope } from './authorize.ts';
-import { DecisionError, type Decision, type DecisionRequest, type RowResult } from './types.ts';
+import { DecisionError, type Decision, type DecisionRequest, type KnownTarget, type RowResult } from './types.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
 import { writeDecisions, type Written } from './write-decisions.ts';
 import { lockStudents } from './lock-students.ts';
@@ -62,6 +62,42 @@ export async function decide(em: EntityManager, wf: Workflow, req: DecisionReque
   return results;
 }
 
+/** The rows to decide, with the state of the steps on the other side of the gate, in the order asked. */
+function readTargets(em: EntityManager, stepKey: string, required: string[], dependents: string[], items: DecisionRequest['items']): Promise<TargetRow[]> {
+  // unnest of an array, not a JSON recordset: the planner then knows how many rows come in and looks students up by index.
+  return prepared<TargetRow>(
+    em,
+    `select (x.ord - 1)::int as ord, s.id as student_id, s.college_id, s.campus, c.id as clearance_id, c.status, c.version,
+            c.decided_by_label, c.decided_at,
+            coalesce((select array_agg(r.step_key order by r.step_key) from clearance r
+                      where r.student_id = s.id and r.step_key = any(?::text[]) and r.status in ('pending', 'returned')), '{}') as open_required,
+            coalesce((select array_agg(r.step_key) from clearance r
+                      where r.student_id = s.id and r.step_key = any(?::text[]) and r.status = 'passed'), '{}') as passed_dependents
+       from unnest(?::text[]) with ordinality as x(student_no, ord)
+       left join student s on s.student_no = x.student_no
+       left join clearance c on c.student_id = s.id and c.step_key = ?::text
+      order by x.ord`,
+    [pgTextArray(required), pgTextArray(dependents), pgTextArray(items.map((it) => it.studentNo)), stepKey],
+  );
+}
+
+/** A row its caller read (DecisionRequest.known), as readTargets gives it; away from the gate, no step is on its other side. */
+function knownTarget(k: KnownTarget, ord: number): TargetRow {
+  return {
+    ord,
+    student_id: k.studentId,
+    college_id: k.collegeId,
+    campus: k.campus,
+    clearance_id: k.clearanceId,
+    status: k.status as ClearanceStatus,
+    version: k.version,
+    decided_by_label: k.decidedBy,
+    decided_at: k.decidedAt === null ? null : new Date(k.decidedAt),
+    open_required: [],
+    passed_dependents: [],
+  };
+}
+
 async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest, items: DecisionRequest['items']): Promise<RowResult[]> {
   const step = stepOf(wf, req.stepKey)!;
   const { from, to } = TRANSITIONS[req.decision];
@@ -76,20 +112,9 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
   // reads what the first committed. (Locking only the required rows let a revoke and the final pass cross.)
   if (required.length || dependents.length) await lockStudents(em, { numbers: items.map((it) => it.studentNo) });
 
-  // unnest of an array, not a JSON recordset: the planner then knows how many rows come in and looks students up by index.
-  const targets = await prepared<TargetRow>(em, 
-    `select (x.ord - 1)::int as ord, s.id as student_id, s.college_id, s.campus, c.id as clearance_id, c.status, c.version,
-            c.decided_by_label, c.decided_at,
-            coalesce((select array_agg(r.step_key order by r.step_key) from clearance r
-                      where r.student_id = s.id and r.step_key = any(?::text[]) and r.status in ('pending', 'returned')), '{}') as open_required,
-            coalesce((select array_agg(r.step_key) from clearance r
-                      where r.student_id = s.id and r.step_key = any(?::text[]) and r.status = 'passed'), '{}') as passed_dependents
-       from unnest(?::text[]) with ordinality as x(student_no, ord)
-       left join student s on s.student_no = x.student_no
-       left join clearance c on c.student_id = s.id and c.step_key = ?::text
-      order by x.ord`,
-    [pgTextArray(required), pgTextArray(dependents), pgTextArray(items.map((it) => it.studentNo)), step.key],
-  );
+  const known = required.length || dependents.length ? undefined : req.known;
+  const targets = known && items.every((it) => known.get(it.studentNo)?.stepKey === step.key) ? items.map((it, ord) => knownTarget(known.get(it.studentNo)!, ord)) : await readTargets(em, step.key, required, dependents, items);
+
 
   const results: RowResult[] = items.map((it) => ({ studentNo: it.studentNo, outcome: 'invalid' as const }));
   const audit: AuditRow[] = [];

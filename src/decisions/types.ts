@@ -29,6 +29,19 @@ export interface DecisionItem {
   expectedVersion?: number;
 }
 
+/** A row to decide as its caller has just read it (a card tap reads its card's rows anyway). */
+export interface KnownTarget {
+  clearanceId: number;
+  stepKey: string;
+  status: string;
+  version: number;
+  studentId: number;
+  collegeId: number;
+  campus: string | null;
+  decidedBy: string | null;
+  decidedAt: Date | string | null;
+}
+
 export interface DecisionRequest {
   actor: Actor;
   stepKey: string;
@@ -36,6 +49,12 @@ export interface DecisionRequest {
   source: DecisionSource;
   items: DecisionItem[];
   via?: Via;
+  /**
+   * The rows, by student number, as the caller read them moments ago: decide() then skips its own read. Used only
+   * away from the final gate, where that read is not locked either; the write's compare-and-set catches any change
+   * since, as it would after decide()'s own read.
+   */
+  known?: Map<string, KnownTarget>;
 }
 
 export type Outcome = 'applied' | 'already_decided' | 'denied' | 'gate_closed' | 'unknown_student' | 'not_applicable' | 'invalid';

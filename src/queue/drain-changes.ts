@@ -6,9 +6,9 @@ import { JOB } from './enqueue.ts';
 /** Changes per job: the listeners read and notify per change, and one job's retry should not redo too much. */
 export const DRAIN_BATCH = 500;
 
-// Deleting the rows and adding their job is one statement, so a change is handed over exactly once. SKIP LOCKED lets
-// several instances drain side by side. The job key is changeJobKey's (src/queue/enqueue.ts): clearance:ID:vN for
-// one change, else a hash of the set, so the platforms' dedupe ids stay what they were.
+// Deleting the rows and adding their jobs is one statement, so a change is handed over exactly once. SKIP LOCKED lets
+// several instances drain side by side. One job per cause in the batch. The job key is the one changeJobKey
+// (src/queue/enqueue.ts) gives the same set: clearance:ID:vN for a single change, else a hash of the batch.
 const DRAIN = `
 with batch as (select id from change_outbox order by id limit $1 for update skip locked),
 d as (delete from change_outbox o using batch where o.id = batch.id returning o.clearance_id, o.version, o.cause),
@@ -25,11 +25,14 @@ select (select count(*) from d)::int as changes, (select count(*) from jobs)::in
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
+/** A drain waiting on a connection that died without closing (a failover) gives up after this. */
+const DRAIN_TIMEOUT_MS = 30_000;
+
 /** Hands over everything recorded so far; returns how many changes became jobs. */
 export async function drainChanges(db: Queryable): Promise<number> {
   let total = 0;
   for (;;) {
-    const { rows } = await db.query<{ changes: number }>(DRAIN, [DRAIN_BATCH, JOB.clearanceChanged]);
+    const { rows } = await db.query<{ changes: number }>({ text: DRAIN, values: [DRAIN_BATCH, JOB.clearanceChanged], query_timeout: DRAIN_TIMEOUT_MS } as pg.QueryConfig);
     total += rows[0]!.changes;
     if (rows[0]!.changes < DRAIN_BATCH) return total;
   }
@@ -37,16 +40,29 @@ export async function drainChanges(db: Queryable): Promise<number> {
 
 /**
  * Drains every `intervalMs` while the worker runs: a student hears of a decision, and other copies of a card are
- * redrawn, within about that much more time. A failed drain (database restarting) is logged and tried again.
+ * redrawn, within about that much more time. A failed drain (database restarting) is tried again at the same pace,
+ * logged when it starts failing, every minute while it fails, and when it works again.
  */
 export function startChangeDrain(db: Queryable, log: Logger, intervalMs = 250): { stop: () => Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let failingSince: number | null = null;
+  let warnedAt = 0;
   const tick = () => {
     running = drainChanges(db)
-      .then(() => undefined)
-      .catch((e: Error) => log.warn({ error: e.message }, 'handing clearance changes to the job queue failed; trying again'))
+      .then(() => {
+        if (failingSince !== null) log.info({ failedForMs: Date.now() - failingSince }, 'clearance changes reach the job queue again');
+        failingSince = null;
+      })
+      .catch((e: Error) => {
+        const now = Date.now();
+        failingSince ??= now;
+        if (now - warnedAt >= 60_000) {
+          warnedAt = now;
+          log.warn({ error: e.message, failingForMs: now - failingSince }, 'handing clearance changes to the job queue failed; trying again');
+        }
+      })
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, intervalMs);
       });
@@ -56,7 +72,8 @@ export function startChangeDrain(db: Queryable, log: Logger, intervalMs = 250): 
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      // What is not handed over stays in the table for the next start; shutdown does not wait on a stuck connection.
+      await Promise.race([running, new Promise((r) => setTimeout(r, 5000).unref())]);
     },
   };
 }

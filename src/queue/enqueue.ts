@@ -35,7 +35,7 @@ export interface ClearanceChange {
 export function changeJobKey(changes: ClearanceChange[]): string {
   if (changes.length === 1) return `clearance:${changes[0]!.clearanceId}:v${changes[0]!.version}`;
   const h = createHash('sha256');
-  for (const c of [...changes].sort((a, b) => a.clearanceId - b.clearanceId)) h.update(`${c.clearanceId}:${c.version};`);
+  for (const c of [...changes].sort((a, b) => a.clearanceId - b.clearanceId || a.version - b.version)) h.update(`${c.clearanceId}:${c.version};`);
   return `clearances:${h.digest('hex').slice(0, 32)}`;
 }
 

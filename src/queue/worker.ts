@@ -72,7 +72,7 @@ export function taskList(listeners: ChangeListener[], senders: Record<string, Ca
 
 export async function startWorker(opts: QueueOptions): Promise<{ runner: Runner; stop: () => Promise<void> }> {
   // Our own pool, so a dropped connection (database restart) is logged instead of crashing the process.
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: (opts.concurrency ?? 4) + 2, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: (opts.concurrency ?? 4) + 2, connectionTimeoutMillis: 5000, keepAlive: true });
   const lost = (e: Error) => opts.log.warn({ error: e.message }, 'job queue connection lost; it reconnects');
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));

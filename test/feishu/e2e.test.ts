@@ -112,6 +112,28 @@ describe('Feishu webhook', () => {
     expect(studentNotices).toHaveLength(1);
   });
 
+  it('a copy that can no longer be patched (recalled) neither fails the change nor keeps the other copies stale', async () => {
+    await post(message('ou_library', '待办'));
+    await post(message('ou_library2', '待办'));
+    await drain();
+    const mine = sentTo('ou_library').at(-1)!;
+    const theirs = sentTo('ou_library2').at(-1)!;
+    // Feishu answers 230011 for a patch of a message that is gone: the copy stays recorded, so every change tries it.
+    await db.sql(
+      `insert into delivered_card (platform, message_id, person_id, kind, page, clearance_ids)
+       select 'feishu', 'om_recalled', person_id, kind, page, clearance_ids from delivered_card where message_id = $1`,
+      [theirs.message_id],
+    );
+    // the card's last row: the students of the first rows have their own tests below
+    const pass = buttons(mine.content).filter((b) => b.label === '通过').at(-1)!;
+    expect((await post(tap('ou_library', pass.value, mine.message_id))).json.toast).toEqual({ type: 'success', content: '已通过' });
+    const patchesBefore = fake.patches.length;
+    await drain();
+    expect(fake.patches.slice(patchesBefore).map((p) => p.message_id)).toContain(theirs.message_id);
+    expect(await db.sql(`select key, last_error from graphile_worker._private_jobs where last_error is not null`)).toEqual([]);
+    await db.sql(`delete from delivered_card where message_id = 'om_recalled'`);
+  });
+
   it('two librarians tapping the same student at once: one decision, the other told who decided', async () => {
     await post(message('ou_library', '待办'));
     await drain();
