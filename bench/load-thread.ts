@@ -2,19 +2,19 @@
 import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { closedLoop, openLoop, type LoopRun } from './closed-loop.ts';
-import { keepAliveAgent, postText } from './http-client.ts';
-import type { LoadJob, LoadAnswer, PreparedRequest } from './thread-load.ts';
+import { keepAliveAgent, postBytes } from './http-client.ts';
+import type { LoadJob, RawAnswer, PreparedRequest } from './thread-load.ts';
 
 const job = workerData as LoadJob;
 const sockets = job.rate ? 64 : job.concurrency;
 const agent = keepAliveAgent(sockets);
-const sender = (requests: PreparedRequest[]) => (i: number): Promise<LoadAnswer> => {
+const sender = (requests: PreparedRequest[]) => (i: number): Promise<RawAnswer> => {
   const r = requests[i]!;
-  return postText(agent, new URL(r.url), r.headers, Buffer.from(r.body));
+  return postBytes(agent, new URL(r.url), r.headers, Buffer.from(r.body));
 };
 const indexes = (requests: PreparedRequest[]) => requests.map((_, i) => i);
 // Errors do not cross threads as themselves: their messages do.
-const wire = (run: LoopRun<LoadAnswer>) => ({ ...run, results: run.results.map((r) => (r instanceof Error ? { error: r.message } : r)) });
+const wire = (run: LoopRun<RawAnswer>) => ({ ...run, results: run.results.map((r) => (r instanceof Error ? { error: r.message } : r)) });
 
 // The warm-up opens every connection the run may use and warms this thread's code, so neither is in the figures.
 const warm = job.warmup?.length ? await closedLoop(indexes(job.warmup), sockets, sender(job.warmup)) : null;

@@ -23,13 +23,26 @@ export interface LoadAnswer {
   text: string;
 }
 
+/** What the load thread keeps of an answer: its bytes, decoded on this side once the run is over. */
+export interface RawAnswer {
+  status: number;
+  body: Uint8Array;
+}
+
 export interface LoadRuns {
   warmup: LoopRun<LoadAnswer> | null;
   run: LoopRun<LoadAnswer>;
 }
 
-type Wire = LoopRun<LoadAnswer | { error: string }>;
-const fromWire = (run: Wire): LoopRun<LoadAnswer> => ({ ...run, results: run.results.map((r) => ('error' in r ? new Error(r.error) : r)) });
+type Wire = LoopRun<RawAnswer | { error: string }>;
+const fromWire = (run: Wire): LoopRun<LoadAnswer> => ({
+  ...run,
+  results: run.results.map((r): LoadAnswer | Error => {
+    if (r instanceof Error) return r;
+    if ('error' in r) return new Error(r.error);
+    return { status: r.status, text: Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength).toString('utf8') };
+  }),
+});
 
 /** `measuring` is called between the warm-up and the measured run (to start the CPU clock, say). */
 export function loadFromThread(job: LoadJob, measuring: () => void = () => {}): Promise<LoadRuns> {
