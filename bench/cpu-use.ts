@@ -34,8 +34,10 @@ function postgresTicks(): number | null {
     const close = stat.lastIndexOf(')');
     if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
     const fields = stat.slice(close + 2).split(' ');
-    // utime and stime are the 14th and 15th fields of the line, 12th and 13th after the command name
-    total += Number(fields[11]) + Number(fields[12]);
+    // utime, stime, cutime, cstime: the 14th to 17th fields of the line, 12th to 15th after the command name. The
+    // children's times are those of exited children, so backends and autovacuum workers that end during a run count
+    // (in the postmaster's figures).
+    total += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     found = true;
   }
   return found ? total : null;
