@@ -29,21 +29,20 @@ export function feishuCopiesListener(api: FeishuApi, deps: Deps, log: Logger): C
   return async ({ changes }) => {
     const em = deps.orm.em.fork() as EntityManager;
     const changed = changes.map((c) => c.clearanceId);
-    let retry: unknown;
     for (const copy of await cardsShowing(em, 'feishu', changed)) {
       const mine = changed.filter((id) => copy.clearanceIds.includes(id));
       const card = await refreshedPendingCard(deps, copy.personId, copy.page, mine, FEISHU_CAPS);
       if (!card) continue;
       try {
         await api.patchCard(copy.messageId, render(card, log));
-        if (card.shows) await recordDelivered(em, { ...copy, kind: card.type, ...card.shows });
       } catch (e) {
-        // A job carries many staff members' changes: one copy that cannot be patched (recalled, too old) must not
-        // keep the others stale. Only a failure worth retrying fails the job, which then patches again (idempotent).
+        // A rate limit or an outage fails the job, which patches again later (idempotent). A copy that cannot be
+        // patched at all (recalled, too old) must not keep the others stale: a job carries many people's changes.
+        if ((e as { retryable?: boolean }).retryable) throw e;
         log.warn({ messageId: copy.messageId, error: (e as Error).message }, 'feishu card patch failed');
-        if ((e as { retryable?: boolean }).retryable) retry = e;
+        continue;
       }
+      if (card.shows) await recordDelivered(em, { ...copy, kind: card.type, ...card.shows });
     }
-    if (retry) throw retry;
   };
 }

@@ -50,9 +50,10 @@ export interface DecisionRequest {
   items: DecisionItem[];
   via?: Via;
   /**
-   * The rows, by student number, as the caller read them moments ago: decide() then skips its own read. Used only
-   * away from the final gate, where that read is not locked either; the write's compare-and-set catches any change
-   * since, as it would after decide()'s own read.
+   * The rows, by student number, as the caller read them from the database moments ago (never values a card or a
+   * request carries: college and campus decide who may act): decide() then skips its own read. Used only away from
+   * the final gate, where that read is not locked either; the write's compare-and-set catches any change since, as
+   * it would after decide()'s own read.
    */
   known?: Map<string, KnownTarget>;
 }

@@ -25,13 +25,14 @@ select (select count(*) from d)::int as changes, (select count(*) from jobs)::in
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-/** A drain waiting on a connection that died without closing (a failover) gives up after this. */
-const DRAIN_TIMEOUT_MS = 30_000;
+/** A drain waiting on a connection that died without closing (a failover) gives up after this; so does shutdown. */
+const DRAIN_TIMEOUT_MS = 10_000;
 
 /** Hands over everything recorded so far; returns how many changes became jobs. */
 export async function drainChanges(db: Queryable): Promise<number> {
   let total = 0;
   for (;;) {
+    // query_timeout per query is node-postgres's (client.js), though @types/pg does not declare it
     const { rows } = await db.query<{ changes: number }>({ text: DRAIN, values: [DRAIN_BATCH, JOB.clearanceChanged], query_timeout: DRAIN_TIMEOUT_MS } as pg.QueryConfig);
     total += rows[0]!.changes;
     if (rows[0]!.changes < DRAIN_BATCH) return total;
@@ -54,6 +55,7 @@ export function startChangeDrain(db: Queryable, log: Logger, intervalMs = 250): 
       .then(() => {
         if (failingSince !== null) log.info({ failedForMs: Date.now() - failingSince }, 'clearance changes reach the job queue again');
         failingSince = null;
+        warnedAt = 0;
       })
       .catch((e: Error) => {
         const now = Date.now();
@@ -72,8 +74,9 @@ export function startChangeDrain(db: Queryable, log: Logger, intervalMs = 250): 
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
-      // What is not handed over stays in the table for the next start; shutdown does not wait on a stuck connection.
-      await Promise.race([running, new Promise((r) => setTimeout(r, 5000).unref())]);
+      // What is not handed over stays in the table for the next start; a drain stuck on a dead connection holds
+      // shutdown for its query timeout at most.
+      await running;
     },
   };
 }
