@@ -7,6 +7,7 @@ import { Migration20261127113346_wecom_response_code } from './Migration20261127
 import { Migration20261127140000_open_clearance_index } from './Migration20261127140000_open_clearance_index.ts';
 import { Migration20261127141000_season } from './Migration20261127141000_season.ts';
 import { Migration20261127160000_change_outbox } from './Migration20261127160000_change_outbox.ts';
+import { Migration20261127170000_rate_spend } from './Migration20261127170000_rate_spend.ts';
 
 export const migrationsList = [
   { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
@@ -16,4 +17,5 @@ export const migrationsList = [
   { name: 'Migration20261127140000_open_clearance_index', class: Migration20261127140000_open_clearance_index },
   { name: 'Migration20261127141000_season', class: Migration20261127141000_season },
   { name: 'Migration20261127160000_change_outbox', class: Migration20261127160000_change_outbox },
+  { name: 'Migration20261127170000_rate_spend', class: Migration20261127170000_rate_spend },
 ];

@@ -28,6 +28,7 @@ describe('scheduled jobs', () => {
 
   it('several instances claiming one slot: exactly one runs it', async () => {
     await db.sql(`insert into inbound_event (platform, event_key, received_at) values ('feishu', 'old', now() - interval '25 hours'), ('feishu', 'new', now())`);
+    await db.sql(`insert into rate_spend (key, at) values ('member:gone/h', now() - interval '3 hours'), ('member:here/h', now())`);
     const now = new Date();
     const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => runJob(cleanupJob, ctx(now), `instance-${i}`)));
     const ran = runs.filter((r) => r.ran);
@@ -35,6 +36,7 @@ describe('scheduled jobs', () => {
     expect(ran[0]).toMatchObject({ result: { inboundEvents: 1, apiRequests: 0 } });
     expect(runs.filter((r) => !r.ran).every((r) => !r.ran && r.claimedBy.startsWith('instance-'))).toBe(true);
     expect(await db.sql(`select event_key from inbound_event`)).toEqual([{ event_key: 'new' }]);
+    expect(await db.sql(`select key from rate_spend`)).toEqual([{ key: 'member:here/h' }]);
   });
 
   it('the next day is a new slot', async () => {

@@ -4,6 +4,7 @@ import type { Logger } from '../../src/log.ts';
 import type { Deps } from '../../handlers/index.ts';
 import type { CardSender, ChangeListener } from '../../src/queue/worker.ts';
 import { createWecomApi, type WecomApi } from './api.ts';
+import { sharedWecomLimiter } from './shared-limiter.ts';
 import { handleWecom } from './events.ts';
 import { wecomCopiesListener, wecomSender } from './outbound.ts';
 import type { WecomRouteDeps, WecomSecrets } from './route.ts';
@@ -16,7 +17,7 @@ export interface Wecom {
   listeners: ChangeListener[];
 }
 
-export function createWecom(cfg: NonNullable<Config['wecom']>, deps: Deps, log: Logger, api: WecomApi = createWecomApi(cfg, log)): Wecom {
+export function createWecom(cfg: NonNullable<Config['wecom']>, deps: Deps, log: Logger, api: WecomApi = createWecomApi(cfg, log, { limiter: sharedWecomLimiter(deps.orm) })): Wecom {
   return {
     api,
     secrets: { corpId: cfg.corpId, token: cfg.token, encodingAesKey: cfg.encodingAesKey },

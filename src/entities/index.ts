@@ -11,3 +11,4 @@ export { CronRun } from './cron-run.ts';
 export { ApiRequest } from './api-request.ts';
 export { DeliveredCard } from './delivered-card.ts';
 export { ChangeOutbox } from './change-outbox.ts';
+export { RateSpend } from './rate-spend.ts';

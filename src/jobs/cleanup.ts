@@ -1,4 +1,4 @@
-// Daily housekeeping: forget platform delivery ids after 24 h and API idempotency keys after 7 days.
+// Daily housekeeping: forget platform delivery ids after 24 h, API idempotency keys after 7 days, rate-limit spends after 2 h.
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 export async function cleanupExpired(em: EntityManager): Promise<{ inboundEvents: number; apiRequests: number }> {
@@ -10,5 +10,8 @@ export async function cleanupExpired(em: EntityManager): Promise<{ inboundEvents
   );
   // Which listeners finished a change job only matters while that job can still be retried (hours, not weeks).
   await em.execute("delete from cron_run where job like 'listener:%' and claimed_at < now() - interval '7 days'");
+  // Shared rate-limit spends (WeCom member ids) are pruned as their bucket is used again; this takes the rest, past
+  // the longest window (an hour).
+  await em.execute("delete from rate_spend where at < now() - interval '2 hours'");
   return { inboundEvents: Number(a[0]?.n ?? 0), apiRequests: Number(b[0]?.n ?? 0) };
 }

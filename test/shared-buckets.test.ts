@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { freshDb, type TestDb } from './support/db.ts';
+import { openOrm } from '../src/db/orm.ts';
+import { takeShared } from '../src/delivery/shared-buckets.ts';
+import { sharedWecomLimiter } from '../bot/wecom/shared-limiter.ts';
+import { memberKeys } from '../bot/wecom/api.ts';
+
+let db: TestDb;
+beforeAll(async () => {
+  db = await freshDb();
+});
+afterAll(() => db.close());
+
+const em = () => db.orm.em.fork() as EntityManager;
+
+describe('rate-limit buckets shared through PostgreSQL', () => {
+  it('eight senders on two connection pools never take more than the bucket allows in any window', async () => {
+    const other = await openOrm(db.url, 4); // a second instance
+    try {
+      const bucket = { key: 'member:test/burst', tokens: 3, windowMs: 1000 };
+      const grants: number[] = [];
+      const sender = async (i: number) => {
+        for (;;) {
+          const wait = await takeShared((i % 2 ? other : db.orm).em.fork() as EntityManager, [bucket]);
+          if (wait === 0) return void grants.push(performance.now());
+          expect(wait).toBeLessThanOrEqual(1000);
+          await new Promise((r) => setTimeout(r, wait));
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, (_, i) => sender(i)));
+      grants.sort((a, b) => a - b);
+      expect(grants).toHaveLength(8);
+      // every fourth grant comes a whole window after the first of the three before it (a few ms of slack for the
+      // moment a grant is seen here, after its commit)
+      for (let i = 0; i + 3 < grants.length; i++) expect(grants[i + 3]! - grants[i]!).toBeGreaterThan(1000 - 30);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('takes from every bucket or from none, and forgets spends that left their window', async () => {
+    const a = { key: 'member:test/a', tokens: 1, windowMs: 60_000 };
+    const b = { key: 'member:test/b', tokens: 5, windowMs: 60_000 };
+    expect(await takeShared(em(), [a])).toBe(0);
+    const wait = await takeShared(em(), [a, b]);
+    expect(wait).toBeGreaterThan(55_000);
+    expect(await db.sql(`select key from rate_spend where key = 'member:test/b'`)).toEqual([]);
+    await db.sql(`update rate_spend set at = at - interval '2 minutes' where key = 'member:test/a'`);
+    expect(await takeShared(em(), [a, b])).toBe(0);
+    expect((await db.sql<{ n: number }>(`select count(*)::int as n from rate_spend where key = 'member:test/a'`))[0]!.n).toBe(1);
+  });
+
+  it('WeCom: two instances together send a member 30 messages a minute, not 30 each', async () => {
+    const waits: number[] = [];
+    const hold = (ms: number) => (waits.push(ms), new Promise<void>(() => {})); // a wait that outlasts the test
+    const first = sharedWecomLimiter(db.orm, hold);
+    const second = sharedWecomLimiter(db.orm, hold);
+    for (let i = 0; i < 30; i++) await (i % 2 ? second : first).acquire(memberKeys('ZhangSan'));
+    let thirtyFirst = false;
+    void second.acquire(memberKeys('zhangsan')).then(() => (thirtyFirst = true)); // userids are case-insensitive
+    await expect.poll(() => waits.length, { timeout: 2000 }).toBe(1);
+    expect(thirtyFirst).toBe(false);
+    expect(waits[0]).toBeGreaterThan(60_000); // until the first of the 30 leaves WeCom's 65 s window
+    await first.acquire(memberKeys('lisi')); // another member is not held
+  });
+});
