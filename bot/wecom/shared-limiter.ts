@@ -7,7 +7,8 @@ import { wecomRule } from './api.ts';
 /**
  * WeCom drops a member's 31st message in a minute silently, and any instance's worker may send it: each process
  * counting its own sends would let two instances send 60. The member buckets are therefore also taken in the
- * database (one short transaction per send); the app-wide bucket, far below WeCom's quota, stays per process.
+ * database (one short transaction per attempt); the app-wide bucket, far below WeCom's quota, stays per process.
+ * Tokens are counted when granted; the 5 s of margin in wecomRule's window covers the call that follows.
  */
 export function sharedWecomLimiter(orm: MikroORM, sleep: (ms: number) => Promise<void> = realSleep, local: Limiter = createLimiter({ rule: wecomRule, sleep })): Limiter {
   return {

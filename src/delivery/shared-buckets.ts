@@ -1,4 +1,5 @@
 // Rate-limit buckets kept in PostgreSQL, so that every instance counts against one quota: a row per token taken.
+import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
 
@@ -14,9 +15,11 @@ export interface SharedBucket {
  * never wait on each other crosswise) make the count and the take one step across instances; the count is read after
  * the locks, in a statement of its own, so it sees what the previous holder committed.
  */
-export async function takeShared(em: EntityManager, buckets: SharedBucket[]): Promise<number> {
+export async function takeShared(em: EntityManager, asked: SharedBucket[]): Promise<number> {
+  const buckets = [...new Map(asked.map((b) => [b.key, b])).values()]; // a key named twice is one bucket, spent once
   if (!buckets.length) return 0;
   const keys = buckets.map((b) => b.key);
+  // READ COMMITTED whatever the server's default: the count must see what the lock's previous holder committed.
   return em.transactional(async (t) => {
     await t.execute(`select pg_advisory_xact_lock(hashtextextended(k, 7152)) from (select distinct k from unnest(?::text[]) k order by k) s`, [pgTextArray(keys)]);
     const rows = await t.execute<{ key: string; wait_ms: number }[]>(
@@ -36,5 +39,5 @@ export async function takeShared(em: EntityManager, buckets: SharedBucket[]): Pr
       [pgTextArray(keys), pgTextArray(keys), pgIntArray(buckets.map((b) => b.windowMs))],
     );
     return 0;
-  });
+  }, { isolationLevel: IsolationLevel.READ_COMMITTED });
 }
