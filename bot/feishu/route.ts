@@ -39,9 +39,10 @@ export function feishuWebhookRoute(router: Router<RequestState>, deps: FeishuRou
       // The dispatcher answers within its budget (events.ts); a failure still owes the user an answer, never a non-200.
       try {
         const out = await work;
-        const json = out && typeof out === 'object' ? answerJson(out) : undefined;
-        if (json !== undefined) ctx.type = 'application/json';
-        ctx.body = json ?? (out && typeof out === 'object' ? out : {});
+        const answer = out && typeof out === 'object' ? out : {};
+        const json = answerJson(answer);
+        if (json) ctx.type = 'application/json';
+        ctx.body = json ?? answer;
       } catch (e) {
         log.error({ err: e }, 'card tap failed');
         ctx.body = { toast: { type: 'error', content: '系统繁忙，没有办成，请稍后再试' } };

@@ -107,8 +107,8 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps, known?: Sessio
         .filter((x) => x.r.outcome !== 'applied')
         .map((x) => ({ studentNo: x.item.studentNo, text: resultText(x.r, deps.wf, deps.timeZone).text }));
       const passed = results.filter((x) => x.r.outcome === 'applied').length;
-      if (!results.length) return { card: batchDoneCard({ passed, notPassed }), toast: { tone: 'red', text: NO_SUCH_ROW } };
-      return { card: batchDoneCard({ passed, notPassed }), toast: { tone: notPassed.length || !passed ? 'orange' : 'green', text: `已通过 ${passed} 人` } };
+      const said = results.length ? { tone: notPassed.length || !passed ? ('orange' as const) : ('green' as const), text: `已通过 ${passed} 人` } : { tone: 'red' as const, text: NO_SUCH_ROW };
+      return { card: batchDoneCard({ passed, notPassed }), toast: said };
     }
     case 'nudge':
       return nudgeOffice(deps, s, me, String(v.step ?? ''));
