@@ -8,7 +8,11 @@ export interface LoopRun<R> {
   wallMs: number;
 }
 
-export async function closedLoop<T, R>(jobs: readonly T[], concurrency: number, fn: (job: T, i: number) => Promise<R>): Promise<LoopRun<R>> {
+export async function closedLoop<T, R>(
+  jobs: readonly T[],
+  concurrency: number,
+  fn: (job: T, i: number) => Promise<R>,
+): Promise<LoopRun<R>> {
   const results = new Array<R | Error>(jobs.length);
   const startMs = new Array<number>(jobs.length);
   const endMs = new Array<number>(jobs.length);
@@ -39,7 +43,11 @@ export function latencies(run: LoopRun<unknown>): number[] {
  * An open loop: job i is sent at t0 + i / rate whatever the answers, and its latency counts from that
  * scheduled moment, so a slow server cannot hide its latency by slowing the sender (coordinated omission).
  */
-export async function openLoop<T, R>(jobs: readonly T[], ratePerSec: number, fn: (job: T, i: number) => Promise<R>): Promise<LoopRun<R>> {
+export async function openLoop<T, R>(
+  jobs: readonly T[],
+  ratePerSec: number,
+  fn: (job: T, i: number) => Promise<R>,
+): Promise<LoopRun<R>> {
   const results = new Array<R | Error>(jobs.length);
   const startMs = new Array<number>(jobs.length);
   const endMs = new Array<number>(jobs.length);

@@ -8,19 +8,26 @@ import type { LoadJob, RawAnswer, PreparedRequest } from './thread-load.ts';
 const job = workerData as LoadJob;
 const sockets = job.rate ? 64 : job.concurrency;
 const agent = keepAliveAgent(sockets);
-const sender = (requests: PreparedRequest[]) => (i: number): Promise<RawAnswer> => {
-  const r = requests[i]!;
-  return postBytes(agent, new URL(r.url), r.headers, Buffer.from(r.body));
-};
+const sender =
+  (requests: PreparedRequest[]) =>
+  (i: number): Promise<RawAnswer> => {
+    const r = requests[i]!;
+    return postBytes(agent, new URL(r.url), r.headers, Buffer.from(r.body));
+  };
 const indexes = (requests: PreparedRequest[]) => requests.map((_, i) => i);
 // Errors do not cross threads as themselves: their messages do.
-const wire = (run: LoopRun<RawAnswer>) => ({ ...run, results: run.results.map((r) => (r instanceof Error ? { error: r.message } : r)) });
+const wire = (run: LoopRun<RawAnswer>) => ({
+  ...run,
+  results: run.results.map((r) => (r instanceof Error ? { error: r.message } : r)),
+});
 
 // The warm-up opens every connection the run may use and warms this thread's code, so neither is in the figures.
 const warm = job.warmup?.length ? await closedLoop(indexes(job.warmup), sockets, sender(job.warmup)) : null;
 parentPort!.postMessage({ kind: 'warm', run: warm && wire(warm) });
 await once(parentPort!, 'message');
 const send = sender(job.requests);
-const run = job.rate ? await openLoop(indexes(job.requests), job.rate, send) : await closedLoop(indexes(job.requests), job.concurrency, send);
+const run = job.rate
+  ? await openLoop(indexes(job.requests), job.rate, send)
+  : await closedLoop(indexes(job.requests), job.concurrency, send);
 agent.destroy();
 parentPort!.postMessage({ kind: 'run', run: wire(run) });

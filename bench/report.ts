@@ -15,12 +15,18 @@ export interface Machine {
 export async function machine(db: BenchDb): Promise<Machine> {
   const [v] = await db.sql<{ version: string }>('select version()');
   const cpus = os.cpus();
-  return { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', node: process.version, postgres: v?.version ?? 'unknown' };
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    postgres: v?.version ?? 'unknown',
+  };
 }
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }
 
@@ -36,12 +42,31 @@ export interface RunInfo {
 
 export function printSummary(m: Machine, run: RunInfo, seeded: SeedResult, results: ScenarioResult[]): void {
   console.log('\n== Summary');
-  console.log(`machine:  ${m.cpus} CPUs, ${m.cpuModel}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${m.node}`);
+  console.log(
+    `machine:  ${m.cpus} CPUs, ${m.cpuModel}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${m.node}`,
+  );
   console.log(`database: ${m.postgres}`);
   console.log(`          ${run.dbMode}; ORM pool ${run.poolMax}, concurrency ${run.concurrency}`);
   console.log(`load:     1/5/15-min load average ${loads(run.loadAtStart)} at start, ${loads(os.loadavg())} at end`);
-  console.log(`season:   ${seeded.students} students, ${seeded.clearances} clearances, seeded in ${fmt(seeded.ms, 0)} ms\n`);
-  const header = ['scenario', 'step', 'n', 'total ms', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'cpu ms/req', 'late', 'lost', 'doubled', 'check'];
+  console.log(
+    `season:   ${seeded.students} students, ${seeded.clearances} clearances, seeded in ${fmt(seeded.ms, 0)} ms\n`,
+  );
+  const header = [
+    'scenario',
+    'step',
+    'n',
+    'total ms',
+    'per s',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'max ms',
+    'cpu ms/req',
+    'late',
+    'lost',
+    'doubled',
+    'check',
+  ];
   const rows = results.map((r) => [
     r.label,
     r.step,

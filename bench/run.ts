@@ -35,7 +35,12 @@ async function main(): Promise<number> {
     const seeded = await seed(db, S.students);
     console.log(`seeded ${seeded.students} students and ${seeded.clearances} clearances in ${fmt(seeded.ms, 0)} ms`);
 
-    const taps = tapSequence({ students: S.students, distinct: S.distinctTaps, duplicateRatio: S.duplicateRatio, seed: S.seed });
+    const taps = tapSequence({
+      students: S.students,
+      distinct: S.distinctTaps,
+      duplicateRatio: S.duplicateRatio,
+      seed: S.seed,
+    });
     const opts = { concurrency: S.concurrency, warmup: S.warmup };
     const results: ScenarioResult[] = [];
     // BENCH_ONLY=A,D2 runs just those scenarios (by the letter and number their label starts with).
@@ -49,26 +54,66 @@ async function main(): Promise<number> {
       }),
       ['B batch pass (decide)', () => batchPass(db!, S.steps.batch, S.students)],
       ['C decide() single taps', () => directTaps(db!, S.steps.direct, S.directActor, taps, opts)],
-      ['D feishu card taps, capacity', () => feishuTaps(db!, S.steps.feishu, S.feishuTapper, taps, { ...opts, label: 'D feishu card taps, capacity' })],
-      [`D2 feishu card taps at ${S.feishuRate}/s`, () => feishuTaps(db!, S.steps.feishuRated, S.feishuRatedTapper, taps, { ...opts, rate: S.feishuRate, label: `D2 feishu card taps at ${S.feishuRate}/s` })],
+      [
+        'D feishu card taps, capacity',
+        () => feishuTaps(db!, S.steps.feishu, S.feishuTapper, taps, { ...opts, label: 'D feishu card taps, capacity' }),
+      ],
+      [
+        `D2 feishu card taps at ${S.feishuRate}/s`,
+        () =>
+          feishuTaps(db!, S.steps.feishuRated, S.feishuRatedTapper, taps, {
+            ...opts,
+            rate: S.feishuRate,
+            label: `D2 feishu card taps at ${S.feishuRate}/s`,
+          }),
+      ],
       [
         `D3 feishu card taps at ${S.feishuTarget.rate}/s (target)`,
-        () => feishuTaps(db!, S.feishuTarget.step, S.feishuTarget.tapper, taps, { ...opts, rate: S.feishuTarget.rate, label: `D3 feishu card taps at ${S.feishuTarget.rate}/s (target)` }),
+        () =>
+          feishuTaps(db!, S.feishuTarget.step, S.feishuTarget.tapper, taps, {
+            ...opts,
+            rate: S.feishuTarget.rate,
+            label: `D3 feishu card taps at ${S.feishuTarget.rate}/s (target)`,
+          }),
       ],
-      ['G student status questions at 100/s', () => statusQuestions(db!, taps, { ...opts, rate: 100, label: 'G student status questions at 100/s' })],
-      ['G2 student status questions, capacity', () => statusQuestions(db!, taps, { ...opts, label: 'G2 student status questions, capacity' })],
-      ['E wecom card taps, capacity', () => wecomTaps(db!, 'student_work', 'admin-school', taps, { ...opts, label: 'E wecom card taps, capacity' })],
-      ['E2 wecom card taps at 100/s', () => wecomTaps(db!, 'academic_secretary', 'admin-school', taps, { ...opts, rate: 100, label: 'E2 wecom card taps at 100/s' })],
+      [
+        'G student status questions at 100/s',
+        () => statusQuestions(db!, taps, { ...opts, rate: 100, label: 'G student status questions at 100/s' }),
+      ],
+      [
+        'G2 student status questions, capacity',
+        () => statusQuestions(db!, taps, { ...opts, label: 'G2 student status questions, capacity' }),
+      ],
+      [
+        'E wecom card taps, capacity',
+        () => wecomTaps(db!, 'student_work', 'admin-school', taps, { ...opts, label: 'E wecom card taps, capacity' }),
+      ],
+      [
+        'E2 wecom card taps at 100/s',
+        () =>
+          wecomTaps(db!, 'academic_secretary', 'admin-school', taps, {
+            ...opts,
+            rate: 100,
+            label: 'E2 wecom card taps at 100/s',
+          }),
+      ],
     ];
     for (const [label, run] of scenarios) if (want(label)) results.push(await run());
     // Last: it grows the season to 20,000 students.
     if (want('F digest')) results.push(...(await digestSeason(db, 20_000)));
 
-    printSummary(await machine(db), { dbMode: scratch.mode, poolMax: S.poolMax, concurrency: S.concurrency, loadAtStart }, seeded, results);
+    printSummary(
+      await machine(db),
+      { dbMode: scratch.mode, poolMax: S.poolMax, concurrency: S.concurrency, loadAtStart },
+      seeded,
+      results,
+    );
     const target = results.find((r) => r.label.startsWith('D3 '));
     if (target?.latency) {
       const met = target.latency.p99 < 50 && target.perSec >= S.feishuTarget.rate * 0.98;
-      console.log(`\ntarget: Feishu taps at ${S.feishuTarget.rate}/s with p99 < 50 ms: ${met ? 'met' : 'NOT met'} (${fmt(target.perSec, 0)} taps/s, p99 ${fmt(target.latency.p99)} ms)`);
+      console.log(
+        `\ntarget: Feishu taps at ${S.feishuTarget.rate}/s with p99 < 50 ms: ${met ? 'met' : 'NOT met'} (${fmt(target.perSec, 0)} taps/s, p99 ${fmt(target.latency.p99)} ms)`,
+      );
     }
     const failed = results.filter((r) => !r.verification.ok);
     if (failed.length) {

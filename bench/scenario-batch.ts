@@ -27,5 +27,13 @@ export async function batchPass(db: BenchDb, stepKey: string, students: number):
   console.log(`  total: ${fmt(wallMs, 0)} ms, ${fmt(perSec, 0)} rows/s`);
   const verification = await verifyStep(db, stepKey, tally, { distinct: students, duplicates: 0 });
   printVerification(verification);
-  return { label: 'B batch pass (decide)', step: stepKey, unit: 'rows', count: rows.length, wallMs, perSec, verification };
+  return {
+    label: 'B batch pass (decide)',
+    step: stepKey,
+    unit: 'rows',
+    count: rows.length,
+    wallMs,
+    perSec,
+    verification,
+  };
 }

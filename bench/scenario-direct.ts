@@ -16,9 +16,17 @@ export async function directTaps(
 ): Promise<ScenarioResult> {
   const actor = await actorFor(db, actorWecomId);
   const who = actor.kind === 'person' ? actor.name : actorWecomId;
-  console.log(`\n== C. single taps calling decide() directly: step ${stepKey} as ${who} (person), source card, concurrency ${opts.concurrency}`);
+  console.log(
+    `\n== C. single taps calling decide() directly: step ${stepKey} as ${who} (person), source card, concurrency ${opts.concurrency}`,
+  );
   const run = await runTaps(taps, opts, opts.warmup, async (studentNo) => {
-    const [row] = await decide(db.orm.em.fork() as EntityManager, db.wf, { actor, stepKey, decision: 'pass', source: 'card', items: [{ studentNo }] });
+    const [row] = await decide(db.orm.em.fork() as EntityManager, db.wf, {
+      actor,
+      stepKey,
+      decision: 'pass',
+      source: 'card',
+      items: [{ studentNo }],
+    });
     if (!row) throw new Error(`decide() returned no row for ${studentNo}`);
     return row;
   });

@@ -21,16 +21,27 @@ function outcomeOf(answer: { toast?: { content?: string } } | undefined): string
 async function settled(db: BenchDb, stepKey: string): Promise<void> {
   let last = -1;
   for (let i = 0; i < 60; i++) {
-    const [row] = await db.sql<{ n: number }>(`select count(*)::int as n from clearance where step_key = $1 and status = 'passed'`, [stepKey]);
+    const [row] = await db.sql<{ n: number }>(
+      `select count(*)::int as n from clearance where step_key = $1 and status = 'passed'`,
+      [stepKey],
+    );
     if (row!.n === last) return;
     last = row!.n;
     await new Promise((r) => setTimeout(r, 500));
   }
 }
 
-export async function feishuTaps(db: BenchDb, stepKey: string, tapper: string, taps: readonly Tap[], opts: Load & { warmup: number; label: string }): Promise<ScenarioResult> {
+export async function feishuTaps(
+  db: BenchDb,
+  stepKey: string,
+  tapper: string,
+  taps: readonly Tap[],
+  opts: Load & { warmup: number; label: string },
+): Promise<ScenarioResult> {
   const load = opts.rate ? `open model, ${opts.rate} taps/s` : `closed loop, concurrency ${opts.concurrency}`;
-  console.log(`\n== ${opts.label}: card.action.trigger via POST /feishu/webhook (encrypted, signed), step ${stepKey}, ${load}`);
+  console.log(
+    `\n== ${opts.label}: card.action.trigger via POST /feishu/webhook (encrypted, signed), step ${stepKey}, ${load}`,
+  );
   await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid = $1`, [tapper]);
   const service = await startFeishuService(db);
   const url = service.webhook;
@@ -59,7 +70,15 @@ export async function feishuTaps(db: BenchDb, stepKey: string, tapper: string, t
     // a warm-up tap names a row that does not exist: the whole path runs, nothing is written
     const value = ref ? { a: 'pass', c: ref.id, v: ref.version } : { a: 'pass', c: 0, v: 1 };
     const card = `om_bench_${stepKey}_${ref?.page ?? 1}`;
-    const r = feishuRequest(feishuEvent('card.action.trigger', { operator: { open_id: `ou_${tapper}` }, token: 'c-bench', action: { tag: 'button', value }, context: { open_message_id: card } }), FEISHU_BENCH_KEY);
+    const r = feishuRequest(
+      feishuEvent('card.action.trigger', {
+        operator: { open_id: `ou_${tapper}` },
+        token: 'c-bench',
+        action: { tag: 'button', value },
+        context: { open_message_id: card },
+      }),
+      FEISHU_BENCH_KEY,
+    );
     return { url: url.href, headers: r.headers, body: r.body };
   };
   try {

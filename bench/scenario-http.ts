@@ -30,7 +30,12 @@ export async function httpTaps(
   const load = opts.rate ? `open model, ${opts.rate} requests/s` : `closed loop, concurrency ${opts.concurrency}`;
   console.log(`\n== ${opts.label}: POST /api/v1/decisions, step ${stepKey}, ${load}`);
   const token = randomBytes(16).toString('hex'); // 32 characters
-  const config = loadConfig({ ...process.env, LIXIAO_API_TOKENS: `${stepKey}:${token}`, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    ...process.env,
+    LIXIAO_API_TOKENS: `${stepKey}:${token}`,
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'silent',
+  });
   const server = createServer({ orm: db.orm, wf: db.wf, config, log: createLogger('silent') }).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = new URL('/api/v1/decisions', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);

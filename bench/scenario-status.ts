@@ -15,28 +15,45 @@ let runs = 0;
  * Each distinct student asks once; a repeat is Feishu delivering the same message again (same message_id), which
  * must be answered 200 and acted on never. Afterwards: one queued send per distinct question, none for a repeat.
  */
-export async function statusQuestions(db: BenchDb, taps: readonly Tap[], opts: Load & { label: string }): Promise<ScenarioResult> {
+export async function statusQuestions(
+  db: BenchDb,
+  taps: readonly Tap[],
+  opts: Load & { label: string },
+): Promise<ScenarioResult> {
   const load = opts.rate ? `open model, ${opts.rate} questions/s` : `closed loop, concurrency ${opts.concurrency}`;
   console.log(`\n== ${opts.label}: 进度 via POST /feishu/webhook (encrypted, signed im.message.receive_v1), ${load}`);
   await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid like 'stu%'`);
   const prefix = `om_q${++runs}_`; // each run asks its own questions
   const service = await startFeishuService(db);
-  const [people] = await db.sql<{ map: Record<string, string> }>(`select json_object_agg(s.student_no, p.wecom_userid) as map from student s join person p on p.id = s.person_id`);
+  const [people] = await db.sql<{ map: Record<string, string> }>(
+    `select json_object_agg(s.student_no, p.wecom_userid) as map from student s join person p on p.id = s.person_id`,
+  );
   const messageOf = (studentNo: string) => `${prefix}${studentNo}`; // a repeat carries the same message_id
   let next = 0;
   const requests = taps.map((t) => {
     const event = feishuEvent('im.message.receive_v1', {
       sender: { sender_id: { open_id: `ou_${people!.map[t.studentNo]}` }, sender_type: 'user' },
-      message: { message_id: messageOf(t.studentNo), chat_type: 'p2p', message_type: 'text', content: JSON.stringify({ text: '进度' }) },
+      message: {
+        message_id: messageOf(t.studentNo),
+        chat_type: 'p2p',
+        message_type: 'text',
+        content: JSON.stringify({ text: '进度' }),
+      },
     });
     const r = feishuRequest(event, FEISHU_BENCH_KEY);
     return { url: service.webhook.href, headers: r.headers, body: r.body };
   });
   try {
-    const run = await runHttpTaps(taps, opts, 0, () => requests[next++]!, (res) => {
-      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.text.slice(0, 200)}`);
-      return { outcome: 'answered' };
-    });
+    const run = await runHttpTaps(
+      taps,
+      opts,
+      0,
+      () => requests[next++]!,
+      (res) => {
+        if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.text.slice(0, 200)}`);
+        return { outcome: 'answered' };
+      },
+    );
     printTapRun(run, taps);
     console.log(`  latency: ${formatLatency(run.latency)}`);
     console.log(`  throughput: ${fmt(run.perSec)} questions/s (${taps.length} in ${fmt(run.wallMs, 0)} ms)`);
@@ -50,10 +67,26 @@ export async function statusQuestions(db: BenchDb, taps: readonly Tap[], opts: L
       [`send:feishu:re:${prefix}%`],
     );
     const checks: Check[] = [
-      { name: 'requests that failed', ok: run.tally.errors.length === 0, detail: `${run.tally.errors.length} (expected 0)` },
-      { name: 'questions answered 200', ok: count(run.tally, 'answered') === taps.length, detail: `${count(run.tally, 'answered')} (expected ${taps.length})` },
-      { name: 'distinct questions with a status card queued', ok: q!.messages === distinct, detail: `${q!.messages} (expected ${distinct})` },
-      { name: 'cards queued per question, the same for all (a repeat adds none)', ok: q!.least > 0 && q!.least === q!.most, detail: `${q!.least}-${q!.most}` },
+      {
+        name: 'requests that failed',
+        ok: run.tally.errors.length === 0,
+        detail: `${run.tally.errors.length} (expected 0)`,
+      },
+      {
+        name: 'questions answered 200',
+        ok: count(run.tally, 'answered') === taps.length,
+        detail: `${count(run.tally, 'answered')} (expected ${taps.length})`,
+      },
+      {
+        name: 'distinct questions with a status card queued',
+        ok: q!.messages === distinct,
+        detail: `${q!.messages} (expected ${distinct})`,
+      },
+      {
+        name: 'cards queued per question, the same for all (a repeat adds none)',
+        ok: q!.least > 0 && q!.least === q!.most,
+        detail: `${q!.least}-${q!.most}`,
+      },
     ];
     for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
     const lost = distinct - q!.messages;

@@ -17,7 +17,14 @@ export const SETTINGS = {
   /** seed of the workload's shuffle, so runs tap the same sequence */
   seed: 20261127,
   /** steps per scenario: each starts with every student pending on its step */
-  steps: { http: 'library', batch: 'hospital', direct: 'loan', rated: ['grad_service', 'dormitory'], feishu: 'finance', feishuRated: process.env.BENCH_D2_STEP ?? 'campus_card' },
+  steps: {
+    http: 'library',
+    batch: 'hospital',
+    direct: 'loan',
+    rated: ['grad_service', 'dormitory'],
+    feishu: 'finance',
+    feishuRated: process.env.BENCH_D2_STEP ?? 'campus_card',
+  },
   /** the staff members (wecom_userid in STAFF_CSV) who tap the Feishu scenarios: school-wide handlers of those steps */
   feishuTapper: 'finance',
   feishuRatedTapper: process.env.BENCH_D2_TAPPER ?? 'card',

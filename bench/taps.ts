@@ -25,7 +25,15 @@ export interface TapRun {
 
 /** Unmeasured taps on student numbers that do not exist: they exercise the whole path but write nothing. */
 async function warmUp(n: number, concurrency: number, fn: TapFn): Promise<void> {
-  checkWarmUp((await closedLoop(Array.from({ length: n }, (_, i) => `warmup${i}`), concurrency, fn)).results);
+  checkWarmUp(
+    (
+      await closedLoop(
+        Array.from({ length: n }, (_, i) => `warmup${i}`),
+        concurrency,
+        fn,
+      )
+    ).results,
+  );
 }
 
 function checkWarmUp(results: ({ outcome: string } | Error)[]): void {
@@ -43,7 +51,9 @@ export interface Load {
 
 export async function runTaps(taps: readonly Tap[], load: Load, warmup: number, fn: TapFn): Promise<TapRun> {
   if (warmup > 0) await warmUp(warmup, load.concurrency, fn);
-  const run = load.rate ? await openLoop(taps, load.rate, (t) => fn(t.studentNo)) : await closedLoop(taps, load.concurrency, (t) => fn(t.studentNo));
+  const run = load.rate
+    ? await openLoop(taps, load.rate, (t) => fn(t.studentNo))
+    : await closedLoop(taps, load.concurrency, (t) => fn(t.studentNo));
   return tallied(taps, run);
 }
 
@@ -73,14 +83,19 @@ export async function runHttpTaps(
   const names = taps.map((t) => t.studentNo);
   const requests = names.map(request);
   let mark = cpuMark();
-  const runs = await loadFromThread({ requests, concurrency: load.concurrency, rate: load.rate, warmup: warmNames.map(request) }, () => (mark = cpuMark()));
+  const runs = await loadFromThread(
+    { requests, concurrency: load.concurrency, rate: load.rate, warmup: warmNames.map(request) },
+    () => (mark = cpuMark()),
+  );
   if (runs.warmup) checkWarmUp(toOutcomes(warmNames, runs.warmup).results);
   return { ...tallied(taps, toOutcomes(names, runs.run)), cpu: cpuSince(mark) };
 }
 
 function tallied(taps: readonly Tap[], run: LoopRun<{ outcome: string }>): TapRun {
   const tally = newTally();
-  run.results.forEach((r, i) => (r instanceof Error ? recordError(tally, r.message) : record(tally, taps[i]!.studentNo, r.outcome)));
+  run.results.forEach((r, i) =>
+    r instanceof Error ? recordError(tally, r.message) : record(tally, taps[i]!.studentNo, r.outcome),
+  );
   return {
     tally,
     latency: summarize(latencies(run)),
@@ -92,21 +107,43 @@ function tallied(taps: readonly Tap[], run: LoopRun<{ outcome: string }>): TapRu
 
 export function printTapRun(run: TapRun, taps: readonly Tap[]): void {
   const dups = taps.filter((t) => t.duplicate).length;
-  console.log(`  sent ${taps.length} requests: ${taps.length - dups} distinct students + ${dups} duplicates (${run.raced} raced their original in flight)`);
+  console.log(
+    `  sent ${taps.length} requests: ${taps.length - dups} distinct students + ${dups} duplicates (${run.raced} raced their original in flight)`,
+  );
   console.log(`  answers: ${formatOutcomes(run.tally)}`);
   for (const e of run.tally.errors.slice(0, 5)) console.log(`  error: ${e}`);
 }
 
 /** Prints a tap run, checks it against the database and returns its summary row: the same ending for every tap scenario. */
-export async function finishTapRun(db: BenchDb, stepKey: string, label: string, unit: string, run: TapRun, taps: readonly Tap[]): Promise<ScenarioResult> {
+export async function finishTapRun(
+  db: BenchDb,
+  stepKey: string,
+  label: string,
+  unit: string,
+  run: TapRun,
+  taps: readonly Tap[],
+): Promise<ScenarioResult> {
   printTapRun(run, taps);
   console.log(`  latency: ${formatLatency(run.latency)}`);
   console.log(`  throughput: ${fmt(run.perSec)} ${unit}/s (${taps.length} ${unit} in ${fmt(run.wallMs, 0)} ms)`);
-  if (run.cpu) console.log(`  cpu per request: ${formatCpu(run.cpu, taps.length)} (this process: service and load thread; postgres: every backend)`);
+  if (run.cpu)
+    console.log(
+      `  cpu per request: ${formatCpu(run.cpu, taps.length)} (this process: service and load thread; postgres: every backend)`,
+    );
   const duplicates = taps.filter((t) => t.duplicate).length;
   const verification = await verifyStep(db, stepKey, run.tally, { distinct: taps.length - duplicates, duplicates });
   printVerification(verification);
-  return { label, step: stepKey, unit: 'requests', count: taps.length, wallMs: run.wallMs, perSec: run.perSec, latency: run.latency, cpu: run.cpu, verification };
+  return {
+    label,
+    step: stepKey,
+    unit: 'requests',
+    count: taps.length,
+    wallMs: run.wallMs,
+    perSec: run.perSec,
+    latency: run.latency,
+    cpu: run.cpu,
+    verification,
+  };
 }
 
 /** "process 1.90 ms + postgres 1.20 ms" per request. */

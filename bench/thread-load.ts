@@ -40,7 +40,10 @@ const fromWire = (run: Wire): LoopRun<LoadAnswer> => ({
   results: run.results.map((r): LoadAnswer | Error => {
     if (r instanceof Error) return r;
     if ('error' in r) return new Error(r.error);
-    return { status: r.status, text: Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength).toString('utf8') };
+    return {
+      status: r.status,
+      text: Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength).toString('utf8'),
+    };
   }),
 });
 

@@ -34,7 +34,12 @@ interface Counts {
   audit_students: number;
 }
 
-export async function verifyStep(db: BenchDb, stepKey: string, tally: Tally, expected: Expected): Promise<Verification> {
+export async function verifyStep(
+  db: BenchDb,
+  stepKey: string,
+  tally: Tally,
+  expected: Expected,
+): Promise<Verification> {
   const acked = ackedStudents(tally);
   const [c] = await db.sql<Counts>(
     `select (select count(*) from clearance where step_key = $1 and status = 'passed')::int as passed,
@@ -50,7 +55,11 @@ export async function verifyStep(db: BenchDb, stepKey: string, tally: Tally, exp
   const late = count(tally, 'late');
   const other = tally.answered - applied - already - late - tally.errors.length;
   const twice = ackedTwice(tally);
-  const eq = (name: string, got: number, want: number): Check => ({ name, ok: got === want, detail: `${got} (expected ${want})` });
+  const eq = (name: string, got: number, want: number): Check => ({
+    name,
+    ok: got === want,
+    detail: `${got} (expected ${want})`,
+  });
   const checks: Check[] = [
     eq('requests/rows that failed', tally.errors.length, 0),
     eq('outcomes other than applied / already_decided / late', other, 0),
@@ -62,7 +71,10 @@ export async function verifyStep(db: BenchDb, stepKey: string, tally: Tally, exp
     // Answered in time, each row says exactly what happened; a late answer ("still working") says so only later, on the card.
     ...(late
       ? []
-      : [eq('distinct students acknowledged as applied', acked.length, expected.distinct), eq('rows answered already_decided (the duplicates)', already, expected.duplicates)]),
+      : [
+          eq('distinct students acknowledged as applied', acked.length, expected.distinct),
+          eq('rows answered already_decided (the duplicates)', already, expected.duplicates),
+        ]),
   ];
   return {
     lost: acked.length - c.passed_acked,
@@ -76,5 +88,7 @@ export async function verifyStep(db: BenchDb, stepKey: string, tally: Tally, exp
 
 export function printVerification(v: Verification): void {
   for (const x of v.checks) console.log(`  ${x.ok ? 'ok  ' : 'FAIL'} ${x.name}: ${x.detail}`);
-  console.log(`  lost: ${v.lost}, doubled: ${v.doubled}, answered late: ${v.late}, passed without an applied answer: ${v.unacknowledged} -> ${v.ok ? 'OK' : 'FAILED'}`);
+  console.log(
+    `  lost: ${v.lost}, doubled: ${v.doubled}, answered late: ${v.late}, passed without an applied answer: ${v.unacknowledged} -> ${v.ok ? 'OK' : 'FAILED'}`,
+  );
 }

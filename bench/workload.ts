@@ -28,9 +28,13 @@ function shuffle<T>(xs: T[], rand: () => number): T[] {
 }
 
 export function tapSequence(opts: { students: number; distinct: number; duplicateRatio: number; seed: number }): Tap[] {
-  if (opts.distinct > opts.students) throw new Error(`cannot tap ${opts.distinct} distinct students out of ${opts.students}`);
+  if (opts.distinct > opts.students)
+    throw new Error(`cannot tap ${opts.distinct} distinct students out of ${opts.students}`);
   const rand = seededRandom(opts.seed);
-  const fresh = shuffle(Array.from({ length: opts.students }, (_, i) => studentNo(i)), rand).slice(0, opts.distinct);
+  const fresh = shuffle(
+    Array.from({ length: opts.students }, (_, i) => studentNo(i)),
+    rand,
+  ).slice(0, opts.distinct);
   let dupsLeft = Math.round(opts.distinct * opts.duplicateRatio);
   const taps: Tap[] = [];
   const sent: string[] = [];

@@ -23,7 +23,10 @@ export async function openDatabase(config: Config, log: Logger, opts: { poolMax?
   if (!url) {
     const dataDir = join(config.dataDir, 'pg');
     log.info({ dataDir }, 'no DATABASE_URL: using the embedded PostgreSQL');
-    const pg = await startEmbeddedPostgres(dataDir, { server: (line) => log.debug({ pg: line }), notice: (m) => log.info(m) });
+    const pg = await startEmbeddedPostgres(dataDir, {
+      server: (line) => log.debug({ pg: line }),
+      notice: (m) => log.info(m),
+    });
     await ensureDatabase(pg.url('postgres'), EMBEDDED_DB);
     url = pg.url(EMBEDDED_DB);
     stopEmbedded = pg.stop;

@@ -5,7 +5,13 @@ import type { Workflow } from '../src/workflow/schema.ts';
 import type { JobContext } from '../handlers/jobs/types.ts';
 import type { Deps } from '../handlers/index.ts';
 
-export function jobContext(orm: MikroORM, wf: Workflow, config: Config, deps: Deps, now: Date): Omit<JobContext, 'slot'> {
+export function jobContext(
+  orm: MikroORM,
+  wf: Workflow,
+  config: Config,
+  deps: Deps,
+  now: Date,
+): Omit<JobContext, 'slot'> {
   return {
     em: orm.em.fork() as EntityManager,
     wf,

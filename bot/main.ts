@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   const wf = loadWorkflow(config.workflowPath);
   const unknownSteps = [...new Set(config.apiTokens.values())].filter((k) => !wf.steps.some((s) => s.key === k));
   if (unknownSteps.length) {
-    log.fatal(`LIXIAO_API_TOKENS names steps the workflow does not have: ${unknownSteps.join(', ')} (steps: ${wf.steps.map((s) => s.key).join(', ')})`);
+    log.fatal(
+      `LIXIAO_API_TOKENS names steps the workflow does not have: ${unknownSteps.join(', ')} (steps: ${wf.steps.map((s) => s.key).join(', ')})`,
+    );
     process.exit(1);
   }
   const db = await openDatabase(config, log);
@@ -58,21 +60,52 @@ async function main(): Promise<void> {
     ...(feishu?.listeners.map((l) => named('feishu-copies', l)) ?? []),
     ...(wecom?.listeners.map((l) => named('wecom-copies', l)) ?? []),
   ];
-  const senders = { ...(inbox ? { console: inbox.sender() } : {}), ...(feishu ? { feishu: feishu.sender } : {}), ...(wecom ? { wecom: wecom.sender } : {}) };
+  const senders = {
+    ...(inbox ? { console: inbox.sender() } : {}),
+    ...(feishu ? { feishu: feishu.sender } : {}),
+    ...(wecom ? { wecom: wecom.sender } : {}),
+  };
   const worker = await startWorker({ connectionString: db.url, log, listeners, senders });
   const longConnection = feishu?.start();
   const scheduler = config.scheduler
-    ? createScheduler({ jobs, timeZone: config.timezone, overrides: config.schedule, quietHours: config.quietHours, context: (now) => jobContext(db.orm, wf, config, hd, now), log })
+    ? createScheduler({
+        jobs,
+        timeZone: config.timezone,
+        overrides: config.schedule,
+        quietHours: config.quietHours,
+        context: (now) => jobContext(db.orm, wf, config, hd, now),
+        log,
+      })
     : undefined;
   // A slot missed while every instance was down (a restart at 09:05) is run once now; its claim keeps it once.
   void scheduler?.catchUp(new Date());
-  if (wecom) void resolveWecomIds(db.orm, wecom.api, log).catch((e) => log.warn({ err: e }, 'wecom userid lookup failed; people without a userid are not reached until it succeeds'));
-  if (feishu) void resolveFeishuIds(db.orm, feishu.api, log).catch((e) => log.warn({ err: e }, 'feishu id lookup failed; people without open_id are not reached until it succeeds'));
+  if (wecom)
+    void resolveWecomIds(db.orm, wecom.api, log).catch((e) =>
+      log.warn({ err: e }, 'wecom userid lookup failed; people without a userid are not reached until it succeeds'),
+    );
+  if (feishu)
+    void resolveFeishuIds(db.orm, feishu.api, log).catch((e) =>
+      log.warn({ err: e }, 'feishu id lookup failed; people without open_id are not reached until it succeeds'),
+    );
   const app = createServer(deps);
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-  const platforms = [inbox && 'console', config.feishu && 'feishu', config.wecom && 'wecom', config.apiTokens.size && 'api'].filter(Boolean);
-  log.info({ url: `http://${config.host}:${config.port}`, publicUrl: config.publicUrl, embedded: db.embedded, platforms, workflow: wf.name }, 'lixiao is listening');
+  const platforms = [
+    inbox && 'console',
+    config.feishu && 'feishu',
+    config.wecom && 'wecom',
+    config.apiTokens.size && 'api',
+  ].filter(Boolean);
+  log.info(
+    {
+      url: `http://${config.host}:${config.port}`,
+      publicUrl: config.publicUrl,
+      embedded: db.embedded,
+      platforms,
+      workflow: wf.name,
+    },
+    'lixiao is listening',
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -29,13 +29,20 @@ export interface Scheduler {
 export function createScheduler(o: SchedulerOptions): Scheduler {
   const instance = o.instance ?? `${hostname()}:${process.pid}`;
   const unknown = [...o.overrides.keys()].filter((k) => !o.jobs.some((j) => j.name === k));
-  if (unknown.length) throw new Error(`LIXIAO_SCHEDULE names unknown jobs: ${unknown.join(', ')} (jobs: ${o.jobs.map((j) => j.name).join(', ')})`);
-  const times = new Map(o.jobs.map((j) => [j.name, o.overrides.has(j.name) ? parseJobTime(o.overrides.get(j.name)!, j.sends) : j.at]));
+  if (unknown.length)
+    throw new Error(
+      `LIXIAO_SCHEDULE names unknown jobs: ${unknown.join(', ')} (jobs: ${o.jobs.map((j) => j.name).join(', ')})`,
+    );
+  const times = new Map(
+    o.jobs.map((j) => [j.name, o.overrides.has(j.name) ? parseJobTime(o.overrides.get(j.name)!, j.sends) : j.at]),
+  );
   for (const j of o.jobs) {
     const t = times.get(j.name)!;
     const probe = new Date(Date.UTC(2026, 0, 5, t.hour, t.minute)); // the time of day, read back in UTC below
     if (j.sends && inQuietHours(o.quietHours, probe, 'UTC'))
-      throw new Error(`${j.name} at ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')} falls in quiet hours ${o.quietHours}: it would never run`);
+      throw new Error(
+        `${j.name} at ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')} falls in quiet hours ${o.quietHours}: it would never run`,
+      );
   }
 
   const tick: Scheduler['tick'] = async (job, now) => {
@@ -50,16 +57,22 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   };
 
   const catchUp: Scheduler['catchUp'] = async (now) => {
-    for (const job of o.jobs) if (slotDue(times.get(job.name)!, now, o.timeZone)) await tick(job, now).catch((e) => o.log.error({ err: e, job: job.name }, 'job failed'));
+    for (const job of o.jobs)
+      if (slotDue(times.get(job.name)!, now, o.timeZone))
+        await tick(job, now).catch((e) => o.log.error({ err: e, job: job.name }, 'job failed'));
   };
 
   const tasks: ScheduledTask[] = o.jobs.map((job) => {
     const t = times.get(job.name)!;
-    return cron.schedule(`${t.minute} ${t.hour} * * ${t.weekday ?? '*'}`, () => tick(job, new Date()).catch((e) => o.log.error({ err: e, job: job.name }, 'job failed')), {
-      timezone: o.timeZone,
-      name: `lixiao:${job.name}`,
-      noOverlap: true,
-    });
+    return cron.schedule(
+      `${t.minute} ${t.hour} * * ${t.weekday ?? '*'}`,
+      () => tick(job, new Date()).catch((e) => o.log.error({ err: e, job: job.name }, 'job failed')),
+      {
+        timezone: o.timeZone,
+        name: `lixiao:${job.name}`,
+        noOverlap: true,
+      },
+    );
   });
   return { tick, catchUp, times, stop: async () => void (await Promise.all(tasks.map((t) => t.destroy()))) };
 }

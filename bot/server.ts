@@ -33,12 +33,23 @@ export interface ServerDeps {
 
 /** Where people can be reached in this deployment: the chat platforms configured, and the console when it is on. */
 export function platformsOf(config: Config, consoleOn: boolean): DeliveryPlatform[] {
-  return [...(consoleOn ? (['console'] as const) : []), ...(config.feishu ? (['feishu'] as const) : []), ...(config.wecom ? (['wecom'] as const) : [])];
+  return [
+    ...(consoleOn ? (['console'] as const) : []),
+    ...(config.feishu ? (['feishu'] as const) : []),
+    ...(config.wecom ? (['wecom'] as const) : []),
+  ];
 }
 
 /** What handlers need, from the server's dependencies. */
 export function handlerDeps(deps: Omit<ServerDeps, 'feishu' | 'wecom'>, consoleOn = Boolean(deps.inbox)) {
-  return { orm: deps.orm, wf: deps.wf, timeZone: deps.config.timezone, publicUrl: deps.config.publicUrl, platforms: platformsOf(deps.config, consoleOn), counts: new CountMemo() };
+  return {
+    orm: deps.orm,
+    wf: deps.wf,
+    timeZone: deps.config.timezone,
+    publicUrl: deps.config.publicUrl,
+    platforms: platformsOf(deps.config, consoleOn),
+    counts: new CountMemo(),
+  };
 }
 
 export function createServer(deps: ServerDeps): Koa<RequestState> {

@@ -25,7 +25,14 @@ export type Block =
   /** one workflow step of a student's status */
   | { kind: 'step'; name: string; state: StepState; lines: string[] }
   /** one student in a staff list, with buttons or, once decided, the result */
-  | { kind: 'row'; id: string; title: string; lines: string[]; buttons: Button[]; result?: { tone: Tone; text: string } }
+  | {
+      kind: 'row';
+      id: string;
+      title: string;
+      lines: string[];
+      buttons: Button[];
+      result?: { tone: Tone; text: string };
+    }
   /** buttons under the content */
   | { kind: 'actions'; buttons: Button[] }
   /** several students chosen with checkboxes, then one submit (WeCom's way of passing a list) */

@@ -4,7 +4,9 @@ import { Migration } from '@mikro-orm/migrations';
 // hand-written checks and index of the initial migration, which it cannot see in the entities).
 export class Migration20261127113346_wecom_response_code extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`alter table "delivered_card" add column "response_code" text null, add column "response_code_at" timestamptz null;`);
+    this.addSql(
+      `alter table "delivered_card" add column "response_code" text null, add column "response_code_at" timestamptz null;`,
+    );
   }
 
   override async down(): Promise<void> {

@@ -14,8 +14,14 @@ const env = z.object({
   LIXIAO_CONSOLE: z.enum(['on', 'off']).optional(),
   LIXIAO_DATA_DIR: z.string().default('.data'),
   LIXIAO_SCHEDULE: z.string().optional(),
-  LIXIAO_QUIET_HOURS: z.string().regex(/^(\d{1,2}:\d{2}-\d{1,2}:\d{2}|off)$/, 'like 22:00-07:30, or off').default('22:00-07:30'),
-  LIXIAO_REMIND_DAYS: z.string().regex(/^\d{1,3}(,\d{1,3})*$/, 'like 7,3,1').default('7,3,1'),
+  LIXIAO_QUIET_HOURS: z
+    .string()
+    .regex(/^(\d{1,2}:\d{2}-\d{1,2}:\d{2}|off)$/, 'like 22:00-07:30, or off')
+    .default('22:00-07:30'),
+  LIXIAO_REMIND_DAYS: z
+    .string()
+    .regex(/^\d{1,3}(,\d{1,3})*$/, 'like 7,3,1')
+    .default('7,3,1'),
   LIXIAO_NEAR_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   LIXIAO_SCHEDULER: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -44,7 +50,14 @@ export interface Config {
   logLevel: z.infer<typeof env>['LOG_LEVEL'];
   /** step key -> tokens that may decide that step through the API */
   apiTokens: Map<string, string>;
-  feishu?: { appId: string; appSecret: string; encryptKey?: string; verificationToken?: string; baseUrl: string; mode: 'webhook' | 'ws' };
+  feishu?: {
+    appId: string;
+    appSecret: string;
+    encryptKey?: string;
+    verificationToken?: string;
+    baseUrl: string;
+    mode: 'webhook' | 'ws';
+  };
   wecom?: { corpId: string; agentId: string; secret: string; token: string; encodingAesKey: string; baseUrl: string };
   console: boolean;
   /** job name -> "09:05" or "Mon 09:35" (LIXIAO_SCHEDULE=digest=09:05,escalate=Mon 09:35) */
@@ -57,7 +70,10 @@ export interface Config {
 
 function parseSchedule(spec: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
-  for (const part of (spec ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const part of (spec ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const i = part.indexOf('=');
     if (i <= 0) throw new ConfigError('LIXIAO_SCHEDULE must look like digest=09:05,escalate=Mon 09:35');
     out.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
@@ -66,22 +82,32 @@ function parseSchedule(spec: string | undefined): Map<string, string> {
 }
 
 /** Every variable of a platform or none: a half-configured platform is an operator's mistake, said plainly. */
-function allOrNone<K extends string>(vars: Record<K, string | undefined>, platform: string): Record<K, string> | undefined {
+function allOrNone<K extends string>(
+  vars: Record<K, string | undefined>,
+  platform: string,
+): Record<K, string> | undefined {
   const set = Object.entries(vars).filter(([, v]) => v);
   if (set.length === 0) return undefined;
-  const missing = Object.entries(vars).filter(([, v]) => !v).map(([k]) => k);
-  if (missing.length) throw new ConfigError(`${platform} is half-configured: ${missing.join(', ')} missing (set all of them or none)`);
+  const missing = Object.entries(vars)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (missing.length)
+    throw new ConfigError(`${platform} is half-configured: ${missing.join(', ')} missing (set all of them or none)`);
   return vars as Record<K, string>;
 }
 
 export function parseApiTokens(spec: string | undefined): Map<string, string> {
   const tokens = new Map<string, string>();
-  for (const part of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of (spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const i = part.indexOf(':');
     const step = part.slice(0, i).trim();
     const token = part.slice(i + 1).trim();
     if (i <= 0 || !token) throw new ConfigError('LIXIAO_API_TOKENS must look like step_key:token,step_key:token');
-    if (token.length < 16) throw new ConfigError(`LIXIAO_API_TOKENS: the token for ${step} is shorter than 16 characters`);
+    if (token.length < 16)
+      throw new ConfigError(`LIXIAO_API_TOKENS: the token for ${step} is shorter than 16 characters`);
     if (tokens.has(token)) throw new ConfigError('LIXIAO_API_TOKENS: a token is given to two steps');
     tokens.set(token, step);
   }
@@ -99,7 +125,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (!f && (e.FEISHU_ENCRYPT_KEY || e.FEISHU_VERIFICATION_TOKEN))
     throw new ConfigError('Feishu is half-configured: FEISHU_APP_ID and FEISHU_APP_SECRET missing');
   if (f && e.FEISHU_MODE === 'webhook' && !e.FEISHU_ENCRYPT_KEY && !e.FEISHU_VERIFICATION_TOKEN)
-    throw new ConfigError('Feishu webhook mode needs FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN to check callbacks');
+    throw new ConfigError(
+      'Feishu webhook mode needs FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN to check callbacks',
+    );
   const w = allOrNone(
     {
       WECOM_CORP_ID: e.WECOM_CORP_ID,
@@ -110,7 +138,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     'WeCom',
   );
-  if (w && !/^[A-Za-z0-9]{43}$/.test(w.WECOM_ENCODING_AES_KEY)) throw new ConfigError('WECOM_ENCODING_AES_KEY must be the 43 letters and digits WeCom generated');
+  if (w && !/^[A-Za-z0-9]{43}$/.test(w.WECOM_ENCODING_AES_KEY))
+    throw new ConfigError('WECOM_ENCODING_AES_KEY must be the 43 letters and digits WeCom generated');
   const platformConfigured = Boolean(f || w);
   return {
     databaseUrl: e.DATABASE_URL,

@@ -21,8 +21,14 @@ export const REDACT_PATHS = [
 ];
 
 /** Logs go to stderr so that CLI output on stdout (e.g. `status --json`) stays clean. */
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', destination: pino.DestinationStream = pino.destination(2)): Logger {
-  return pino({ level, base: { service: 'lixiao' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
+export function createLogger(
+  level: string = process.env.LOG_LEVEL ?? 'info',
+  destination: pino.DestinationStream = pino.destination(2),
+): Logger {
+  return pino(
+    { level, base: { service: 'lixiao' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    destination,
+  );
 }
 
 /** A database URL fit for a log line: the password replaced. */

@@ -9,8 +9,12 @@ let db: TestDb;
 let srv: TestServer;
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 const statusOf = async (no: string, step: string) =>
-  (await db.sql<{ status: string }>('select c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2', [no, step]))[0]!
-    .status;
+  (
+    await db.sql<{ status: string }>(
+      'select c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2',
+      [no, step],
+    )
+  )[0]!.status;
 const allClearances = () => db.sql('select id, status, version from clearance order by id');
 
 beforeAll(async () => {
@@ -27,14 +31,28 @@ describe('POST /api/v1/decisions', () => {
   it('applies its own step with a result per row; an unknown student is an error on its row only', async () => {
     const res = await srv.post(
       '/api/v1/decisions',
-      { decisions: [{ student_no: studentNo(0), decision: 'pass' }, { student_no: '0000000', decision: 'pass' }, { student_no: studentNo(1), decision: 'return', reason: '余额未结清' }] },
+      {
+        decisions: [
+          { student_no: studentNo(0), decision: 'pass' },
+          { student_no: '0000000', decision: 'pass' },
+          { student_no: studentNo(1), decision: 'return', reason: '余额未结清' },
+        ],
+      },
       bearer(CARD),
     );
     expect(res.status).toBe(200);
     expect(res.json.step).toBe('campus_card');
     expect(res.json.applied).toBe(2);
-    expect(res.json.results.map((r: { outcome: string }) => r.outcome)).toEqual(['applied', 'unknown_student', 'applied']);
-    expect(res.json.results[0]).toMatchObject({ student_no: studentNo(0), status: 'passed', decided_by: '一卡通管理中心（系统对接）' });
+    expect(res.json.results.map((r: { outcome: string }) => r.outcome)).toEqual([
+      'applied',
+      'unknown_student',
+      'applied',
+    ]);
+    expect(res.json.results[0]).toMatchObject({
+      student_no: studentNo(0),
+      status: 'passed',
+      decided_by: '一卡通管理中心（系统对接）',
+    });
     expect(await statusOf(studentNo(0), 'campus_card')).toBe('passed');
     expect(await statusOf(studentNo(1), 'campus_card')).toBe('returned');
     const [audit] = await db.sql<{ source: string; platform: string }>(
@@ -44,11 +62,19 @@ describe('POST /api/v1/decisions', () => {
   });
 
   it('a token acts only on its own step', async () => {
-    const res = await srv.post('/api/v1/decisions', { step: 'campus_card', decisions: [{ student_no: studentNo(2), decision: 'pass' }] }, bearer(LIB));
+    const res = await srv.post(
+      '/api/v1/decisions',
+      { step: 'campus_card', decisions: [{ student_no: studentNo(2), decision: 'pass' }] },
+      bearer(LIB),
+    );
     expect(res.status).toBe(403);
     expect(res.json.error).toBe('this token decides library, not campus_card');
     expect(await statusOf(studentNo(2), 'campus_card')).toBe('pending');
-    const lib = await srv.post('/api/v1/decisions', { decisions: [{ student_no: studentNo(2), decision: 'pass' }] }, bearer(LIB));
+    const lib = await srv.post(
+      '/api/v1/decisions',
+      { decisions: [{ student_no: studentNo(2), decision: 'pass' }] },
+      bearer(LIB),
+    );
     expect(lib.json.step).toBe('library');
     expect(await statusOf(studentNo(2), 'library')).toBe('passed');
     expect(await statusOf(studentNo(2), 'campus_card')).toBe('pending');
@@ -63,7 +89,11 @@ describe('POST /api/v1/decisions', () => {
     const bad = await srv.post('/api/v1/decisions', '{"decisions": [', bearer(CARD));
     expect(bad.status).toBe(400);
     expect(bad.json.error).toBe('request body is not valid JSON');
-    const wrong = await srv.post('/api/v1/decisions', { decisions: [{ student_no: studentNo(3), decision: 'approve' }] }, bearer(CARD));
+    const wrong = await srv.post(
+      '/api/v1/decisions',
+      { decisions: [{ student_no: studentNo(3), decision: 'approve' }] },
+      bearer(CARD),
+    );
     expect(wrong.status).toBe(400);
     expect(wrong.json.error).toMatch(/^decisions\.0\.decision/);
     const big = await srv.post('/api/v1/decisions', { decisions: [], pad: 'x'.repeat(1024 * 1024 + 10) }, bearer(CARD));
@@ -83,7 +113,11 @@ describe('POST /api/v1/decisions', () => {
       expect(r.headers.get('idempotent-replayed')).toBe('true');
     }
     expect(await allClearances()).toEqual(versions);
-    const other = await srv.post('/api/v1/decisions', { decisions: [{ student_no: studentNo(5), decision: 'pass' }] }, key);
+    const other = await srv.post(
+      '/api/v1/decisions',
+      { decisions: [{ student_no: studentNo(5), decision: 'pass' }] },
+      key,
+    );
     expect(other.status).toBe(422);
     expect(await statusOf(studentNo(5), 'campus_card')).toBe('pending');
   });
@@ -93,14 +127,21 @@ describe('POST /api/v1/decisions', () => {
     const key = { ...bearer(CARD), 'idempotency-key': 'race-1' };
     const all = await Promise.all(Array.from({ length: 8 }, () => srv.post('/api/v1/decisions', body, key)));
     expect(all.every((r) => r.status === 200 && r.json.results[0].outcome === 'applied')).toBe(true);
-    const audit = await db.sql(`select 1 from audit_event e join student s on s.id = e.student_id where s.student_no = $1 and e.step_key = 'campus_card'`, [studentNo(6)]);
+    const audit = await db.sql(
+      `select 1 from audit_event e join student s on s.id = e.student_id where s.student_no = $1 and e.step_key = 'campus_card'`,
+      [studentNo(6)],
+    );
     expect(audit).toHaveLength(1);
   });
 
   it('without Idempotency-Key a repeat is answered as already decided, naming who', async () => {
     const body = { decisions: [{ student_no: studentNo(0), decision: 'pass' }] };
     const r = await srv.post('/api/v1/decisions', body, bearer(CARD));
-    expect(r.json.results[0]).toMatchObject({ outcome: 'already_decided', status: 'passed', decided_by: '一卡通管理中心（系统对接）' });
+    expect(r.json.results[0]).toMatchObject({
+      outcome: 'already_decided',
+      status: 'passed',
+      decided_by: '一卡通管理中心（系统对接）',
+    });
   });
 });
 

@@ -43,7 +43,15 @@ const asApp = <T>(work: (t: EntityManager) => Promise<T>) =>
 describe('the documented application role', () => {
   it('decides (clearance, audit row, change_outbox) and the drain hands the change to the job queue', async () => {
     const actor = await actorFor(db, 'library');
-    const [r] = await asApp((t) => decide(t, db.wf, { actor, stepKey: 'library', decision: 'pass', source: 'card', items: [{ studentNo: studentNo(0) }] }));
+    const [r] = await asApp((t) =>
+      decide(t, db.wf, {
+        actor,
+        stepKey: 'library',
+        decision: 'pass',
+        source: 'card',
+        items: [{ studentNo: studentNo(0) }],
+      }),
+    );
     expect(r!.outcome).toBe('applied');
     const client = await db.pool.connect();
     try {
@@ -51,21 +59,33 @@ describe('the documented application role', () => {
       expect(await drainChanges(client)).toBe(1);
     } finally {
       // a client whose role cannot be reset is not given back to the pool
-      await client.query('reset role').then(() => client.release(), (e: Error) => client.release(e));
+      await client.query('reset role').then(
+        () => client.release(),
+        (e: Error) => client.release(e),
+      );
     }
-    expect(await db.sql(`select key from graphile_worker._private_jobs`)).toEqual([{ key: `clearance:${r!.clearanceId}:v2` }]);
+    expect(await db.sql(`select key from graphile_worker._private_jobs`)).toEqual([
+      { key: `clearance:${r!.clearanceId}:v2` },
+    ]);
     // the worker, logged in as the role, takes the job, runs its listener and completes it
     const asRole = new URL(db.url);
     asRole.username = role;
     asRole.password = '...'; // as the README's CREATE ROLE sets it (the embedded server checks passwords)
     const seen: unknown[] = [];
-    await runQueueOnce({ connectionString: asRole.href, taskList: taskList([async (p) => void seen.push(p.changes)]), logger: workerLogger(createLogger('silent')) });
+    await runQueueOnce({
+      connectionString: asRole.href,
+      taskList: taskList([async (p) => void seen.push(p.changes)]),
+      logger: workerLogger(createLogger('silent')),
+    });
     expect(seen).toEqual([[{ clearanceId: r!.clearanceId, version: 2 }]]);
     await expect.poll(() => db.sql(`select key from graphile_worker._private_jobs`), { timeout: 3000 }).toEqual([]);
   });
 
   it('may not rewrite the audit trail', async () => {
-    const denied = await asApp((t) => t.execute("update audit_event set actor_label = 'forged'")).then(() => null, (x: { code?: string }) => x);
+    const denied = await asApp((t) => t.execute("update audit_event set actor_label = 'forged'")).then(
+      () => null,
+      (x: { code?: string }) => x,
+    );
     expect(denied?.code).toBe('42501');
   });
 });

@@ -24,13 +24,30 @@ const student = (college: keyof typeof next) => {
 };
 
 const status = async (no: string, step: string) =>
-  (await db.sql<{ status: string }>('select c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and c.step_key = $2', [no, step]))[0]!.status;
+  (
+    await db.sql<{ status: string }>(
+      'select c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and c.step_key = $2',
+      [no, step],
+    )
+  )[0]!.status;
 
-async function attempt(who: string, step: string, college: keyof typeof next, decision: Decision = 'pass', prepare?: (no: string) => Promise<void>) {
+async function attempt(
+  who: string,
+  step: string,
+  college: keyof typeof next,
+  decision: Decision = 'pass',
+  prepare?: (no: string) => Promise<void>,
+) {
   const no = student(college);
   await prepare?.(no);
   const before = await status(no, step);
-  const [r] = await decide(em(), db.wf, { actor: await actorFor(db, who), stepKey: step, decision, source: 'card', items: [{ studentNo: no, reason: 'x' }] });
+  const [r] = await decide(em(), db.wf, {
+    actor: await actorFor(db, who),
+    stepKey: step,
+    decision,
+    source: 'card',
+    items: [{ studentNo: no, reason: 'x' }],
+  });
   return { r: r!, before, after: await status(no, step) };
 }
 
@@ -74,7 +91,13 @@ describe('who may pass a step (role x step x own / other scope)', () => {
 
 describe('who may revoke a decision', () => {
   const passFirst = (step: string) => async (no: string) => {
-    await decide(em(), db.wf, { actor: { kind: 'admin', label: 'setup' }, stepKey: step, decision: 'pass', source: 'admin', items: [{ studentNo: no }] });
+    await decide(em(), db.wf, {
+      actor: { kind: 'admin', label: 'setup' },
+      stepKey: step,
+      decision: 'pass',
+      source: 'admin',
+      items: [{ studentNo: no }],
+    });
   };
   const cases: [string, string, keyof typeof next, boolean][] = [
     ['admin-cs', 'academic_secretary', '计算机', true], // a college admin, a college step of their college
@@ -95,13 +118,17 @@ describe('staff changes', () => {
   it('a person removed from the roster can no longer decide; the change is audited', async () => {
     const ok = await attempt('library', 'library', '计算机');
     expect(ok.r.outcome).toBe('applied');
-    const roster = STAFF_CSV.split('\n').filter((l) => !l.includes(',library')).join('\n');
+    const roster = STAFF_CSV.split('\n')
+      .filter((l) => !l.includes(',library'))
+      .join('\n');
     const summary = await importStaff(em(), db.wf, roster, 'staff-v2.csv');
     expect(summary).toMatchObject({ added: 0, removed: 1 });
     const gone = await attempt('library', 'library', '计算机');
     expect(gone.r.outcome).toBe('denied');
     expect(gone.after).toBe('pending');
-    const audit = await db.sql(`select outcome, detail->>'person' as person, detail->>'file' as file from audit_event where action = 'staff.change' and outcome = 'removed'`);
+    const audit = await db.sql(
+      `select outcome, detail->>'person' as person, detail->>'file' as file from audit_event where action = 'staff.change' and outcome = 'removed'`,
+    );
     expect(audit).toEqual([{ outcome: 'removed', person: '图书馆员', file: 'staff-v2.csv' }]);
     // Re-importing the same roster changes nothing more.
     expect(await importStaff(em(), db.wf, roster, 'staff-v2.csv')).toMatchObject({ added: 0, removed: 0 });

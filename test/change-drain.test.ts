@@ -17,9 +17,15 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 type Job = { key: string; payload: { changes: { clearanceId: number; version: number }[]; cause: string } };
-const jobs = () => db.sql<Job>(`select key, payload from graphile_worker._private_jobs where task_id = (select id from graphile_worker._private_tasks where identifier = 'clearance_changed') order by id`);
+const jobs = () =>
+  db.sql<Job>(
+    `select key, payload from graphile_worker._private_jobs where task_id = (select id from graphile_worker._private_tasks where identifier = 'clearance_changed') order by id`,
+  );
 const clearJobs = () => db.sql(`delete from graphile_worker._private_jobs`);
-const record = (where = 'true') => db.sql(`insert into change_outbox (clearance_id, version, cause) select id, 2, case when id % 3 = 0 then 'list.pass' else 'pass' end from clearance where ${where}`);
+const record = (where = 'true') =>
+  db.sql(
+    `insert into change_outbox (clearance_id, version, cause) select id, 2, case when id % 3 = 0 then 'list.pass' else 'pass' end from clearance where ${where}`,
+  );
 
 describe('the change drain', () => {
   it('hands every recorded change to exactly one job: batches of at most DRAIN_BATCH, one cause per job, keys as changeJobKey', async () => {
@@ -32,7 +38,9 @@ describe('the change drain', () => {
     for (const j of all) {
       expect(j.payload.changes.length).toBeLessThanOrEqual(DRAIN_BATCH);
       expect(j.key).toBe(changeJobKey(j.payload.changes));
-      expect(j.payload.changes.every((c) => (c.clearanceId % 3 === 0) === (j.payload.cause === 'list.pass'))).toBe(true);
+      expect(j.payload.changes.every((c) => (c.clearanceId % 3 === 0) === (j.payload.cause === 'list.pass'))).toBe(
+        true,
+      );
     }
     const handed = all.flatMap((j) => j.payload.changes.map((c) => c.clearanceId));
     expect(handed).toHaveLength(n);
@@ -43,7 +51,10 @@ describe('the change drain', () => {
   it('two drains side by side hand over each change once (SKIP LOCKED)', async () => {
     await record();
     const [{ n }] = (await db.sql<{ n: number }>('select count(*)::int as n from change_outbox')) as [{ n: number }];
-    const pools = [new pg.Pool({ connectionString: db.url, max: 1 }), new pg.Pool({ connectionString: db.url, max: 1 })];
+    const pools = [
+      new pg.Pool({ connectionString: db.url, max: 1 }),
+      new pg.Pool({ connectionString: db.url, max: 1 }),
+    ];
     try {
       const counts = await Promise.all(pools.map((p) => drainChanges(p)));
       expect(counts[0]! + counts[1]!).toBe(n);
@@ -82,8 +93,16 @@ describe('the change drain', () => {
   it('runs beside the worker: a decision becomes a job within the interval', async () => {
     const drain = startChangeDrain(db.pool, createLogger('silent'), 50);
     try {
-      const [r] = await decide(db.orm.em.fork() as EntityManager, db.wf, { actor: await actorFor(db, 'library'), stepKey: 'library', decision: 'pass', source: 'card', items: [{ studentNo: studentNo(7) }] });
-      await expect.poll(async () => (await jobs()).map((j) => j.key), { timeout: 2000 }).toEqual([`clearance:${r!.clearanceId}:v2`]);
+      const [r] = await decide(db.orm.em.fork() as EntityManager, db.wf, {
+        actor: await actorFor(db, 'library'),
+        stepKey: 'library',
+        decision: 'pass',
+        source: 'card',
+        items: [{ studentNo: studentNo(7) }],
+      });
+      await expect
+        .poll(async () => (await jobs()).map((j) => j.key), { timeout: 2000 })
+        .toEqual([`clearance:${r!.clearanceId}:v2`]);
     } finally {
       await drain.stop();
     }
@@ -99,7 +118,9 @@ describe('the change drain', () => {
       await new Promise((r) => setTimeout(r, 600)); // some 25 failed drains
       expect(logged.match(/handing clearance changes to the job queue failed/g)).toHaveLength(1);
       await db.sql('alter table change_outbox_away rename to change_outbox');
-      await expect.poll(() => logged.includes('clearance changes reach the job queue again'), { timeout: 2000 }).toBe(true);
+      await expect
+        .poll(() => logged.includes('clearance changes reach the job queue again'), { timeout: 2000 })
+        .toBe(true);
     } finally {
       await drain.stop();
       await db.sql('alter table if exists change_outbox_away rename to change_outbox');

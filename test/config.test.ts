@@ -4,15 +4,25 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 describe('configuration', () => {
   it('defaults to the contract’s values, the console on when no platform is set', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', timezone: 'Asia/Shanghai', publicUrl: 'http://127.0.0.1:3000', console: true });
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      timezone: 'Asia/Shanghai',
+      publicUrl: 'http://127.0.0.1:3000',
+      console: true,
+    });
     expect(c.databaseUrl).toBeUndefined();
     expect(c.apiTokens.size).toBe(0);
   });
 
   it('refuses a half-configured platform and names what is missing', () => {
-    expect(() => loadConfig({ FEISHU_APP_ID: 'cli_x' })).toThrow(/Feishu is half-configured: FEISHU_APP_SECRET missing/);
+    expect(() => loadConfig({ FEISHU_APP_ID: 'cli_x' })).toThrow(
+      /Feishu is half-configured: FEISHU_APP_SECRET missing/,
+    );
     expect(() => loadConfig({ WECOM_CORP_ID: 'ww1', WECOM_SECRET: 's' })).toThrow(ConfigError);
-    expect(() => loadConfig({ FEISHU_APP_ID: 'a', FEISHU_APP_SECRET: 'b' })).toThrow(/needs FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN/);
+    expect(() => loadConfig({ FEISHU_APP_ID: 'a', FEISHU_APP_SECRET: 'b' })).toThrow(
+      /needs FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN/,
+    );
   });
 
   it('turns the console off when a platform is configured, unless asked', () => {

@@ -18,7 +18,13 @@ let close: () => void;
 beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 3);
-  const server = createServer({ orm: db.orm, wf: db.wf, config: loadConfig({ DATABASE_URL: db.url }), log: createLogger('silent'), inbox: new ConsoleInbox() }).listen(0, '127.0.0.1');
+  const server = createServer({
+    orm: db.orm,
+    wf: db.wf,
+    config: loadConfig({ DATABASE_URL: db.url }),
+    log: createLogger('silent'),
+    inbox: new ConsoleInbox(),
+  }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   close = () => server.close();
@@ -32,7 +38,9 @@ afterAll(async () => {
 
 describe('the supervisor form', () => {
   it('is served, prefilled, for the student’s token and for nothing else', async () => {
-    const [s] = await db.sql<{ form_token: string }>('select form_token from student where student_no = $1', [studentNo(1)]);
+    const [s] = await db.sql<{ form_token: string }>('select form_token from student where student_no = $1', [
+      studentNo(1),
+    ]);
     const ok = await fetch(`${srv.url}/forms/supervisor/${s!.form_token}`);
     expect(ok.status).toBe(200);
     const html = await ok.text();
@@ -41,7 +49,8 @@ describe('the supervisor form', () => {
     expect(html).toContain(`<span class="fill">${studentNo(1)}</span>`);
     expect(html).toContain('硕士研究生');
     expect(ok.headers.get('cache-control')).toBe('private, no-store');
-    for (const bad of ['0'.repeat(64), studentNo(1), `${s!.form_token.slice(0, 63)}x`]) expect((await fetch(`${srv.url}/forms/supervisor/${bad}`)).status).toBe(404);
+    for (const bad of ['0'.repeat(64), studentNo(1), `${s!.form_token.slice(0, 63)}x`])
+      expect((await fetch(`${srv.url}/forms/supervisor/${bad}`)).status).toBe(404);
   });
 });
 
@@ -54,7 +63,11 @@ describe('the console over HTTP', () => {
   it('answers as the chosen person, and an unknown person id sees nothing', async () => {
     const [p] = await db.sql<{ id: number }>(`select id from person where wecom_userid = 'stu1'`);
     const say = (person: number, text: string) =>
-      fetch(`${url}/console/api/say`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ person, text }) }).then((r) => r.json());
+      fetch(`${url}/console/api/say`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ person, text }),
+      }).then((r) => r.json());
     const mine = await say(p!.id, '进度');
     expect(mine.cards[0]).toContain('data-card-type="status"');
     expect(mine.cards[0]).toContain('学生1 的离校进度');
@@ -66,10 +79,17 @@ describe('the console over HTTP', () => {
   it('refuses foreign hosts, other origins, proxies and non-JSON posts (no cross-site or rebinding)', async () => {
     const port = new URL(url).port;
     const post = (headers: Record<string, string>) =>
-      fetch(`${url}/console/api/say`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ person: 1, text: '进度' }) });
+      fetch(`${url}/console/api/say`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ person: 1, text: '进度' }),
+      });
     // fetch may not set Host: a raw request does, as a rebinding attacker's browser would after DNS points evil.example here
     const rebound = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/console/api/people', headers: { host: `evil.example:${port}` } }, (res) => resolve(res.statusCode ?? 0));
+      const req = request(
+        { host: '127.0.0.1', port, path: '/console/api/people', headers: { host: `evil.example:${port}` } },
+        (res) => resolve(res.statusCode ?? 0),
+      );
       req.on('error', reject);
       req.end();
     });
@@ -81,7 +101,11 @@ describe('the console over HTTP', () => {
   });
 
   it('rejects malformed requests', async () => {
-    const r = await fetch(`${url}/console/api/tap`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ person: 'x', value: {} }) });
+    const r = await fetch(`${url}/console/api/tap`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ person: 'x', value: {} }),
+    });
     expect(r.status).toBe(400);
   });
 });
@@ -91,10 +115,18 @@ describe('when the console may be on', () => {
   it('on by default on loopback when no platform is configured, off elsewhere unless forced, off when a platform is', () => {
     expect(consoleWanted(loadConfig({}), log, false)).toBe(true);
     expect(consoleWanted(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/y' }), log, false)).toBe(true);
-    expect(consoleWanted(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/y', LIXIAO_CONSOLE: 'on' }), log, true)).toBe(true);
+    expect(
+      consoleWanted(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/y', LIXIAO_CONSOLE: 'on' }), log, true),
+    ).toBe(true);
     expect(consoleWanted(loadConfig({ HOST: '0.0.0.0' }), log, false)).toBe(false);
     expect(consoleWanted(loadConfig({ HOST: '0.0.0.0', LIXIAO_CONSOLE: 'on' }), log, true)).toBe(true);
     expect(consoleWanted(loadConfig({ LIXIAO_CONSOLE: 'off' }), log, false)).toBe(false);
-    expect(consoleWanted(loadConfig({ FEISHU_APP_ID: 'a', FEISHU_APP_SECRET: 'b', FEISHU_VERIFICATION_TOKEN: 'v' }), log, false)).toBe(false);
+    expect(
+      consoleWanted(
+        loadConfig({ FEISHU_APP_ID: 'a', FEISHU_APP_SECRET: 'b', FEISHU_VERIFICATION_TOKEN: 'v' }),
+        log,
+        false,
+      ),
+    ).toBe(false);
   });
 });

@@ -12,7 +12,12 @@ const wecom = (userId: string): Who => ({ platform: 'wecom', userId });
 const say = async (who: string, text: string) => onMessage(deps, { who: wecom(who), text }, CAPS);
 const rows = (c: Card) => c.blocks.filter((b): b is Extract<Block, { kind: 'row' }> => b.kind === 'row');
 const statusOf = async (no: string, step: string) =>
-  (await db.sql<{ status: string }>('select c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2', [no, step]))[0]!.status;
+  (
+    await db.sql<{ status: string }>(
+      'select c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2',
+      [no, step],
+    )
+  )[0]!.status;
 
 beforeAll(async () => {
   db = await freshDb();
@@ -69,7 +74,9 @@ describe('a librarian works through 待办', () => {
     expect(done.result!.text).toMatch(/^已通过 · 图书馆员 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect(await statusOf(studentNo(0), 'library')).toBe('passed');
     const late = await onTap(deps, { who: wecom('admin-school'), value: row.buttons[0]!.value }, CAPS);
-    expect(rows(late.card).find((r) => r.title.startsWith(studentNo(0)))!.result!.text).toMatch(/^已由 图书馆员 于 .* 通过$/);
+    expect(rows(late.card).find((r) => r.title.startsWith(studentNo(0)))!.result!.text).toMatch(
+      /^已由 图书馆员 于 .* 通过$/,
+    );
   });
 
   it('a tap by someone who does not hold the step changes nothing', async () => {
@@ -86,11 +93,18 @@ describe('a librarian works through 待办', () => {
     const noReason = await onTap(deps, { who: wecom('library'), value: row.buttons[1]!.value }, CAPS);
     expect(noReason.toast!.text).toBe('退回需要填写原因');
     expect(await statusOf(studentNo(1), 'library')).toBe('pending');
-    const r = await onTap(deps, { who: wecom('library'), value: row.buttons[1]!.value, input: { reason: '有 2 本书未还' } }, CAPS);
+    const r = await onTap(
+      deps,
+      { who: wecom('library'), value: row.buttons[1]!.value, input: { reason: '有 2 本书未还' } },
+      CAPS,
+    );
     expect(r.toast!.text).toBe('已退回，学生会收到通知');
     expect(await statusOf(studentNo(1), 'library')).toBe('returned');
     const [status] = await say('stu1', '进度');
-    const lib = status!.blocks.find((b) => b.kind === 'step' && b.name === '图书馆') as Extract<Block, { kind: 'step' }>;
+    const lib = status!.blocks.find((b) => b.kind === 'step' && b.name === '图书馆') as Extract<
+      Block,
+      { kind: 'step' }
+    >;
     expect(lib.state).toBe('returned');
     expect(lib.lines[0]).toBe('退回原因：有 2 本书未还');
   });
@@ -102,7 +116,15 @@ describe('a librarian works through 待办', () => {
     expect(all.confirm!.text).toMatch(/^确认通过本页 \d+ 名学生？$/);
     const r = await onTap(deps, { who: wecom('library'), value: all.value }, CAPS);
     expect(r.toast!.text).toMatch(/^已通过 \d+ \/ \d+ 人$/);
-    expect(Number((await db.sql<{ n: string }>(`select count(*) as n from clearance where step_key = 'library' and status = 'passed'`))[0]!.n)).toBeGreaterThanOrEqual(20);
+    expect(
+      Number(
+        (
+          await db.sql<{ n: string }>(
+            `select count(*) as n from clearance where step_key = 'library' and status = 'passed'`,
+          )
+        )[0]!.n,
+      ),
+    ).toBeGreaterThanOrEqual(20);
   });
 });
 
@@ -115,7 +137,8 @@ describe('passing a pasted list', () => {
     // not theirs and unknown read alike: nobody learns which numbers exist outside their scope
     expect(text).toContain(`查无此学号或不在您负责的范围：**${studentNo(4)}、9999999`);
     expect(await statusOf(studentNo(3), 'academic_secretary')).toBe('pending');
-    const confirm = (preview!.blocks.find((b) => b.kind === 'actions') as Extract<Block, { kind: 'actions' }>).buttons[0]!;
+    const confirm = (preview!.blocks.find((b) => b.kind === 'actions') as Extract<Block, { kind: 'actions' }>)
+      .buttons[0]!;
     const done = await onTap(deps, { who: wecom('sec-cs'), value: confirm.value }, CAPS);
     expect(done.card.type).toBe('batch_done');
     expect(done.toast!.text).toBe('已通过 2 人');
@@ -144,11 +167,21 @@ describe('notices', () => {
     );
     const results = [];
     for (const s of db.wf.steps.filter((x) => x.key !== 'grad_office'))
-      results.push(...(await decide(db.orm.em.fork() as never, db.wf, { actor: { kind: 'admin', label: 't' }, stepKey: s.key, decision: 'pass', source: 'admin', items: [{ studentNo: no }] })));
+      results.push(
+        ...(await decide(db.orm.em.fork() as never, db.wf, {
+          actor: { kind: 'admin', label: 't' },
+          stepKey: s.key,
+          decision: 'pass',
+          source: 'admin',
+          items: [{ studentNo: no }],
+        })),
+      );
     expect(before.length).toBe(10);
     const last = results.at(-1)!;
     const notices = await noticesFor(deps, [{ clearanceId: last.clearanceId!, version: last.version! }]);
-    const [officeId] = (await db.sql<{ id: number }>(`select id from person where wecom_userid = 'office'`)).map((r) => r.id);
+    const [officeId] = (await db.sql<{ id: number }>(`select id from person where wecom_userid = 'office'`)).map(
+      (r) => r.id,
+    );
     expect(notices.map((n) => n.card.title)).toEqual(['一卡通管理中心：已通过', `可以办理：${no} 学生9`]);
     expect(notices[1]!.personId).toBe(officeId);
     const [todo] = await say('office', '待办');
@@ -164,8 +197,14 @@ describe('every card the handlers send renders without loss', () => {
     const { renderWecom } = await import('../cards/render/wecom.ts');
     const { renderHtml } = await import('../cards/render/html.ts');
     const platforms = [
-      { caps: { layout: 'buttons' } as Caps, render: (c: Card) => [...renderFeishu(c).dropped, ...renderHtml(c).dropped] },
-      { caps: { layout: 'checklist' } as Caps, render: (c: Card) => renderWecom(c, { taskId: 'task_1', url: 'http://lixiao.test' }).dropped },
+      {
+        caps: { layout: 'buttons' } as Caps,
+        render: (c: Card) => [...renderFeishu(c).dropped, ...renderHtml(c).dropped],
+      },
+      {
+        caps: { layout: 'checklist' } as Caps,
+        render: (c: Card) => renderWecom(c, { taskId: 'task_1', url: 'http://lixiao.test' }).dropped,
+      },
     ];
     const conversations: [string, string][] = [
       ['stu2', '进度'],
@@ -180,11 +219,16 @@ describe('every card the handlers send renders without loss', () => {
     ];
     for (const p of platforms)
       for (const [who, text] of conversations)
-        for (const card of await onMessage(deps, { who: wecom(who), text }, p.caps)) expect(p.render(card), `${who}: ${text} (${p.caps.layout})`).toEqual([]);
+        for (const card of await onMessage(deps, { who: wecom(who), text }, p.caps))
+          expect(p.render(card), `${who}: ${text} (${p.caps.layout})`).toEqual([]);
     const [todo] = await onMessage(deps, { who: wecom('hospital'), text: '待办' }, { layout: 'checklist' });
     const box = todo!.blocks.find((b) => b.kind === 'checklist') as Extract<Block, { kind: 'checklist' }>;
     expect(todo!.summary).toContain('发送“待办 2”看下一页');
-    const tapped = await onTap(deps, { who: wecom('hospital'), value: box.submit.value, selected: box.options.slice(0, 3).map((o) => o.id) }, { layout: 'checklist' });
+    const tapped = await onTap(
+      deps,
+      { who: wecom('hospital'), value: box.submit.value, selected: box.options.slice(0, 3).map((o) => o.id) },
+      { layout: 'checklist' },
+    );
     expect(tapped.toast!.text).toBe('已通过 3 / 3 人');
     expect(tapped.card.summary).toMatch(/^刚才：3 人已通过。/); // WeCom shows no toast: the card says it
     expect(renderWecom(tapped.card, { taskId: 'task_2', url: 'http://lixiao.test' }).dropped).toEqual([]);

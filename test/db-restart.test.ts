@@ -64,7 +64,11 @@ describe('PostgreSQL restarted under load', () => {
     let failed = 0;
     const tap = async (i: number) => {
       try {
-        const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ decisions: [{ student_no: studentNo(i), decision: 'pass' }] }) });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ decisions: [{ student_no: studentNo(i), decision: 'pass' }] }),
+        });
         const body = (await res.json()) as { results?: { outcome: string }[] };
         if (res.status === 200 && body.results?.[0]?.outcome === 'applied') acked.push(studentNo(i));
         else failed++;
@@ -85,9 +89,18 @@ describe('PostgreSQL restarted under load', () => {
     pg = await startEmbeddedPostgres(join(dir, 'pg'), {}, port);
     await load;
     // the same service, no restart: new requests succeed again
-    const after = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ decisions: [{ student_no: studentNo(299), decision: 'pass' }] }) });
+    const after = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ decisions: [{ student_no: studentNo(299), decision: 'pass' }] }),
+    });
     expect(after.status).toBe(200);
-    const passed = (await orm.em.fork().getConnection().execute(`select s.student_no from clearance c join student s on s.id = c.student_id where c.step_key = 'library' and c.status = 'passed'`)) as { student_no: string }[];
+    const passed = (await orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `select s.student_no from clearance c join student s on s.id = c.student_id where c.step_key = 'library' and c.status = 'passed'`,
+      )) as { student_no: string }[];
     const passedSet = new Set(passed.map((r) => r.student_no));
     expect(acked.filter((no) => !passedSet.has(no))).toEqual([]); // nothing acknowledged was lost
     expect(acked.length).toBeGreaterThan(0);

@@ -27,29 +27,54 @@ let fakeF: FakeFeishu;
 let fakeW: FakeWecom;
 let senders: Record<string, (job: never) => Promise<void>>;
 
-const ctx = (now = NOW) => ({ em: db.orm.em.fork() as EntityManager, wf: db.wf, timeZone: TZ, now, deps, settings: { remindDays: [7, 3, 1], nearDays: 3 } });
+const ctx = (now = NOW) => ({
+  em: db.orm.em.fork() as EntityManager,
+  wf: db.wf,
+  timeZone: TZ,
+  now,
+  deps,
+  settings: { remindDays: [7, 3, 1], nearDays: 3 },
+});
 const run = (name: string, now = NOW) => runJob(jobNamed(name)!, ctx(now), 'test');
-const drain = () => runQueueOnce({ connectionString: db.url, taskList: taskList([], senders as never), logger: workerLogger(log) });
-const personOf = async (wecom: string) => (await db.sql<{ id: number }>('select id from person where wecom_userid = $1', [wecom]))[0]!.id;
+const drain = () =>
+  runQueueOnce({ connectionString: db.url, taskList: taskList([], senders as never), logger: workerLogger(log) });
+const personOf = async (wecom: string) =>
+  (await db.sql<{ id: number }>('select id from person where wecom_userid = $1', [wecom]))[0]!.id;
 
 beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 30);
   // deadlines: students 0-2 overdue, 3 in 3 days, 4 in 7 days, the rest far away
   await db.sql(`update student set deadline = '2026-09-01'`);
-  await db.sql(`update student set deadline = $1 where student_no = any($2)`, [addDays(TODAY, -2), [studentNo(0), studentNo(1), studentNo(2)]]);
+  await db.sql(`update student set deadline = $1 where student_no = any($2)`, [
+    addDays(TODAY, -2),
+    [studentNo(0), studentNo(1), studentNo(2)],
+  ]);
   await db.sql(`update student set deadline = $1 where student_no = $2`, [addDays(TODAY, 3), studentNo(3)]);
   await db.sql(`update student set deadline = $1 where student_no = $2`, [addDays(TODAY, 7), studentNo(4)]);
   await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid is not null`);
   fakeF = await startFakeFeishu();
   fakeW = await startFakeWecom();
   const config = loadConfig({
-    DATABASE_URL: db.url, FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'fake-secret', FEISHU_VERIFICATION_TOKEN: 'v', FEISHU_BASE_URL: fakeF.url,
-    WECOM_CORP_ID: 'ww1436e0e65a779aee', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'fake-wecom-secret', WECOM_TOKEN: 't', WECOM_ENCODING_AES_KEY: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', WECOM_BASE_URL: fakeW.url,
+    DATABASE_URL: db.url,
+    FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718',
+    FEISHU_APP_SECRET: 'fake-secret',
+    FEISHU_VERIFICATION_TOKEN: 'v',
+    FEISHU_BASE_URL: fakeF.url,
+    WECOM_CORP_ID: 'ww1436e0e65a779aee',
+    WECOM_AGENT_ID: '1000002',
+    WECOM_SECRET: 'fake-wecom-secret',
+    WECOM_TOKEN: 't',
+    WECOM_ENCODING_AES_KEY: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+    WECOM_BASE_URL: fakeW.url,
   });
   deps = { orm: db.orm, wf: db.wf, timeZone: TZ, publicUrl: 'http://x', platforms: ['console', 'feishu', 'wecom'] };
   inbox = new ConsoleInbox();
-  senders = { console: inbox.sender(), feishu: createFeishu(config.feishu!, deps, log).sender, wecom: createWecom(config.wecom!, deps, log).sender } as never;
+  senders = {
+    console: inbox.sender(),
+    feishu: createFeishu(config.feishu!, deps, log).sender,
+    wecom: createWecom(config.wecom!, deps, log).sender,
+  } as never;
 });
 afterAll(async () => {
   await fakeF.close();
@@ -70,7 +95,8 @@ describe('the daily digest', () => {
     expect(text).toContain(studentNo(0)); // 计算机学院 and overdue
     expect(text).not.toContain(studentNo(1)); // another college
     expect(msg!.card.blocks.some((b) => b.kind === 'bars')).toBe(true);
-    const nudge = (msg!.card.blocks.find((b) => b.kind === 'actions') as Extract<Block, { kind: 'actions' }>).buttons[0]!;
+    const nudge = (msg!.card.blocks.find((b) => b.kind === 'actions') as Extract<Block, { kind: 'actions' }>)
+      .buttons[0]!;
     expect(nudge.value.a).toBe('nudge');
     expect(fakeF.messages.filter((m) => m.receive_id === 'ou_admin-cs')).toHaveLength(1);
     expect(fakeW.messages.filter((m) => m.touser === 'admin-cs')).toHaveLength(1);
@@ -79,12 +105,25 @@ describe('the daily digest', () => {
   it('the nudge button sends the office its list once a day', async () => {
     const admin = await personOf('admin-cs');
     const [msg] = inbox.since(admin, 0);
-    const nudge = (msg!.card.blocks.find((b) => b.kind === 'actions') as Extract<Block, { kind: 'actions' }>).buttons[0]!;
-    const first = await onTap(deps, { who: { platform: 'console', userId: String(admin) }, value: nudge.value }, { layout: 'buttons' });
+    const nudge = (msg!.card.blocks.find((b) => b.kind === 'actions') as Extract<Block, { kind: 'actions' }>)
+      .buttons[0]!;
+    const first = await onTap(
+      deps,
+      { who: { platform: 'console', userId: String(admin) }, value: nudge.value },
+      { layout: 'buttons' },
+    );
     expect(first.toast!.text).toMatch(/^已提醒 \d+ 位$/);
-    const again = await onTap(deps, { who: { platform: 'console', userId: String(admin) }, value: nudge.value }, { layout: 'buttons' });
+    const again = await onTap(
+      deps,
+      { who: { platform: 'console', userId: String(admin) }, value: nudge.value },
+      { layout: 'buttons' },
+    );
     expect(again.toast!.text).toBe('今天已提醒过');
-    const student = await onTap(deps, { who: { platform: 'wecom', userId: 'stu0' }, value: nudge.value }, { layout: 'buttons' });
+    const student = await onTap(
+      deps,
+      { who: { platform: 'wecom', userId: 'stu0' }, value: nudge.value },
+      { layout: 'buttons' },
+    );
     expect(student.toast!.tone).toBe('red');
   });
 });

@@ -23,18 +23,40 @@ let url: string;
 
 const post = async (payload: object) => {
   const r = feishuRequest(payload, KEY);
-  const res = await fetch(`${url}/feishu/webhook`, { method: 'POST', headers: r.headers, body: new Uint8Array(r.body) });
+  const res = await fetch(`${url}/feishu/webhook`, {
+    method: 'POST',
+    headers: r.headers,
+    body: new Uint8Array(r.body),
+  });
   return { status: res.status, json: await res.json() };
 };
 const message = (openId: string, text: string, messageId: string) =>
-  feishuEvent('im.message.receive_v1', { sender: { sender_id: { open_id: openId } }, message: { message_id: messageId, message_type: 'text', content: JSON.stringify({ text }) } });
-const tapOn = (openId: string, value: object) => feishuEvent('card.action.trigger', { operator: { open_id: openId }, token: 'c-late', action: { tag: 'button', value } });
+  feishuEvent('im.message.receive_v1', {
+    sender: { sender_id: { open_id: openId } },
+    message: { message_id: messageId, message_type: 'text', content: JSON.stringify({ text }) },
+  });
+const tapOn = (openId: string, value: object) =>
+  feishuEvent('card.action.trigger', {
+    operator: { open_id: openId },
+    token: 'c-late',
+    action: { tag: 'button', value },
+  });
 const drain = async (sender: CardSender = feishu.sender) => {
   const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({}), log });
-  for (let i = 0; i < 4; i++) await runQueueOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['feishu'])], { feishu: sender }), logger: workerLogger(log) });
+  for (let i = 0; i < 4; i++)
+    await runQueueOnce({
+      connectionString: db.url,
+      taskList: taskList([notifyListener(hd, ['feishu'])], { feishu: sender }),
+      logger: workerLogger(log),
+    });
 };
 const clearance = async (no: string, step: string) =>
-  (await db.sql<{ id: number; version: number; status: string }>('select c.id, c.version, c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2', [no, step]))[0]!;
+  (
+    await db.sql<{ id: number; version: number; status: string }>(
+      'select c.id, c.version, c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2',
+      [no, step],
+    )
+  )[0]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -60,10 +82,21 @@ describe('repeated deliveries', () => {
 
   it('ten taps on one clearance by two staff make one decision and one audit row', async () => {
     const c = await clearance(studentNo(5), 'library');
-    await db.sql(`insert into assignment (person_id, role, step_key) select id, 'handler', 'library' from person where wecom_userid = 'admin-school'`);
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => post(tapOn(i % 2 ? 'ou_library' : 'ou_admin-school', { a: 'pass', c: c.id, v: c.version }))));
+    await db.sql(
+      `insert into assignment (person_id, role, step_key) select id, 'handler', 'library' from person where wecom_userid = 'admin-school'`,
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        post(tapOn(i % 2 ? 'ou_library' : 'ou_admin-school', { a: 'pass', c: c.id, v: c.version })),
+      ),
+    );
     expect(answers.filter((a) => a.json.toast?.content === '已通过')).toHaveLength(1);
-    expect(await db.sql(`select 1 from audit_event where student_id = (select student_id from clearance where id = $1) and step_key = 'library' and outcome = 'applied'`, [c.id])).toHaveLength(1);
+    expect(
+      await db.sql(
+        `select 1 from audit_event where student_id = (select student_id from clearance where id = $1) and step_key = 'library' and outcome = 'applied'`,
+        [c.id],
+      ),
+    ).toHaveLength(1);
   });
 });
 

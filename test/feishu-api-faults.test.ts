@@ -15,10 +15,17 @@ beforeEach(() => {
 });
 
 const api = (opts: FeishuApiOptions = {}) =>
-  createFeishuApi({ appId: 'cli_a1b2c3d4e5f60718', appSecret: 'fake-secret', baseUrl: fake.url }, createLogger('silent'), opts);
+  createFeishuApi(
+    { appId: 'cli_a1b2c3d4e5f60718', appSecret: 'fake-secret', baseUrl: fake.url },
+    createLogger('silent'),
+    opts,
+  );
 
 async function failure(p: Promise<unknown>): Promise<FeishuApiError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(FeishuApiError);
   return e as FeishuApiError;
 }
@@ -32,7 +39,9 @@ describe('feishu api: faults', () => {
     fake.reset();
     fake.failNext(3, '429');
     const started = performance.now();
-    const sent = await Promise.all(Array.from({ length: 5 }, (_, i) => feishu.sendText(`ou_${i}`, `m${i}`, `storm-${i}`)));
+    const sent = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => feishu.sendText(`ou_${i}`, `m${i}`, `storm-${i}`)),
+    );
     const ms = performance.now() - started;
     expect(fake.calls.filter((c) => c.status === 429)).toHaveLength(3);
     expect(fake.messages.map((m) => m.uuid).sort()).toEqual(['storm-0', 'storm-1', 'storm-2', 'storm-3', 'storm-4']);
@@ -84,13 +93,18 @@ describe('feishu api: faults', () => {
     expect([e5.status, e5.retryable]).toEqual([502, true]);
     fake.failNext(1, '400');
     const e4 = await failure(feishu.sendCard('ou_a', card, 'x-2'));
-    expect([e4.status, e4.code, e4.retryable, e4.logId]).toEqual([400, 230001, false, expect.stringMatching(/^fake-log/)]);
+    expect([e4.status, e4.code, e4.retryable, e4.logId]).toEqual([
+      400,
+      230001,
+      false,
+      expect.stringMatching(/^fake-log/),
+    ]);
     const bad = await failure(feishu.patchCard('om_nope', card)); // a real 4xx from the fake, not a forced one
     expect([bad.code, bad.retryable]).toEqual([230011, false]);
     expect(fake.messages).toHaveLength(0);
   });
 
-  it('a 200 with a non-zero code is an error too; IM\'s 230020 in a 200 is a rate limit, waited out', async () => {
+  it("a 200 with a non-zero code is an error too; IM's 230020 in a 200 is a rate limit, waited out", async () => {
     const feishu = api();
     fake.failNext(1, { status: 200, code: 99992402, msg: 'field validation failed' });
     const e = await failure(feishu.sendText('ou_a', 'm', 'c-1'));

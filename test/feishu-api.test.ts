@@ -26,12 +26,19 @@ function api(opts: FeishuApiOptions = {}, secret = APP_SECRET) {
 }
 
 async function failure(p: Promise<unknown>): Promise<FeishuApiError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(FeishuApiError);
   return e as FeishuApiError;
 }
 
-const card = { schema: '2.0', header: { title: { tag: 'plain_text', content: '离校审核' } }, body: { elements: [{ tag: 'markdown', content: '**张三** 待审核' }] } };
+const card = {
+  schema: '2.0',
+  header: { title: { tag: 'plain_text', content: '离校审核' } },
+  body: { elements: [{ tag: 'markdown', content: '**张三** 待审核' }] },
+};
 
 describe('feishu api: sending', () => {
   it('sends a card to an open_id: content round-trips, uuid and ids passed through', async () => {
@@ -39,7 +46,14 @@ describe('feishu api: sending', () => {
     const { messageId } = await feishu.sendCard('ou_student1', card, 'job-1');
     const text = await feishu.sendText('ou_student1', '你的离校手续已全部完成', 'job-2');
     expect(fake.messages).toMatchObject([
-      { message_id: messageId, receive_id: 'ou_student1', receive_id_type: 'open_id', msg_type: 'interactive', content: card, uuid: 'job-1' },
+      {
+        message_id: messageId,
+        receive_id: 'ou_student1',
+        receive_id_type: 'open_id',
+        msg_type: 'interactive',
+        content: card,
+        uuid: 'job-1',
+      },
       { message_id: text.messageId, msg_type: 'text', content: { text: '你的离校手续已全部完成' }, uuid: 'job-2' },
     ]);
     expect(messageId).toMatch(/^om_fake_/);
@@ -71,7 +85,9 @@ describe('feishu api: sending', () => {
     const { messageId } = await feishu.sendCard('ou_staff', card, 'p-1');
     await feishu.patchCard(messageId, { ...card, header: { title: { tag: 'plain_text', content: '已通过' } } });
     await feishu.updateByToken('c-token-1', card);
-    expect(fake.patches).toEqual([{ message_id: messageId, content: { ...card, header: { title: { tag: 'plain_text', content: '已通过' } } } }]);
+    expect(fake.patches).toEqual([
+      { message_id: messageId, content: { ...card, header: { title: { tag: 'plain_text', content: '已通过' } } } },
+    ]);
     expect(fake.cardUpdates).toEqual([{ token: 'c-token-1', card }]);
   });
 
@@ -80,7 +96,10 @@ describe('feishu api: sending', () => {
     await feishu.sendText('ou_warm', 'warm', 'w'); // token fetched
     fake.reset();
     const started = performance.now();
-    await Promise.all([...Array.from({ length: 7 }, (_, i) => feishu.sendText('ou_busy', `n${i}`, `busy-${i}`)), feishu.sendText('ou_other', 'x', 'other')]);
+    await Promise.all([
+      ...Array.from({ length: 7 }, (_, i) => feishu.sendText('ou_busy', `n${i}`, `busy-${i}`)),
+      feishu.sendText('ou_other', 'x', 'other'),
+    ]);
     const busy = fake.messages.filter((m) => m.receive_id === 'ou_busy').map((m) => m.at);
     expect(busy[5]! - busy[0]!).toBeGreaterThanOrEqual(980); // the 6th waits for the first token to come back
     expect(fake.messages.find((m) => m.receive_id === 'ou_other')!.at - started).toBeLessThan(500);

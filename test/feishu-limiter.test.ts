@@ -32,7 +32,8 @@ function setup() {
   const clock = virtualClock();
   const limiter = createLimiter({ now: clock.now, sleep: clock.sleep });
   const grants: Record<string, number[]> = {};
-  const take = (label: string, keys: string[]) => void limiter.acquire(keys).then(() => (grants[label] ??= []).push(clock.now()));
+  const take = (label: string, keys: string[]) =>
+    void limiter.acquire(keys).then(() => (grants[label] ??= []).push(clock.now()));
   return { clock, limiter, grants, take };
 }
 
@@ -51,7 +52,7 @@ describe('feishu limiter', () => {
     expect(busiest(grants.a!, 1000)).toBe(5);
   });
 
-  it('does not hold a second user behind the first one\'s queue', async () => {
+  it("does not hold a second user behind the first one's queue", async () => {
     const { clock, grants, take } = setup();
     for (let i = 0; i < 8; i++) take('a', ['app/s', 'app/min', 'user:ou_a']);
     await clock.run(500);

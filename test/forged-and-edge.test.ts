@@ -16,16 +16,34 @@ const who = (userId: string): Who => ({ platform: 'wecom', userId });
 const em = () => db.orm.em.fork() as EntityManager;
 const admin = { kind: 'admin' as const, label: 't' };
 const clearance = async (no: string, step: string) =>
-  (await db.sql<{ id: number; version: number; status: string }>('select c.id, c.version, c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2', [no, step]))[0]!;
+  (
+    await db.sql<{ id: number; version: number; status: string }>(
+      'select c.id, c.version, c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2',
+      [no, step],
+    )
+  )[0]!;
 const passAll = async (no: string, except: string[] = []) => {
-  for (const s of db.wf.steps.filter((x) => !except.includes(x.key))) await decide(em(), db.wf, { actor: admin, stepKey: s.key, decision: 'pass', source: 'admin', items: [{ studentNo: no }] });
+  for (const s of db.wf.steps.filter((x) => !except.includes(x.key)))
+    await decide(em(), db.wf, {
+      actor: admin,
+      stepKey: s.key,
+      decision: 'pass',
+      source: 'admin',
+      items: [{ studentNo: no }],
+    });
 };
 
 beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 45);
   deps = { orm: db.orm, wf: db.wf, timeZone: 'Asia/Shanghai', publicUrl: 'http://lixiao.test' };
-  await importList(em(), db.wf, { step: 'finance', mode: 'block', text: `student_no,reason,amount\n${studentNo(40)},学费欠费,4500\n`, file: 'arrears.csv', actorLabel: 't' });
+  await importList(em(), db.wf, {
+    step: 'finance',
+    mode: 'block',
+    text: `student_no,reason,amount\n${studentNo(40)},学费欠费,4500\n`,
+    file: 'arrears.csv',
+    actorLabel: 't',
+  });
 });
 afterAll(() => db.close());
 
@@ -42,14 +60,22 @@ describe('forged card values', () => {
     const before = await db.sql('select count(*) from audit_event');
     const r = await onTap(deps, { who: who('library'), value: { a: 'pass', c: 9_999_999, v: 1 } }, CAPS);
     expect(r.toast).toEqual({ tone: 'red', text: NO_SUCH_ROW });
-    const list = await onTap(deps, { who: who('library'), value: { a: 'confirm_list', refs: '9999998.1,9999999.1' } }, CAPS);
+    const list = await onTap(
+      deps,
+      { who: who('library'), value: { a: 'confirm_list', refs: '9999998.1,9999999.1' } },
+      CAPS,
+    );
     expect(list.toast).toEqual({ tone: 'red', text: NO_SUCH_ROW });
     expect(await db.sql('select count(*) from audit_event')).toEqual(before);
   });
 
   it('staff forging ids outside their scope see none of those students', async () => {
     const other = await clearance(studentNo(41), 'academic_secretary'); // 机械学院: not 秘书甲's
-    const r = await onTap(deps, { who: who('sec-cs'), value: { a: 'pass_page', ids: `${other.id}.${other.version}` } }, CAPS);
+    const r = await onTap(
+      deps,
+      { who: who('sec-cs'), value: { a: 'pass_page', ids: `${other.id}.${other.version}` } },
+      CAPS,
+    );
     expect(JSON.stringify(r.card)).not.toContain(studentNo(41));
     expect(r.toast!.tone).toBe('red');
     expect((await clearance(studentNo(41), 'academic_secretary')).status).toBe('pending');
@@ -78,8 +104,15 @@ describe('what staff see of a student', () => {
 describe('passing a pasted list', () => {
   it('passes the previewed rows only as they were: a return in between is kept', async () => {
     const [preview] = await onMessage(deps, { who: who('loan'), text: `通过 ${studentNo(5)} ${studentNo(6)}` }, CAPS);
-    const confirm = (preview!.blocks.find((b) => b.kind === 'actions') as Extract<Block, { kind: 'actions' }>).buttons[0]!;
-    await decide(em(), db.wf, { actor: admin, stepKey: 'loan', decision: 'return', source: 'admin', items: [{ studentNo: studentNo(6), reason: '贷款手续未办' }] });
+    const confirm = (preview!.blocks.find((b) => b.kind === 'actions') as Extract<Block, { kind: 'actions' }>)
+      .buttons[0]!;
+    await decide(em(), db.wf, {
+      actor: admin,
+      stepKey: 'loan',
+      decision: 'return',
+      source: 'admin',
+      items: [{ studentNo: studentNo(6), reason: '贷款手续未办' }],
+    });
     const done = await onTap(deps, { who: who('loan'), value: confirm.value }, CAPS);
     expect(done.toast!.text).toBe('已通过 1 人');
     expect((await clearance(studentNo(5), 'loan')).status).toBe('passed');
@@ -92,25 +125,62 @@ describe('the final gate stays closed behind a pass', () => {
     const no = studentNo(9);
     await passAll(no);
     expect((await clearance(no, 'grad_office')).status).toBe('passed');
-    const [r] = await decide(em(), db.wf, { actor: admin, stepKey: 'library', decision: 'revoke', source: 'admin', items: [{ studentNo: no }] });
+    const [r] = await decide(em(), db.wf, {
+      actor: admin,
+      stepKey: 'library',
+      decision: 'revoke',
+      source: 'admin',
+      items: [{ studentNo: no }],
+    });
     expect(r).toMatchObject({ outcome: 'invalid', error: '研究生院研工办已通过：请先撤销研究生院研工办' });
-    await decide(em(), db.wf, { actor: admin, stepKey: 'hospital', decision: 'pass', source: 'admin', items: [{ studentNo: studentNo(12) }] });
-    const s = await importList(em(), db.wf, { step: 'finance', mode: 'block', text: `student_no,reason\n${no},新欠费\n`, file: 'late.csv', actorLabel: 't' });
+    await decide(em(), db.wf, {
+      actor: admin,
+      stepKey: 'hospital',
+      decision: 'pass',
+      source: 'admin',
+      items: [{ studentNo: studentNo(12) }],
+    });
+    const s = await importList(em(), db.wf, {
+      step: 'finance',
+      mode: 'block',
+      text: `student_no,reason\n${no},新欠费\n`,
+      file: 'late.csv',
+      actorLabel: 't',
+    });
     expect(s.kept.map((k) => k.studentNo)).toEqual([no]);
     expect((await clearance(no, 'finance')).status).toBe('passed');
   });
 
   it('an empty block list is refused instead of passing everyone', async () => {
-    await expect(importList(em(), db.wf, { step: 'hospital', mode: 'block', text: 'student_no\n', file: 'empty.csv', actorLabel: 't' })).rejects.toThrow(ListError);
-    expect((await db.sql(`select 1 from clearance where step_key = 'hospital' and status = 'passed'`)).length).toBeLessThan(5);
+    await expect(
+      importList(em(), db.wf, {
+        step: 'hospital',
+        mode: 'block',
+        text: 'student_no\n',
+        file: 'empty.csv',
+        actorLabel: 't',
+      }),
+    ).rejects.toThrow(ListError);
+    expect(
+      (await db.sql(`select 1 from clearance where step_key = 'hospital' and status = 'passed'`)).length,
+    ).toBeLessThan(5);
   });
 });
 
 describe('one request, one decision per student', () => {
   it('a student listed twice is decided once; the repeat is an error on its row', async () => {
-    const rows = await decide(em(), db.wf, { actor: admin, stepKey: 'dormitory', decision: 'pass', source: 'admin', items: [{ studentNo: studentNo(20) }, { studentNo: studentNo(20) }] });
+    const rows = await decide(em(), db.wf, {
+      actor: admin,
+      stepKey: 'dormitory',
+      decision: 'pass',
+      source: 'admin',
+      items: [{ studentNo: studentNo(20) }, { studentNo: studentNo(20) }],
+    });
     expect(rows.map((r) => r.outcome)).toEqual(['applied', 'invalid']);
-    const audit = await db.sql(`select 1 from audit_event e join student s on s.id = e.student_id where s.student_no = $1 and e.step_key = 'dormitory'`, [studentNo(20)]);
+    const audit = await db.sql(
+      `select 1 from audit_event e join student s on s.id = e.student_id where s.student_no = $1 and e.step_key = 'dormitory'`,
+      [studentNo(20)],
+    );
     expect(audit).toHaveLength(1);
   });
 
@@ -123,9 +193,19 @@ describe('one request, one decision per student', () => {
 
 describe('answering a tap from the card it came from', () => {
   it('keeps the card its size when the tapped row was not on it', async () => {
-    const shownIds = (await db.sql<{ id: number }>(`select id from clearance where step_key = 'grad_service' order by id limit 5`)).map((r) => r.id);
+    const shownIds = (
+      await db.sql<{ id: number }>(`select id from clearance where step_key = 'grad_service' order by id limit 5`)
+    ).map((r) => r.id);
     const other = await clearance(studentNo(30), 'grad_service');
-    const r = await onTap(deps, { who: who('service'), value: { a: 'pass', c: other.id, v: other.version }, shown: { page: 1, clearanceIds: shownIds } }, CAPS);
+    const r = await onTap(
+      deps,
+      {
+        who: who('service'),
+        value: { a: 'pass', c: other.id, v: other.version },
+        shown: { page: 1, clearanceIds: shownIds },
+      },
+      CAPS,
+    );
     expect(r.toast).toEqual({ tone: 'green', text: '已通过' });
     const rows = r.card.blocks.filter((b) => b.kind === 'row');
     expect(rows).toHaveLength(5);

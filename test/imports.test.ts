@@ -8,9 +8,13 @@ import { ImportError } from '../src/imports/csv.ts';
 
 let db: TestDb;
 const em = () => db.orm.em.fork() as EntityManager;
-const count = async (table: string) => Number((await db.sql<{ n: string }>(`select count(*) as n from ${table}`))[0]!.n);
+const count = async (table: string) =>
+  Number((await db.sql<{ n: string }>(`select count(*) as n from ${table}`))[0]!.n);
 const badRows = async (p: Promise<unknown>) => {
-  const e = await p.then(() => null, (x: unknown) => x);
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(ImportError);
   return (e as ImportError).bad;
 };
@@ -23,7 +27,12 @@ afterAll(() => db.close());
 describe('students', () => {
   it('creates students, their colleges and a clearance per step; BOM and CRLF are fine', async () => {
     const csv = '\uFEFF' + studentsCsv(30).replace(/\n/g, '\r\n');
-    expect(await importStudents(em(), db.wf, csv, 's.csv')).toEqual({ rows: 30, created: 30, updated: 0, season: expect.any(String) });
+    expect(await importStudents(em(), db.wf, csv, 's.csv')).toEqual({
+      rows: 30,
+      created: 30,
+      updated: 0,
+      season: expect.any(String),
+    });
     expect(await count('student')).toBe(30);
     expect(await count('college')).toBe(3);
     expect(await count('clearance')).toBe(30 * 11);
@@ -55,7 +64,9 @@ describe('students', () => {
   });
 
   it('a platform id already held by someone else is a bad row', async () => {
-    const bad = await badRows(importStudents(em(), db.wf, `student_no,name,college,wecom_userid\n2099010,新,计算机学院,stu1\n`, 'x.csv'));
+    const bad = await badRows(
+      importStudents(em(), db.wf, `student_no,name,college,wecom_userid\n2099010,新,计算机学院,stu1\n`, 'x.csv'),
+    );
     expect(bad).toEqual([{ line: 2, reason: 'wecom_userid stu1 already belongs to 学生1' }]);
   });
 
@@ -67,7 +78,12 @@ describe('students', () => {
       [studentNo(5)],
     );
     const csv = `student_no,name,college,exit_type\n${studentNo(5)},学生五,经济与工商管理学院,退学\n`;
-    expect(await importStudents(em(), wf, csv, 'u.csv')).toEqual({ rows: 1, created: 0, updated: 1, season: expect.any(String) });
+    expect(await importStudents(em(), wf, csv, 'u.csv')).toEqual({
+      rows: 1,
+      created: 0,
+      updated: 1,
+      season: expect.any(String),
+    });
     const rows = await db.sql<{ step_key: string; status: string }>(
       `select step_key, status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key in ('party', 'library', 'loan') order by step_key`,
       [studentNo(5)],
@@ -77,7 +93,10 @@ describe('students', () => {
       { step_key: 'loan', status: 'pending' },
       { step_key: 'party', status: 'not_applicable' },
     ]);
-    const [s] = await db.sql<{ name: string; exit_type: string }>('select name, exit_type from student where student_no = $1', [studentNo(5)]);
+    const [s] = await db.sql<{ name: string; exit_type: string }>(
+      'select name, exit_type from student where student_no = $1',
+      [studentNo(5)],
+    );
     expect(s).toEqual({ name: '学生五', exit_type: '退学' });
   });
 });
@@ -102,9 +121,18 @@ describe('staff', () => {
 
   it('applies a roster, then a changed roster as a diff', async () => {
     expect(await importStaff(em(), db.wf, STAFF_CSV, 'staff.csv')).toMatchObject({ people: 15, added: 15, removed: 0 });
-    const changed = STAFF_CSV.replace('图书馆员,handler,library,*,,library', '新馆员,handler,library,*,,library2').concat('\n图书馆员,handler,hospital,*,,library');
-    expect(await importStaff(em(), db.wf, changed, 'staff-2.csv')).toMatchObject({ added: 2, removed: 1, unchanged: 14 });
-    const lib = await db.sql(`select p.name, a.step_key, a.ended_at is null as active from assignment a join person p on p.id = a.person_id where p.wecom_userid = 'library' order by a.id`);
+    const changed = STAFF_CSV.replace(
+      '图书馆员,handler,library,*,,library',
+      '新馆员,handler,library,*,,library2',
+    ).concat('\n图书馆员,handler,hospital,*,,library');
+    expect(await importStaff(em(), db.wf, changed, 'staff-2.csv')).toMatchObject({
+      added: 2,
+      removed: 1,
+      unchanged: 14,
+    });
+    const lib = await db.sql(
+      `select p.name, a.step_key, a.ended_at is null as active from assignment a join person p on p.id = a.person_id where p.wecom_userid = 'library' order by a.id`,
+    );
     expect(lib).toEqual([
       { name: '图书馆员', step_key: 'library', active: false },
       { name: '图书馆员', step_key: 'hospital', active: true },

@@ -27,8 +27,12 @@ describe('scheduled jobs', () => {
   });
 
   it('several instances claiming one slot: exactly one runs it', async () => {
-    await db.sql(`insert into inbound_event (platform, event_key, received_at) values ('feishu', 'old', now() - interval '25 hours'), ('feishu', 'new', now())`);
-    await db.sql(`insert into rate_spend (key, at) values ('member:gone/h', now() - interval '3 hours'), ('member:here/h', now())`);
+    await db.sql(
+      `insert into inbound_event (platform, event_key, received_at) values ('feishu', 'old', now() - interval '25 hours'), ('feishu', 'new', now())`,
+    );
+    await db.sql(
+      `insert into rate_spend (key, at) values ('member:gone/h', now() - interval '3 hours'), ('member:here/h', now())`,
+    );
     const now = new Date();
     const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => runJob(cleanupJob, ctx(now), `instance-${i}`)));
     const ran = runs.filter((r) => r.ran);

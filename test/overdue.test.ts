@@ -20,17 +20,38 @@ const of = (college: string) => Array.from({ length: N / 3 }, (_, k) => 3 * k + 
 let db: TestDb;
 const em = () => db.orm.em.fork() as EntityManager;
 const act = (step: string, idx: number[], decision: Decision = 'pass', reason?: string) =>
-  decide(em(), db.wf, { actor: { kind: 'admin', label: 't' }, stepKey: step, decision, source: 'admin', items: idx.map((i) => ({ studentNo: studentNo(i), reason })) });
-const REQUIRED = ['academic_secretary', 'student_work', 'party', 'finance', 'loan', 'library', 'dormitory', 'hospital', 'grad_service', 'campus_card'];
+  decide(em(), db.wf, {
+    actor: { kind: 'admin', label: 't' },
+    stepKey: step,
+    decision,
+    source: 'admin',
+    items: idx.map((i) => ({ studentNo: studentNo(i), reason })),
+  });
+const REQUIRED = [
+  'academic_secretary',
+  'student_work',
+  'party',
+  'finance',
+  'loan',
+  'library',
+  'dormitory',
+  'hospital',
+  'grad_service',
+  'campus_card',
+];
 const passAll = async (idx: number[], final = true) => {
   for (const step of [...REQUIRED, ...(final ? ['grad_office'] : [])]) await act(step, idx);
 };
-const setDeadline = (i: number, d: string | null) => db.sql('update student set deadline = $2 where student_no = $1', [studentNo(i), d]);
+const setDeadline = (i: number, d: string | null) =>
+  db.sql('update student set deadline = $2 where student_no = $1', [studentNo(i), d]);
 const names = (keys: string[]) => keys.map((k) => db.wf.steps.find((s) => s.key === k)!.name);
-const digestOf = async (college: string, today = TODAY) => (await collegeDigests(em(), db.wf, today, NEAR)).find((d) => d.college === college);
+const digestOf = async (college: string, today = TODAY) =>
+  (await collegeDigests(em(), db.wf, today, NEAR)).find((d) => d.college === college);
 /** perStep as { step: [open, overdue, near] } for compact expectations */
-const counts = (d: CollegeDigest | undefined) => Object.fromEntries(d!.perStep.map((s) => [s.step, [s.open, s.overdue, s.near]]));
-const each = (v: [number, number, number], over: Record<string, [number, number, number]> = {}) => Object.fromEntries(REQUIRED.map((k) => [k, over[k] ?? v]));
+const counts = (d: CollegeDigest | undefined) =>
+  Object.fromEntries(d!.perStep.map((s) => [s.step, [s.open, s.overdue, s.near]]));
+const each = (v: [number, number, number], over: Record<string, [number, number, number]> = {}) =>
+  Object.fromEntries(REQUIRED.map((k) => [k, over[k] ?? v]));
 
 beforeAll(async () => {
   db = await freshDb();
@@ -52,10 +73,23 @@ describe('collegeDigests', () => {
     expect(all.map((d) => d.college)).toEqual([CS, ME, EC].sort((a, b) => a.localeCompare(b, 'zh')));
     const me = all.find((d) => d.college === ME)!;
     expect(me.perStep.map((s) => s.step)).toEqual(REQUIRED); // no 研工办: nobody is ready for it
-    expect(me.perStep[0]).toEqual({ step: 'academic_secretary', name: '学院研究生教务秘书', open: 25, overdue: 1, near: 2 });
+    expect(me.perStep[0]).toEqual({
+      step: 'academic_secretary',
+      name: '学院研究生教务秘书',
+      open: 25,
+      overdue: 1,
+      near: 2,
+    });
     expect(counts(me)).toEqual(each([25, 1, 2], { library: [24, 0, 2], finance: [24, 1, 1] }));
     expect(me).toMatchObject({ openStudents: 25, overdueTotal: 1 });
-    expect(me.overdue).toEqual([{ studentNo: studentNo(1), name: '学生1', deadline: '2026-06-19', openSteps: names(REQUIRED.filter((k) => k !== 'library')) }]);
+    expect(me.overdue).toEqual([
+      {
+        studentNo: studentNo(1),
+        name: '学生1',
+        deadline: '2026-06-19',
+        openSteps: names(REQUIRED.filter((k) => k !== 'library')),
+      },
+    ]);
     expect(counts(all.find((d) => d.college === CS))).toEqual(each([25, 0, 0]));
     expect(all.find((d) => d.college === CS)).toMatchObject({ overdue: [], overdueTotal: 0, openStudents: 25 });
     expect(all.find((d) => d.college === CS)!.collegeId).toBeTypeOf('number');
@@ -67,7 +101,11 @@ describe('collegeDigests', () => {
     const me = await digestOf(ME);
     expect(counts(me)).toEqual({ ...each([23, 0, 1], { finance: [22, 0, 0] }), grad_office: [1, 1, 0] });
     expect(me!.perStep.at(-1)).toEqual({ step: 'grad_office', name: '研究生院研工办', open: 1, overdue: 1, near: 0 });
-    expect(me).toMatchObject({ openStudents: 24, overdueTotal: 1, overdue: [{ studentNo: studentNo(1), openSteps: ['研究生院研工办'] }] });
+    expect(me).toMatchObject({
+      openStudents: 24,
+      overdueTotal: 1,
+      overdue: [{ studentNo: studentNo(1), openSteps: ['研究生院研工办'] }],
+    });
   });
 
   it('lists at most 20 overdue students, by deadline then student number, with the full count; a finished late student is not one', async () => {
@@ -91,7 +129,12 @@ describe('officeBacklog', () => {
   it('is school-wide per step, most overdue first, the final step counted when ready', async () => {
     // CS: 24 open and late on every required step; ME: 23 open (finance 22), 研工办 1 late; EC: 25 open.
     const rows = await officeBacklog(em(), db.wf, TODAY);
-    const first = REQUIRED.filter((k) => k !== 'finance').map((k) => ({ step: k, name: names([k])[0], overdue: 24, open: 72 }));
+    const first = REQUIRED.filter((k) => k !== 'finance').map((k) => ({
+      step: k,
+      name: names([k])[0],
+      overdue: 24,
+      open: 72,
+    }));
     expect(rows).toEqual([
       ...first,
       { step: 'finance', name: '财务处', overdue: 24, open: 71 },
@@ -130,8 +173,19 @@ describe('remindersDue', () => {
       [studentNo(10), 3],
       [studentNo(4), 7],
     ]);
-    const [p] = await db.sql<{ id: number; person_id: number }>('select id, person_id from student where student_no = $1', [studentNo(1)]);
-    expect(due[1]).toEqual({ studentId: p!.id, studentNo: studentNo(1), personId: p!.person_id, name: '学生1', deadline: '2026-06-19', daysLeft: -1, openSteps: ['研究生院研工办'] });
+    const [p] = await db.sql<{ id: number; person_id: number }>(
+      'select id, person_id from student where student_no = $1',
+      [studentNo(1)],
+    );
+    expect(due[1]).toEqual({
+      studentId: p!.id,
+      studentNo: studentNo(1),
+      personId: p!.person_id,
+      name: '学生1',
+      deadline: '2026-06-19',
+      daysLeft: -1,
+      openSteps: ['研究生院研工办'],
+    });
     // A reminder is the student's whole to-do list: the final step is named even while it still waits for the others.
     expect(due[0]!.openSteps).toEqual(names([...REQUIRED, 'grad_office']));
     expect(due[4]!.openSteps).toEqual(names([...REQUIRED.filter((k) => k !== 'finance'), 'grad_office']));

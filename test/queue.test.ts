@@ -10,8 +10,16 @@ import { createLogger } from '../src/log.ts';
 
 let db: TestDb;
 const em = () => db.orm.em.fork() as EntityManager;
-const drain = (listeners: ChangeListener[]) => runQueueOnce({ connectionString: db.url, taskList: taskList(listeners), logger: workerLogger(createLogger('silent')) });
-const pendingJobs = async () => db.sql<{ key: string; attempts: number; last_error: string | null }>('select key, attempts, last_error from graphile_worker._private_jobs order by id');
+const drain = (listeners: ChangeListener[]) =>
+  runQueueOnce({
+    connectionString: db.url,
+    taskList: taskList(listeners),
+    logger: workerLogger(createLogger('silent')),
+  });
+const pendingJobs = async () =>
+  db.sql<{ key: string; attempts: number; last_error: string | null }>(
+    'select key, attempts, last_error from graphile_worker._private_jobs order by id',
+  );
 
 beforeAll(async () => {
   db = await freshDb();
@@ -21,20 +29,40 @@ afterAll(() => db.close());
 
 describe('outbound jobs', () => {
   it('a decision records its change in its own statement; the drain makes it a job, and a listener receives it', async () => {
-    const [r] = await decide(em(), db.wf, { actor: await actorFor(db, 'library'), stepKey: 'library', decision: 'pass', source: 'card', items: [{ studentNo: studentNo(0) }] });
-    expect(await db.sql('select clearance_id, version, cause from change_outbox')).toEqual([{ clearance_id: r!.clearanceId, version: 2, cause: 'pass' }]);
+    const [r] = await decide(em(), db.wf, {
+      actor: await actorFor(db, 'library'),
+      stepKey: 'library',
+      decision: 'pass',
+      source: 'card',
+      items: [{ studentNo: studentNo(0) }],
+    });
+    expect(await db.sql('select clearance_id, version, cause from change_outbox')).toEqual([
+      { clearance_id: r!.clearanceId, version: 2, cause: 'pass' },
+    ]);
     expect(await pendingJobs()).toEqual([]);
     expect(await drainChanges(db.pool)).toBe(1);
     expect(await pendingJobs()).toEqual([{ key: `clearance:${r!.clearanceId}:v2`, attempts: 0, last_error: null }]);
     expect(await drainChanges(db.pool)).toBe(0);
     const seen: unknown[] = [];
     await drain([async (p) => void seen.push(p)]);
-    expect(seen).toEqual([{ changes: [{ clearanceId: r!.clearanceId, version: 2 }], cause: 'pass', jobKey: `clearance:${r!.clearanceId}:v2` }]);
+    expect(seen).toEqual([
+      {
+        changes: [{ clearanceId: r!.clearanceId, version: 2 }],
+        cause: 'pass',
+        jobKey: `clearance:${r!.clearanceId}:v2`,
+      },
+    ]);
     await expect.poll(pendingJobs, { timeout: 3000 }).toEqual([]); // completion is written as the worker releases the job
   });
 
   it('a refused decision queues nothing', async () => {
-    await decide(em(), db.wf, { actor: await actorFor(db, 'library'), stepKey: 'finance', decision: 'pass', source: 'card', items: [{ studentNo: studentNo(1) }] });
+    await decide(em(), db.wf, {
+      actor: await actorFor(db, 'library'),
+      stepKey: 'finance',
+      decision: 'pass',
+      source: 'card',
+      items: [{ studentNo: studentNo(1) }],
+    });
     expect(await db.sql('select * from change_outbox')).toEqual([]);
     await expect.poll(pendingJobs, { timeout: 3000 }).toEqual([]); // completion is written as the worker releases the job
   });
@@ -55,7 +83,9 @@ describe('outbound jobs', () => {
     };
     await drain([flaky]);
     // the failure is written as the worker releases the job, which may come just after runOnce resolves
-    await expect.poll(async () => (await pendingJobs())[0], { timeout: 3000 }).toMatchObject({ attempts: 1, last_error: expect.stringContaining('platform said 503') });
+    await expect
+      .poll(async () => (await pendingJobs())[0], { timeout: 3000 })
+      .toMatchObject({ attempts: 1, last_error: expect.stringContaining('platform said 503') });
     await new Promise((r) => setTimeout(r, 3000)); // graphile-worker waits exp(1) ≈ 2.7 s before the first retry
     await drain([flaky]);
     expect(calls).toBe(2);

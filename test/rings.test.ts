@@ -17,7 +17,9 @@ function sources(dir: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+  return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? m[2]!,
+  );
 }
 
 /** where an import lands: a project folder ('src', 'cards', ...) or the package name */
@@ -29,7 +31,11 @@ function target(file: string, spec: string): string {
 const PLATFORM = ['koa', '@koa/router', '@larksuiteoapi/node-sdk', 'raw-body', 'http-errors'];
 const rules: Record<string, (file: string, t: string) => boolean> = {
   src: (_f, t) => !['bot', 'handlers', 'cards', ...PLATFORM].includes(t),
-  cards: (_file, t) => t === 'cards' || (!t.startsWith('.') && !['src', 'bot', 'handlers', 'migrations', ...PLATFORM, 'pg', '@mikro-orm/core'].includes(t) && !/^node:(fs|net|http|child_process)/.test(t)),
+  cards: (_file, t) =>
+    t === 'cards' ||
+    (!t.startsWith('.') &&
+      !['src', 'bot', 'handlers', 'migrations', ...PLATFORM, 'pg', '@mikro-orm/core'].includes(t) &&
+      !/^node:(fs|net|http|child_process)/.test(t)),
   handlers: (file, t) => !['bot', ...PLATFORM].includes(t) && !(t === 'cards' && /cards\/render/.test(file)),
 };
 
@@ -43,7 +49,11 @@ describe('ring boundaries', () => {
           return [];
         }
       })();
-      const bad = files.flatMap((f) => imports(f).filter((s) => !allowed(f, target(f, s))).map((s) => `${relative(root, f)} -> ${s}`));
+      const bad = files.flatMap((f) =>
+        imports(f)
+          .filter((s) => !allowed(f, target(f, s)))
+          .map((s) => `${relative(root, f)} -> ${s}`),
+      );
       expect(bad).toEqual([]);
     });
   }

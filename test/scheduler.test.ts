@@ -86,7 +86,10 @@ describe('the scheduler across instances', () => {
     await s.catchUp(at('2026-06-16T06:00:00')); // the send is not due yet and quiet besides; housekeeping catches up
     expect(runs).toEqual([{ job: 't_house', slot: '2026-06-16' }]);
     await s.catchUp(at('2026-06-16T08:00:00')); // quiet hours over and due: the day's send goes out once
-    expect(runs).toEqual([{ job: 't_house', slot: '2026-06-16' }, { job: 't_quiet', slot: '2026-06-16' }]);
+    expect(runs).toEqual([
+      { job: 't_house', slot: '2026-06-16' },
+      { job: 't_quiet', slot: '2026-06-16' },
+    ]);
   });
 
   it('weekly jobs have one slot a week, named by the run day', async () => {
@@ -109,7 +112,15 @@ describe('the scheduler across instances', () => {
     expect(() => parseJobTime('09:00', true)).toThrow(/off minutes :00 and :30/);
     expect(() => parseJobTime('09:30', true)).toThrow(/off minutes :00 and :30/);
     expect(parseJobTime('09:00', false)).toEqual({ hour: 9, minute: 0 });
-    expect(() => createScheduler({ jobs: [], timeZone: TZ, overrides: new Map([['digets', '09:05']]), context: () => ({}) as never, log: createLogger('silent') })).toThrow(/unknown jobs: digets/);
+    expect(() =>
+      createScheduler({
+        jobs: [],
+        timeZone: TZ,
+        overrides: new Map([['digets', '09:05']]),
+        context: () => ({}) as never,
+        log: createLogger('silent'),
+      }),
+    ).toThrow(/unknown jobs: digets/);
   });
 
   it('node-cron fires a job at its time in Asia/Shanghai', async () => {

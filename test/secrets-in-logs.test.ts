@@ -58,18 +58,42 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const api = (token: string) =>
-    fetch(`${url}/api/v1/decisions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ decisions: [{ student_no: studentNo(0), decision: 'pass' }] }) });
+    fetch(`${url}/api/v1/decisions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ decisions: [{ student_no: studentNo(0), decision: 'pass' }] }),
+    });
   await api('api-token-that-must-not-leak-0001');
   await api('a-wrong-token-also-not-logged-000');
-  const f = feishuRequest(feishuEvent('im.message.receive_v1', { sender: { sender_id: { open_id: 'ou_stu1' } }, message: { message_id: 'om_1', message_type: 'text', content: '{"text":"进度"}' } }), SECRETS.FEISHU_ENCRYPT_KEY);
+  const f = feishuRequest(
+    feishuEvent('im.message.receive_v1', {
+      sender: { sender_id: { open_id: 'ou_stu1' } },
+      message: { message_id: 'om_1', message_type: 'text', content: '{"text":"进度"}' },
+    }),
+    SECRETS.FEISHU_ENCRYPT_KEY,
+  );
   await fetch(`${url}/feishu/webhook`, { method: 'POST', headers: f.headers, body: new Uint8Array(f.body) });
-  await fetch(`${url}/feishu/webhook`, { method: 'POST', headers: { ...f.headers, 'x-lark-signature': '0'.repeat(64) }, body: new Uint8Array(f.body) });
-  const w = wecomPost({ corpId: 'ww1436e0e65a779aee', token: SECRETS.WECOM_TOKEN, aesKey: SECRETS.WECOM_ENCODING_AES_KEY }, wecomText('stu2', '进度'));
+  await fetch(`${url}/feishu/webhook`, {
+    method: 'POST',
+    headers: { ...f.headers, 'x-lark-signature': '0'.repeat(64) },
+    body: new Uint8Array(f.body),
+  });
+  const w = wecomPost(
+    { corpId: 'ww1436e0e65a779aee', token: SECRETS.WECOM_TOKEN, aesKey: SECRETS.WECOM_ENCODING_AES_KEY },
+    wecomText('stu2', '进度'),
+  );
   await fetch(`${url}/wecom/callback?${w.query}`, { method: 'POST', body: w.body });
-  await fetch(`${url}/wecom/callback?${w.query.replace(/msg_signature=[0-9a-f]/, 'msg_signature=z')}`, { method: 'POST', body: w.body });
+  await fetch(`${url}/wecom/callback?${w.query.replace(/msg_signature=[0-9a-f]/, 'msg_signature=z')}`, {
+    method: 'POST',
+    body: w.body,
+  });
   fakeW.failNext(1, 'token-expired');
   for (let i = 0; i < 3; i++)
-    await runQueueOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['feishu', 'wecom'])], { feishu: feishu.sender, wecom: wecom.sender }), logger: workerLogger(log) });
+    await runQueueOnce({
+      connectionString: db.url,
+      taskList: taskList([notifyListener(hd, ['feishu', 'wecom'])], { feishu: feishu.sender, wecom: wecom.sender }),
+      logger: workerLogger(log),
+    });
 });
 afterAll(async () => {
   await new Promise((r) => server.close(r));
@@ -91,7 +115,9 @@ describe('secrets in logs', () => {
     const needles = [
       'api-token-that-must-not-leak-0001',
       'a-wrong-token-also-not-logged-000',
-      ...Object.entries(SECRETS).filter(([k]) => k !== 'LIXIAO_API_TOKENS').map(([, v]) => v),
+      ...Object.entries(SECRETS)
+        .filter(([k]) => k !== 'LIXIAO_API_TOKENS')
+        .map(([, v]) => v),
       't-fake-', // Feishu tenant tokens the fake issued
       'fake-wecom-token-', // WeCom access tokens the fake issued
       'access_token=',

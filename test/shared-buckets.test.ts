@@ -48,11 +48,15 @@ describe('rate-limit buckets shared through PostgreSQL', () => {
     expect(await db.sql(`select key from rate_spend where key = 'member:test/b'`)).toEqual([]);
     await db.sql(`update rate_spend set at = at - interval '2 minutes' where key = 'member:test/a'`);
     expect(await takeShared(em(), [a, b])).toBe(0);
-    expect((await db.sql<{ n: number }>(`select count(*)::int as n from rate_spend where key = 'member:test/a'`))[0]!.n).toBe(1);
+    expect(
+      (await db.sql<{ n: number }>(`select count(*)::int as n from rate_spend where key = 'member:test/a'`))[0]!.n,
+    ).toBe(1);
     // a bucket named twice is spent once
     const c = { key: 'member:test/c', tokens: 1, windowMs: 60_000 };
     expect(await takeShared(em(), [c, c])).toBe(0);
-    expect((await db.sql<{ n: number }>(`select count(*)::int as n from rate_spend where key = 'member:test/c'`))[0]!.n).toBe(1);
+    expect(
+      (await db.sql<{ n: number }>(`select count(*)::int as n from rate_spend where key = 'member:test/c'`))[0]!.n,
+    ).toBe(1);
   });
 
   it('WeCom: two instances together send a member 30 messages a minute, not 30 each', async () => {

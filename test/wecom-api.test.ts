@@ -27,12 +27,20 @@ function api(opts: WecomApiOptions = {}, secret = SECRET) {
 }
 
 async function failure(p: Promise<unknown>): Promise<WecomApiError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(WecomApiError);
   return e as WecomApiError;
 }
 
-const card = (taskId: string) => ({ card_type: 'button_interaction', main_title: { title: '离校审核', desc: '图书馆' }, task_id: taskId, button_list: [{ text: '通过', style: 1, key: 'pass:42' }] });
+const card = (taskId: string) => ({
+  card_type: 'button_interaction',
+  main_title: { title: '离校审核', desc: '图书馆' },
+  task_id: taskId,
+  button_list: [{ text: '通过', style: 1, key: 'pass:42' }],
+});
 const sends = () => fake.calls.filter((c) => c.path === '/cgi-bin/message/send');
 
 /** A clock that only moves when told to; pending sleeps fire in time order, each at its own instant. */
@@ -67,13 +75,37 @@ describe('wecom api: sending', () => {
     const sent = await wecom.sendCard('zhangsan', card('clr-42-v1'));
     const text = await wecom.sendText('zhangsan', '你的离校手续已全部完成');
     expect(fake.messages).toEqual([
-      { msgid: sent.msgid, touser: 'zhangsan', msgtype: 'template_card', agentid: 1000002, template_card: card('clr-42-v1'), task_id: 'clr-42-v1', response_code: sent.responseCode, ...dedupe, at: expect.any(Number) },
-      { msgid: text.msgid, touser: 'zhangsan', msgtype: 'text', agentid: 1000002, text: { content: '你的离校手续已全部完成' }, ...dedupe, at: expect.any(Number) },
+      {
+        msgid: sent.msgid,
+        touser: 'zhangsan',
+        msgtype: 'template_card',
+        agentid: 1000002,
+        template_card: card('clr-42-v1'),
+        task_id: 'clr-42-v1',
+        response_code: sent.responseCode,
+        ...dedupe,
+        at: expect.any(Number),
+      },
+      {
+        msgid: text.msgid,
+        touser: 'zhangsan',
+        msgtype: 'text',
+        agentid: 1000002,
+        text: { content: '你的离校手续已全部完成' },
+        ...dedupe,
+        at: expect.any(Number),
+      },
     ]);
     expect(sent.responseCode).toMatch(/^fake-rc-/);
     expect(fake.tokenRequests).toEqual([{ corpid: 'ww1436e0e65a779aee', at: expect.any(Number) }]);
     // a text_notice card is not interactive: no response_code
-    expect(await wecom.sendCard('lisi', { card_type: 'text_notice', task_id: 'n-1', card_action: { type: 1, url: 'https://x' } })).toEqual({ msgid: expect.any(String) });
+    expect(
+      await wecom.sendCard('lisi', {
+        card_type: 'text_notice',
+        task_id: 'n-1',
+        card_action: { type: 1, url: 'https://x' },
+      }),
+    ).toEqual({ msgid: expect.any(String) });
   });
 
   it('a re-sent card (same task_id) and identical text are deduplicated by WeCom, unless the check is off', async () => {
@@ -84,7 +116,11 @@ describe('wecom api: sending', () => {
     await wecom.sendText('lisi', '进度：3/11');
     await wecom.sendText('lisi', '进度：3/11', { duplicateCheck: false }); // an answer to a question asked again
     expect(b).toEqual(a);
-    expect(fake.messages.map((m) => [m.task_id ?? m.text?.content, m.enable_duplicate_check])).toEqual([['dup-1', 1], ['进度：3/11', 1], ['进度：3/11', undefined]]);
+    expect(fake.messages.map((m) => [m.task_id ?? m.text?.content, m.enable_duplicate_check])).toEqual([
+      ['dup-1', 1],
+      ['进度：3/11', 1],
+      ['进度：3/11', undefined],
+    ]);
   });
 
   it('refuses several recipients in one userid, and a member WeCom does not know is not retryable', async () => {
@@ -101,7 +137,14 @@ describe('wecom api: sending', () => {
     const { responseCode } = await wecom.sendCard('zhangsan', card('upd-1'));
     const done = { ...card('upd-1'), button_list: undefined, sub_title_text: '已通过' };
     await wecom.updateCard(['zhangsan'], responseCode!, done);
-    expect(fake.cardUpdates).toEqual([{ userids: ['zhangsan'], agentid: 1000002, response_code: responseCode, template_card: JSON.parse(JSON.stringify(done)) }]);
+    expect(fake.cardUpdates).toEqual([
+      {
+        userids: ['zhangsan'],
+        agentid: 1000002,
+        response_code: responseCode,
+        template_card: JSON.parse(JSON.stringify(done)),
+      },
+    ]);
     const again = await failure(wecom.updateCard(['zhangsan'], responseCode!, done));
     expect([again.errcode, again.retryable]).toEqual([RESPONSE_CODE_USED, false]);
     expect(fake.cardUpdates).toHaveLength(1);
@@ -114,9 +157,14 @@ describe('wecom api: sending', () => {
     expect(await wecom.useridByContact({ mobile: '13900000000', email: 'lisi@cqu.edu.cn' })).toBe('lisi');
     expect(await wecom.useridByContact({ mobile: '13900000000', email: 'nobody@cqu.edu.cn' })).toBeNull();
     expect(await wecom.useridByContact({})).toBeNull();
-    expect(fake.lookups.map((l) => `${l.by}:${l.value}:${l.email_type ?? '-'}`)).toEqual(
-      ['mobile:13800000001:-', 'email:lisi@cqu.edu.cn:1', 'mobile:13900000000:-', 'email:lisi@cqu.edu.cn:1', 'mobile:13900000000:-', 'email:nobody@cqu.edu.cn:1'],
-    );
+    expect(fake.lookups.map((l) => `${l.by}:${l.value}:${l.email_type ?? '-'}`)).toEqual([
+      'mobile:13800000001:-',
+      'email:lisi@cqu.edu.cn:1',
+      'mobile:13900000000:-',
+      'email:lisi@cqu.edu.cn:1',
+      'mobile:13900000000:-',
+      'email:nobody@cqu.edu.cn:1',
+    ]);
   });
 });
 
@@ -156,7 +204,7 @@ describe('wecom api: access_token', () => {
 });
 
 describe('wecom api: faults', () => {
-  it('a 45009 storm fails fast with retryAfterMs 60 s, and the queue\'s retries send nothing twice', async () => {
+  it("a 45009 storm fails fast with retryAfterMs 60 s, and the queue's retries send nothing twice", async () => {
     const wecom = api();
     await wecom.sendText('warm', 'warm');
     fake.reset();
@@ -241,14 +289,29 @@ describe('wecom api: secrets', () => {
     fake.failNext(1, '5xx', 'token');
     await collect(api().sendText('zhangsan', 'x'));
     const wecom = api({ timeoutMs: 300, sleep: async () => {} });
-    for (const mode of ['token-expired', '5xx', '45009', 'hang', '-1'] as const) fake.failNext(mode === '-1' ? 4 : mode === 'token-expired' ? 2 : 1, mode);
+    for (const mode of ['token-expired', '5xx', '45009', 'hang', '-1'] as const)
+      fake.failNext(mode === '-1' ? 4 : mode === 'token-expired' ? 2 : 1, mode);
     for (let i = 0; i < 5; i++) await collect(wecom.sendText('zhangsan', `f${i}`));
     await collect(wecom.sendCard('unknown-1', card('s-1')));
-    expect(errors.map((e) => e.errcode ?? e.status ?? 'timeout')).toEqual([40001, 502, 42001, 502, 45009, 'timeout', -1, 81013]);
+    expect(errors.map((e) => e.errcode ?? e.status ?? 'timeout')).toEqual([
+      40001,
+      502,
+      42001,
+      502,
+      45009,
+      'timeout',
+      -1,
+      81013,
+    ]);
     expect(logs.filter((l) => l.includes('"level":40')).length).toBeGreaterThanOrEqual(8); // failures are logged...
     // ...but the request (URL, params) never rides along: not in the text, the stack, or a `cause` an inspector would print
-    const text = [...logs, ...errors.flatMap((e) => [e.message, String(e.stack), JSON.stringify(e), inspect(e, { depth: 6 })])].join('\n');
+    const text = [
+      ...logs,
+      ...errors.flatMap((e) => [e.message, String(e.stack), JSON.stringify(e), inspect(e, { depth: 6 })]),
+    ].join('\n');
     expect(text).not.toMatch(/fake-wecom-token-|fake-wecom-secret|wrong-secret|corpsecret=|access_token=/);
-    expect(new WecomApiError('GET /cgi-bin/x?access_token=abc123&y=1', { retryable: false }).message).toBe('GET /cgi-bin/x?access_token=[redacted]&y=1');
+    expect(new WecomApiError('GET /cgi-bin/x?access_token=abc123&y=1', { retryable: false }).message).toBe(
+      'GET /cgi-bin/x?access_token=[redacted]&y=1',
+    );
   });
 });

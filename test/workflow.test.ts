@@ -4,7 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contactFor, loadWorkflow, stepOf, WorkflowError } from '../src/workflow/load.ts';
 
-const CONTRACT_KEYS = ['academic_secretary', 'student_work', 'party', 'finance', 'loan', 'library', 'dormitory', 'hospital', 'grad_service', 'campus_card', 'grad_office'];
+const CONTRACT_KEYS = [
+  'academic_secretary',
+  'student_work',
+  'party',
+  'finance',
+  'loan',
+  'library',
+  'dormitory',
+  'hospital',
+  'grad_service',
+  'campus_card',
+  'grad_office',
+];
 
 describe('the built-in CQU graduate preset', () => {
   const wf = loadWorkflow();
@@ -20,7 +32,11 @@ describe('the built-in CQU graduate preset', () => {
   });
 
   it('keeps college steps at college scope and the 一卡通 step API-only', () => {
-    expect(wf.steps.filter((s) => s.scope === 'college').map((s) => s.key)).toEqual(['academic_secretary', 'student_work', 'party']);
+    expect(wf.steps.filter((s) => s.scope === 'college').map((s) => s.key)).toEqual([
+      'academic_secretary',
+      'student_work',
+      'party',
+    ]);
     expect(wf.steps.filter((s) => !s.staff_use_system).map((s) => s.key)).toEqual(['campus_card']);
     expect(stepOf(wf, 'academic_secretary')!.paper_form).toBe('supervisor_confirmation');
   });
@@ -64,9 +80,13 @@ describe('another university’s workflow file', () => {
   const step = (over: object) => ({ key: 'a', name: 'A', office: 'A', scope: 'school', duties: ['x'], ...over });
 
   it('names a malformed field with its path', () => {
-    expect(problems({ name: 'x', campuses: ['主校区'], steps: [step({ scope: 'faculty' }), step({ key: 'B-1', duties: [] })] })).toMatch(
-      /steps\.0\.scope: .*\n.*steps\.1\.key: a step key is lower_snake_case\n.*steps\.1\.duties/,
-    );
+    expect(
+      problems({
+        name: 'x',
+        campuses: ['主校区'],
+        steps: [step({ scope: 'faculty' }), step({ key: 'B-1', duties: [] })],
+      }),
+    ).toMatch(/steps\.0\.scope: .*\n.*steps\.1\.key: a step key is lower_snake_case\n.*steps\.1\.duties/);
   });
 
   it('names dangling references, duplicates and unknown campuses', () => {

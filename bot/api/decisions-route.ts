@@ -38,7 +38,10 @@ const rowJson = (r: RowResult) => ({
   ...(r.error ? { error: r.error } : {}),
 });
 
-export function decisionsRoute(router: Router<RequestState>, deps: { orm: MikroORM; wf: Workflow; config: Config }): void {
+export function decisionsRoute(
+  router: Router<RequestState>,
+  deps: { orm: MikroORM; wf: Workflow; config: Config },
+): void {
   router.post('/api/v1/decisions', async (ctx) => {
     if (deps.config.apiTokens.size === 0) fail(404, 'the integration API is off (LIXIAO_API_TOKENS is not set)');
     const stepKey = stepForToken(ctx.get('authorization'), deps.config.apiTokens);
@@ -49,8 +52,10 @@ export function decisionsRoute(router: Router<RequestState>, deps: { orm: MikroO
     const step = stepOf(deps.wf, stepKey);
     if (!step) fail(500, `LIXIAO_API_TOKENS names step "${stepKey}", which the workflow does not have`);
     const parsed = body.safeParse(await readJson(ctx));
-    if (!parsed.success) fail(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-    if (parsed.data.step && parsed.data.step !== step.key) fail(403, `this token decides ${step.key}, not ${parsed.data.step}`);
+    if (!parsed.success)
+      fail(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    if (parsed.data.step && parsed.data.step !== step.key)
+      fail(403, `this token decides ${step.key}, not ${parsed.data.step}`);
     const key = ctx.get('idempotency-key');
     if (key.length > 255) fail(400, 'Idempotency-Key is longer than 255 characters');
     const hash = createHash('sha256').update(JSON.stringify(parsed.data)).digest('hex');
@@ -65,7 +70,10 @@ export function decisionsRoute(router: Router<RequestState>, deps: { orm: MikroO
           stepKey: step.key,
           decision: kind,
           source: 'api',
-          items: idx.map((i) => ({ studentNo: parsed.data.decisions[i]!.student_no, reason: parsed.data.decisions[i]!.reason })),
+          items: idx.map((i) => ({
+            studentNo: parsed.data.decisions[i]!.student_no,
+            reason: parsed.data.decisions[i]!.reason,
+          })),
           via: { platform: 'api', ip: ctx.ip, requestId: ctx.state.requestId },
         });
         rows.forEach((r, j) => (results[idx[j]!] = r));
@@ -94,7 +102,11 @@ export function decisionsRoute(router: Router<RequestState>, deps: { orm: MikroO
         return { replay: true as const, same: prev?.request_hash === hash, response: prev?.response };
       }
       const response = await answer(t);
-      await t.execute('update api_request set response = ?::jsonb where step_key = ? and idempotency_key = ?', [JSON.stringify(response), step.key, key]);
+      await t.execute('update api_request set response = ?::jsonb where step_key = ? and idempotency_key = ?', [
+        JSON.stringify(response),
+        step.key,
+        key,
+      ]);
       return { replay: false as const, same: true, response };
     });
     if (!out.same) fail(422, 'this Idempotency-Key was used with a different body');

@@ -7,14 +7,21 @@ export type Format = 'table' | 'csv' | 'json';
 /** Display width: CJK and full-width characters take two columns in a terminal. */
 function width(s: string): number {
   let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  for (const ch of s)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch)
+      ? 2
+      : 1;
   return w;
 }
 
 export function table(rows: Record<string, unknown>[], columns: string[]): string {
   const cells = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))));
   const widths = columns.map((c, i) => Math.max(width(c), ...cells.map((row) => width(row[i]!))));
-  const line = (vals: string[]) => vals.map((v, i) => v + ' '.repeat(widths[i]! - width(v))).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v + ' '.repeat(widths[i]! - width(v)))
+      .join('  ')
+      .trimEnd();
   return [line(columns), ...cells.map(line)].join('\n');
 }
 
@@ -26,6 +33,7 @@ export function render(rows: Record<string, unknown>[], columns: string[], forma
 
 export function parseFormat(value: string | undefined): Format {
   const f = value ?? 'table';
-  if (f !== 'table' && f !== 'csv' && f !== 'json') throw new CliError(`--format must be table, csv or json, not "${f}"`);
+  if (f !== 'table' && f !== 'csv' && f !== 'json')
+    throw new CliError(`--format must be table, csv or json, not "${f}"`);
   return f;
 }

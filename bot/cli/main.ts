@@ -46,7 +46,16 @@ const COMMANDS: Record<string, (ctx: CliContext, argv: string[]) => Promise<void
   purge: purgeCommand,
 };
 
-const INPUT_ERRORS = [CliError, ConfigError, WorkflowError, ImportError, ListError, DecisionError, EmbeddedPostgresError, SeasonError];
+const INPUT_ERRORS = [
+  CliError,
+  ConfigError,
+  WorkflowError,
+  ImportError,
+  ListError,
+  DecisionError,
+  EmbeddedPostgresError,
+  SeasonError,
+];
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -13,7 +13,10 @@ export function progressPage(wf: Workflow, rows: ProgressRow[]): string {
     return `<td title="${esc(title)}"><div class="bar"><div class="fill" style="width:${pct}%"></div>${r.returned ? `<div class="ret" style="width:${Math.round((r.returned / total) * 100)}%"></div>` : ''}</div><span>${r.passed}/${total}</span></td>`;
   };
   const body = colleges
-    .map((c) => `<tr><th>${esc(c)}</th>${wf.steps.map((s) => cell(rows.find((r) => r.college === c && r.step === s.key))).join('')}</tr>`)
+    .map(
+      (c) =>
+        `<tr><th>${esc(c)}</th>${wf.steps.map((s) => cell(rows.find((r) => r.college === c && r.step === s.key))).join('')}</tr>`,
+    )
     .join('');
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>离校进度</title>
 <style>

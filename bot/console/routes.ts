@@ -29,7 +29,10 @@ function html(card: Card): string {
   return renderHtml(card).payload;
 }
 
-async function parse<T>(schema: z.ZodType<T>, ctx: Parameters<Parameters<Router<RequestState>['post']>[1]>[0]): Promise<T> {
+async function parse<T>(
+  schema: z.ZodType<T>,
+  ctx: Parameters<Parameters<Router<RequestState>['post']>[1]>[0],
+): Promise<T> {
   const r = schema.safeParse(await readJson(ctx));
   if (!r.success) fail(400, r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return r.data;
@@ -52,7 +55,11 @@ export function consoleRoutes(router: Router<RequestState>, deps: Deps, inbox: C
   });
   router.post('/console/api/tap', async (ctx) => {
     const b = await parse(tapBody, ctx);
-    const reply = await onTap(deps, { who: who(b.person), value: b.value, input: b.input, selected: b.selected, eventId: ctx.state.requestId }, CAPS);
+    const reply = await onTap(
+      deps,
+      { who: who(b.person), value: b.value, input: b.input, selected: b.selected, eventId: ctx.state.requestId },
+      CAPS,
+    );
     ctx.body = { card: html(reply.card), toast: reply.toast ?? null };
   });
   router.get('/console/api/inbox', (ctx) => {

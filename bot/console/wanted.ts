@@ -23,9 +23,15 @@ export function consoleWanted(config: Config, log: Logger, forced = process.env.
     return true;
   }
   if (forced) {
-    log.warn({ host: config.host }, 'LIXIAO_CONSOLE=on on a non-loopback address: anyone who can reach it can act as ANY person. Never do this in production.');
+    log.warn(
+      { host: config.host },
+      'LIXIAO_CONSOLE=on on a non-loopback address: anyone who can reach it can act as ANY person. Never do this in production.',
+    );
     return true;
   }
-  log.warn({ host: config.host }, 'the local web console stays off on a non-loopback address (set LIXIAO_CONSOLE=on to force it)');
+  log.warn(
+    { host: config.host },
+    'the local web console stays off on a non-loopback address (set LIXIAO_CONSOLE=on to force it)',
+  );
   return false;
 }

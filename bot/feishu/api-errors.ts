@@ -10,7 +10,10 @@ export class FeishuApiError extends Error {
   /** Feishu's `x-tt-logid`: what their support asks for. */
   logId?: string;
 
-  constructor(message: string, f: { code?: number; status?: number; retryable: boolean; retryAfterMs?: number; logId?: string; cause?: unknown }) {
+  constructor(
+    message: string,
+    f: { code?: number; status?: number; retryable: boolean; retryAfterMs?: number; logId?: string; cause?: unknown },
+  ) {
     super(message, { cause: f.cause });
     this.code = f.code;
     this.status = f.status;
@@ -47,12 +50,18 @@ function header(headers: unknown, name: string): string | undefined {
 export function classify(op: string, e: unknown): Failure {
   if (e instanceof FeishuApiError) return { kind: 'other', error: e };
   if (!axios.isAxiosError(e)) {
-    return { kind: 'other', error: new FeishuApiError(`feishu ${op}: ${(e as Error)?.message ?? String(e)}`, { retryable: false, cause: e }) };
+    return {
+      kind: 'other',
+      error: new FeishuApiError(`feishu ${op}: ${(e as Error)?.message ?? String(e)}`, { retryable: false, cause: e }),
+    };
   }
   const res = e.response;
   if (!res) {
     // no answer: timeout (ECONNABORTED / ETIMEDOUT), our deadline signal (ERR_CANCELED), or a network error
-    const what = e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' || e.code === 'ERR_CANCELED' ? 'timed out' : `network error ${e.code ?? ''}`.trim();
+    const what =
+      e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' || e.code === 'ERR_CANCELED'
+        ? 'timed out'
+        : `network error ${e.code ?? ''}`.trim();
     // no `cause`: an AxiosError holds the request config, Authorization header included
     return { kind: 'other', error: new FeishuApiError(`feishu ${op}: ${what}`, { retryable: true }) };
   }
@@ -67,7 +76,11 @@ export function classify(op: string, e: unknown): Failure {
   if (status === 429 || (code !== undefined && RATE_LIMIT_CODES.has(code))) {
     const reset = Number(header(res.headers, 'x-ogw-ratelimit-reset'));
     const waitMs = Number.isFinite(reset) && reset >= 0 ? Math.max(MIN_RESET_MS, reset * 1000) : DEFAULT_RESET_MS;
-    return { kind: 'rate', waitMs, error: new FeishuApiError(text, { ...base, retryable: true, retryAfterMs: waitMs }) };
+    return {
+      kind: 'rate',
+      waitMs,
+      error: new FeishuApiError(text, { ...base, retryable: true, retryAfterMs: waitMs }),
+    };
   }
   if (code !== undefined && TOKEN_CODES.has(code)) {
     // still invalid after one refresh: a later attempt (queue backoff) fetches afresh

@@ -60,7 +60,11 @@ export function feishuHttp(timeoutMs: number): AxiosInstance {
 /** The SDK logs failed requests whole: the raw AxiosError (Authorization header) or the request body (app_secret). */
 const quietSdkLogger = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
 
-export function createFeishuApi(creds: { appId: string; appSecret: string; baseUrl: string }, log: Logger, opts: FeishuApiOptions = {}): FeishuApi {
+export function createFeishuApi(
+  creds: { appId: string; appSecret: string; baseUrl: string },
+  log: Logger,
+  opts: FeishuApiOptions = {},
+): FeishuApi {
   const timeoutMs = opts.timeoutMs ?? 5000;
   const limiter = opts.limiter ?? createLimiter({ sleep: opts.sleep });
   const client = new lark.Client({
@@ -76,7 +80,11 @@ export function createFeishuApi(creds: { appId: string; appSecret: string; baseU
   const flog = log.child({ platform: 'feishu' });
 
   /** One OpenAPI call: limiter, token, then in-place retries for a refreshed token (once) and short 429 waits. */
-  async function call<T>(op: string, keys: string[], fn: (auth: ReturnType<typeof lark.withTenantToken>) => Promise<T>): Promise<T> {
+  async function call<T>(
+    op: string,
+    keys: string[],
+    fn: (auth: ReturnType<typeof lark.withTenantToken>) => Promise<T>,
+  ): Promise<T> {
     let refreshed = false;
     let rateRetries = 0;
     for (;;) {
@@ -103,19 +111,34 @@ export function createFeishuApi(creds: { appId: string; appSecret: string; baseU
           flog.warn({ op, code, status, waitMs: f.waitMs, attempt: rateRetries }, 'feishu rate limit; waiting');
           continue;
         }
-        flog.warn({ op, code, status, logId, retryable: f.error.retryable, retryAfterMs: f.error.retryAfterMs }, f.error.message);
+        flog.warn(
+          { op, code, status, logId, retryable: f.error.retryable, retryAfterMs: f.error.retryAfterMs },
+          f.error.message,
+        );
         throw f.error;
       }
     }
   }
 
-  async function send(openId: string, msgType: 'interactive' | 'text', content: string, uuid: string): Promise<{ messageId: string }> {
+  async function send(
+    openId: string,
+    msgType: 'interactive' | 'text',
+    content: string,
+    uuid: string,
+  ): Promise<{ messageId: string }> {
     const res = await call('im.message.create', [...APP_KEYS, userKey(openId)], (auth) =>
-      client.im.v1.message.create({ params: { receive_id_type: 'open_id' }, data: { receive_id: openId, msg_type: msgType, content, uuid: feishuUuid(uuid) } }, auth),
+      client.im.v1.message.create(
+        {
+          params: { receive_id_type: 'open_id' },
+          data: { receive_id: openId, msg_type: msgType, content, uuid: feishuUuid(uuid) },
+        },
+        auth,
+      ),
     );
     const messageId = res?.data?.message_id;
     // a retry with the same uuid returns the same message, so asking again is safe
-    if (!messageId) throw new FeishuApiError('feishu im.message.create: answer without message_id', { retryable: true });
+    if (!messageId)
+      throw new FeishuApiError('feishu im.message.create: answer without message_id', { retryable: true });
     return { messageId };
   }
 
@@ -143,7 +166,10 @@ export function createFeishuApi(creds: { appId: string; appSecret: string; baseU
       for (const m of mobiles) asked.set(normMobile(m), m);
       const rounds = Math.max(Math.ceil(emails.length / BATCH), Math.ceil(mobiles.length / BATCH));
       for (let i = 0; i < rounds; i++) {
-        const data = { emails: emails.slice(i * BATCH, (i + 1) * BATCH), mobiles: mobiles.slice(i * BATCH, (i + 1) * BATCH) };
+        const data = {
+          emails: emails.slice(i * BATCH, (i + 1) * BATCH),
+          mobiles: mobiles.slice(i * BATCH, (i + 1) * BATCH),
+        };
         const res = await call('contact.user.batch_get_id', [...APP_KEYS], (auth) =>
           client.contact.v3.user.batchGetId({ params: { user_id_type: 'open_id' }, data }, auth),
         );

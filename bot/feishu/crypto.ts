@@ -12,7 +12,10 @@ export function feishuDecrypt(encryptKey: string, encrypted: string): string {
 
 /** X-Lark-Signature = sha256_hex(timestamp + nonce + encryptKey + raw body bytes). */
 export function feishuSignature(timestamp: string, nonce: string, encryptKey: string, rawBody: Buffer): string {
-  return createHash('sha256').update(timestamp + nonce + encryptKey).update(rawBody).digest('hex');
+  return createHash('sha256')
+    .update(timestamp + nonce + encryptKey)
+    .update(rawBody)
+    .digest('hex');
 }
 
 export function signatureMatches(expected: string, given: string): boolean {

@@ -43,14 +43,22 @@ export async function handleMessage(deps: Deps, log: Logger, e: FeishuMessageEve
   if (!msg) return;
   const em = deps.orm.em.fork() as EntityManager;
   const key = `msg:${msg.messageId}`;
-  if (await seenBefore(em, 'feishu', key)) return log.info({ messageId: msg.messageId }, 'feishu message delivered again: ignored');
+  if (await seenBefore(em, 'feishu', key))
+    return log.info({ messageId: msg.messageId }, 'feishu message delivered again: ignored');
   const cards = await onMessage(deps, msg, FEISHU_CAPS);
   const me = await identify(em, 'feishu', msg.who.userId, msg.who.altId);
   // Claim the message and queue its answers together: a failure in between leaves it unclaimed, so Feishu's retry is answered.
   await em.transactional(async (t) => {
     if (!(await firstDelivery(t as EntityManager, 'feishu', key))) return;
     for (const [i, card] of cards.entries())
-      await enqueueSend(t as EntityManager, { platform: 'feishu', to: msg.who.userId, card, key: `re:${msg.messageId}:${i}`, personId: me?.personId, shows: card.shows });
+      await enqueueSend(t as EntityManager, {
+        platform: 'feishu',
+        to: msg.who.userId,
+        card,
+        key: `re:${msg.messageId}:${i}`,
+        personId: me?.personId,
+        shows: card.shows,
+      });
   });
 }
 
@@ -59,35 +67,67 @@ export async function handleCardTap(deps: Deps, log: Logger, e: FeishuCardEvent)
   const tap = parseCardTap(e);
   if (!tap) return { toast: { type: 'error', content: '无法识别的操作' } };
   const em = deps.orm.em.fork() as EntityManager;
-  const { first, me, copy } = await tapContext(em, 'feishu', tap.who, tap.eventId ? `card:${tap.eventId}` : undefined, tap.messageId);
+  const { first, me, copy } = await tapContext(
+    em,
+    'feishu',
+    tap.who,
+    tap.eventId ? `card:${tap.eventId}` : undefined,
+    tap.messageId,
+  );
   if (!first) return {};
   // The tapped message, if it is one of this person's delivered cards: the answer is built from what it showed.
-  const reply = await onTap(deps, copy ? { ...tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds, items: copy.items } } : tap, FEISHU_CAPS, { em, me });
+  const reply = await onTap(
+    deps,
+    copy ? { ...tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds, items: copy.items } } : tap,
+    FEISHU_CAPS,
+    { em, me },
+  );
   const rendered = renderFeishu(reply.card);
-  if (rendered.dropped.length) log.warn({ dropped: rendered.dropped, type: reply.card.type }, 'feishu card lost content');
+  if (rendered.dropped.length)
+    log.warn({ dropped: rendered.dropped, type: reply.card.type }, 'feishu card lost content');
   if (tap.messageId && reply.card.shows && !sameRows(copy, { kind: reply.card.type, ...reply.card.shows })) {
     const personId = me?.personId;
-    if (personId) await recordDelivered(em, { platform: 'feishu', messageId: tap.messageId, personId, kind: reply.card.type, ...reply.card.shows });
+    if (personId)
+      await recordDelivered(em, {
+        platform: 'feishu',
+        messageId: tap.messageId,
+        personId,
+        kind: reply.card.type,
+        ...reply.card.shows,
+      });
   }
   return cardAnswer(reply.toast ? { type: TOAST[reply.toast.tone], content: reply.toast.text } : undefined, rendered);
 }
 
 /** The answer shows what the stored copy already says (the usual tap on a row): nothing to record. */
 function sameRows(copy: DeliveredCardRow | null, now: { kind: string; page: number; clearanceIds: number[] }): boolean {
-  return !!copy && copy.kind === now.kind && copy.page === now.page && copy.clearanceIds.length === now.clearanceIds.length && copy.clearanceIds.every((id, i) => id === now.clearanceIds[i]);
+  return (
+    !!copy &&
+    copy.kind === now.kind &&
+    copy.page === now.page &&
+    copy.clearanceIds.length === now.clearanceIds.length &&
+    copy.clearanceIds.every((id, i) => id === now.clearanceIds[i])
+  );
 }
 
 /** Card taps are answered within this, on the webhook and the long connection alike (Feishu allows 3 s). */
 export const TAP_BUDGET_MS = 2300;
 
 /** The tap's answer, or "still working" once the budget is spent, the card then updated by the callback token. */
-export async function answerWithin(work: Promise<CardCallbackAnswer>, token: string | undefined, late: ((token: string, answer: unknown) => Promise<void>) | undefined, log: Logger): Promise<CardCallbackAnswer> {
+export async function answerWithin(
+  work: Promise<CardCallbackAnswer>,
+  token: string | undefined,
+  late: ((token: string, answer: unknown) => Promise<void>) | undefined,
+  log: Logger,
+): Promise<CardCallbackAnswer> {
   let timer: NodeJS.Timeout | undefined;
   const budget = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), TAP_BUDGET_MS)));
   const out = await Promise.race([work, budget]).finally(() => clearTimeout(timer));
   if (out !== 'late') return out;
   log.warn('card tap slower than its budget: answering now, updating the card when it finishes');
-  void work.then((answer) => (token && late ? late(token, answer) : undefined)).catch((e) => log.error({ err: e }, 'slow card tap failed'));
+  void work
+    .then((answer) => (token && late ? late(token, answer) : undefined))
+    .catch((e) => log.error({ err: e }, 'slow card tap failed'));
   return { toast: { type: 'info', content: '正在处理，卡片稍后更新' } };
 }
 
@@ -97,7 +137,9 @@ export function feishuDispatcher(
   secrets: { encryptKey?: string; verificationToken?: string },
   late?: (token: string, answer: unknown) => Promise<void>,
 ): lark.EventDispatcher {
-  return new lark.EventDispatcher({ ...secrets, loggerLevel: lark.LoggerLevel.error }).register<{ 'card.action.trigger': (d: FeishuCardEvent) => Promise<CardCallbackAnswer> }>({
+  return new lark.EventDispatcher({ ...secrets, loggerLevel: lark.LoggerLevel.error }).register<{
+    'card.action.trigger': (d: FeishuCardEvent) => Promise<CardCallbackAnswer>;
+  }>({
     'im.message.receive_v1': (d) => handleMessage(deps, log, d as FeishuMessageEvent),
     'card.action.trigger': (d) => answerWithin(handleCardTap(deps, log, d), d.token, late, log),
   });

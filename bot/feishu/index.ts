@@ -19,7 +19,12 @@ export interface Feishu {
   start: () => { close: () => void };
 }
 
-export function createFeishu(cfg: NonNullable<Config['feishu']>, deps: Deps, log: Logger, api: FeishuApi = createFeishuApi(cfg, log)): Feishu {
+export function createFeishu(
+  cfg: NonNullable<Config['feishu']>,
+  deps: Deps,
+  log: Logger,
+  api: FeishuApi = createFeishuApi(cfg, log),
+): Feishu {
   const secrets = { encryptKey: cfg.encryptKey, verificationToken: cfg.verificationToken };
   const lateUpdate = async (token: string, answer: unknown) => {
     const card = (answer as CardCallbackAnswer | undefined)?.card?.data;

@@ -81,7 +81,7 @@ export function createLimiter(opts: LimiterOptions = {}): Limiter {
   // Grants in arrival order, but a waiter held only by its own user bucket does not block the others.
   function pass(): void {
     const t = now();
-    for (let i = 0; i < waiters.length; ) {
+    for (let i = 0; i < waiters.length;) {
       const w = waiters[i]!;
       if (waitFor(w.keys, t) > 0) {
         i++;

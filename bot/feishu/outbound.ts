@@ -20,7 +20,13 @@ export function feishuSender(api: FeishuApi, deps: Deps, log: Logger): CardSende
     const card = job.card as Card;
     const { messageId } = await api.sendCard(job.to, render(card, log), job.key);
     if (job.shows && job.personId)
-      await recordDelivered(deps.orm.em.fork() as EntityManager, { platform: 'feishu', messageId, personId: job.personId, kind: card.type, ...job.shows });
+      await recordDelivered(deps.orm.em.fork() as EntityManager, {
+        platform: 'feishu',
+        messageId,
+        personId: job.personId,
+        kind: card.type,
+        ...job.shows,
+      });
   };
 }
 

@@ -30,7 +30,12 @@ export function parseMessage(e: FeishuMessageEvent): (ChatMessage & { messageId:
     }
   }
   text = text.replace(/@_user_\d+/g, ' ').trim();
-  return { who: { platform: 'feishu', userId: openId, altId: e.sender?.sender_id?.user_id }, text: text || '帮助', eventId: m.message_id, messageId: m.message_id };
+  return {
+    who: { platform: 'feishu', userId: openId, altId: e.sender?.sender_id?.user_id },
+    text: text || '帮助',
+    eventId: m.message_id,
+    messageId: m.message_id,
+  };
 }
 
 export function parseCardTap(e: FeishuCardEvent): (CardTap & { messageId?: string }) | null {

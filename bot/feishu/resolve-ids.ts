@@ -3,7 +3,11 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../src/log.ts';
 import type { FeishuApi } from './api.ts';
 
-export async function resolveFeishuIds(orm: MikroORM, api: FeishuApi, log: Logger): Promise<{ looked: number; found: number }> {
+export async function resolveFeishuIds(
+  orm: MikroORM,
+  api: FeishuApi,
+  log: Logger,
+): Promise<{ looked: number; found: number }> {
   const em = orm.em.fork() as EntityManager;
   const people = await em.execute<{ id: number; email: string | null; mobile: string | null }[]>(
     // A contact shared by two people (an office phone, a typo) cannot say who the id belongs to: those are left out.

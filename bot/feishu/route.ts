@@ -18,7 +18,15 @@ export function feishuWebhookRoute(router: Router<RequestState>, deps: FeishuRou
     const raw = await readRawBody(ctx);
     let verified;
     try {
-      verified = verifyFeishuRequest(raw, { timestamp: ctx.get('x-lark-request-timestamp'), nonce: ctx.get('x-lark-request-nonce'), signature: ctx.get('x-lark-signature') }, deps.secrets);
+      verified = verifyFeishuRequest(
+        raw,
+        {
+          timestamp: ctx.get('x-lark-request-timestamp'),
+          nonce: ctx.get('x-lark-request-nonce'),
+          signature: ctx.get('x-lark-signature'),
+        },
+        deps.secrets,
+      );
     } catch (e) {
       if (!(e instanceof FeishuRequestError)) throw e;
       ctx.state.log.warn({ why: e.message }, 'feishu request refused');

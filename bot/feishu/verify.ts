@@ -32,7 +32,8 @@ function parseObject(text: string, what: string): Record<string, any> {
   } catch {
     throw new FeishuRequestError(400, `${what} is not JSON`);
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new FeishuRequestError(400, `${what} is not a JSON object`);
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new FeishuRequestError(400, `${what} is not a JSON object`);
   return v as Record<string, any>;
 }
 
@@ -40,14 +41,20 @@ function tokenOf(body: Record<string, any>): unknown {
   return body.header?.token ?? body.token;
 }
 
-export function verifyFeishuRequest(raw: Buffer, h: SignatureHeaders, secrets: FeishuSecrets, nowSec = Date.now() / 1000): Verified {
+export function verifyFeishuRequest(
+  raw: Buffer,
+  h: SignatureHeaders,
+  secrets: FeishuSecrets,
+  nowSec = Date.now() / 1000,
+): Verified {
   const outer = parseObject(raw.toString('utf8'), 'body');
   const signed = Boolean(h.signature && h.timestamp && h.nonce);
   if (secrets.encryptKey && signed) {
     const expected = feishuSignature(h.timestamp!, h.nonce!, secrets.encryptKey, raw);
     if (!signatureMatches(expected, h.signature!)) throw new FeishuRequestError(401, 'bad signature');
     const ts = Number(h.timestamp);
-    if (!Number.isFinite(ts) || Math.abs(nowSec - ts) > REPLAY_WINDOW_S) throw new FeishuRequestError(401, 'timestamp outside the 300 s window');
+    if (!Number.isFinite(ts) || Math.abs(nowSec - ts) > REPLAY_WINDOW_S)
+      throw new FeishuRequestError(401, 'timestamp outside the 300 s window');
   }
   let body = outer;
   if (typeof outer.encrypt === 'string') {
@@ -62,8 +69,10 @@ export function verifyFeishuRequest(raw: Buffer, h: SignatureHeaders, secrets: F
   }
   if (body.type === 'url_verification') {
     // Feishu's URL check is not signed: it proves itself by decrypting with our key, or by the verification token.
-    if (secrets.verificationToken && tokenOf(body) !== secrets.verificationToken) throw new FeishuRequestError(401, 'verification token mismatch');
-    if (!secrets.verificationToken && typeof outer.encrypt !== 'string') throw new FeishuRequestError(401, 'unsigned challenge');
+    if (secrets.verificationToken && tokenOf(body) !== secrets.verificationToken)
+      throw new FeishuRequestError(401, 'verification token mismatch');
+    if (!secrets.verificationToken && typeof outer.encrypt !== 'string')
+      throw new FeishuRequestError(401, 'unsigned challenge');
     if (typeof body.challenge !== 'string') throw new FeishuRequestError(400, 'challenge missing');
     return { kind: 'challenge', challenge: body.challenge };
   }

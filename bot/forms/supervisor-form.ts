@@ -9,7 +9,9 @@ const EXIT_TYPES = ['毕业', '结业', '肄业', '退学'];
 
 export function supervisorFormHtml(s: FormStudent, university: string): string {
   const degree = s.degree === '博士' ? '博士' : s.degree === '硕士' ? '硕士' : '博（硕）士';
-  const exits = EXIT_TYPES.map((t) => (t === s.exitType ? `<b class="mark">${t}</b>` : `<span class="off">${t}</span>`)).join('／');
+  const exits = EXIT_TYPES.map((t) =>
+    t === s.exitType ? `<b class="mark">${t}</b>` : `<span class="off">${t}</span>`,
+  ).join('／');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>导师准许学生离校确认书 · ${esc(s.name)}</title>
 <style>

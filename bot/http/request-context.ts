@@ -24,7 +24,10 @@ export function requestContext(log: Logger): Middleware<RequestState> {
       ctx.body = { error: err.expose || ctx.status < 500 ? err.message : 'internal error', request_id: requestId };
       if (ctx.status >= 500) ctx.state.log.error({ err: e }, 'request failed');
     } finally {
-      ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+      ctx.state.log.info(
+        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
+        'request',
+      );
     }
   };
 }

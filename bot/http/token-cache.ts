@@ -6,7 +6,11 @@ export interface TokenHolder {
 }
 
 /** `fetchToken` answers the token and its life; it is refreshed `marginMs` early (at most half the life for short ones). */
-export function cachedToken(fetchToken: () => Promise<{ value: string; lifeMs: number }>, marginMs: number, now: () => number = Date.now): TokenHolder {
+export function cachedToken(
+  fetchToken: () => Promise<{ value: string; lifeMs: number }>,
+  marginMs: number,
+  now: () => number = Date.now,
+): TokenHolder {
   let cached: { value: string; refreshAt: number } | undefined;
   let inflight: Promise<string> | undefined;
 

@@ -38,26 +38,41 @@ export function scrub(text: string): string {
 export function errcodeError(op: string, errcode: number, errmsg: unknown, status?: number): WecomApiError {
   const msg = typeof errmsg === 'string' ? ` ${errmsg.slice(0, 200)}` : '';
   let text = `wecom ${op}: errcode ${errcode}${msg}`;
-  if (RATE_ERRCODES.has(errcode)) return new WecomApiError(text, { errcode, status, retryable: true, retryAfterMs: RATE_RETRY_AFTER_MS });
+  if (RATE_ERRCODES.has(errcode))
+    return new WecomApiError(text, { errcode, status, retryable: true, retryAfterMs: RATE_RETRY_AFTER_MS });
   // busy: the caller retried in place already; token: still refused after one refresh, a later attempt fetches afresh
-  if (errcode === BUSY_ERRCODE || TOKEN_ERRCODES.has(errcode)) return new WecomApiError(text, { errcode, status, retryable: true });
-  if (errcode === UNTRUSTED_IP) text += ' (add this server\'s egress IP to the app\'s 企业可信IP)';
+  if (errcode === BUSY_ERRCODE || TOKEN_ERRCODES.has(errcode))
+    return new WecomApiError(text, { errcode, status, retryable: true });
+  if (errcode === UNTRUSTED_IP) text += " (add this server's egress IP to the app's 企业可信IP)";
   return new WecomApiError(text, { errcode, status, retryable: false });
 }
 
 /** Sorts whatever a call threw: our own errors pass through, axios failures become retryable or not. */
 export function toWecomError(op: string, e: unknown): WecomApiError {
   if (e instanceof WecomApiError) return e;
-  if (!axios.isAxiosError(e)) return new WecomApiError(`wecom ${op}: ${(e as Error)?.message ?? String(e)}`, { retryable: false });
+  if (!axios.isAxiosError(e))
+    return new WecomApiError(`wecom ${op}: ${(e as Error)?.message ?? String(e)}`, { retryable: false });
   const res = e.response;
   if (!res) {
     // no answer: axios' timeout (ECONNABORTED / ETIMEDOUT), our deadline signal (ERR_CANCELED), or a network error
-    const what = e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' || e.code === 'ERR_CANCELED' ? 'timed out' : `network error ${e.code ?? ''}`.trim();
+    const what =
+      e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' || e.code === 'ERR_CANCELED'
+        ? 'timed out'
+        : `network error ${e.code ?? ''}`.trim();
     return new WecomApiError(`wecom ${op}: ${what}`, { retryable: true });
   }
-  const body = (typeof res.data === 'object' && res.data !== null ? res.data : {}) as { errcode?: unknown; errmsg?: unknown };
-  if (typeof body.errcode === 'number' && body.errcode !== 0) return errcodeError(op, body.errcode, body.errmsg, res.status);
+  const body = (typeof res.data === 'object' && res.data !== null ? res.data : {}) as {
+    errcode?: unknown;
+    errmsg?: unknown;
+  };
+  if (typeof body.errcode === 'number' && body.errcode !== 0)
+    return errcodeError(op, body.errcode, body.errmsg, res.status);
   // 5xx: WeCom's side (enable_duplicate_check makes a retried send safe); a 429 is a rate limit; other 4xx are ours to fix
-  if (res.status === 429) return new WecomApiError(`wecom ${op}: HTTP 429`, { status: 429, retryable: true, retryAfterMs: RATE_RETRY_AFTER_MS });
+  if (res.status === 429)
+    return new WecomApiError(`wecom ${op}: HTTP 429`, {
+      status: 429,
+      retryable: true,
+      retryAfterMs: RATE_RETRY_AFTER_MS,
+    });
   return new WecomApiError(`wecom ${op}: HTTP ${res.status}`, { status: res.status, retryable: res.status >= 500 });
 }

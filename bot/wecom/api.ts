@@ -25,7 +25,10 @@ export interface WecomApiOptions {
 }
 
 export const APP_KEY = 'wecom/min';
-export const memberKeys = (userid: string) => [`member:${userid.toLowerCase()}/min`, `member:${userid.toLowerCase()}/h`]; // userids are case-insensitive
+export const memberKeys = (userid: string) => [
+  `member:${userid.toLowerCase()}/min`,
+  `member:${userid.toLowerCase()}/h`,
+]; // userids are case-insensitive
 
 /**
  * WeCom silently DROPS messages beyond 30/min and 1000/h per member, so those buckets are slightly stricter than the
@@ -57,18 +60,28 @@ export function wecomHttp(baseUrl: string, timeoutMs: number): AxiosInstance {
 
 type Body = Record<string, unknown> & { errcode: number };
 
-export function createWecomApi(creds: { corpId: string; agentId: number | string; secret: string; baseUrl: string }, log: Logger, opts: WecomApiOptions = {}): WecomApi {
+export function createWecomApi(
+  creds: { corpId: string; agentId: number | string; secret: string; baseUrl: string },
+  log: Logger,
+  opts: WecomApiOptions = {},
+): WecomApi {
   const timeoutMs = opts.timeoutMs ?? 5000;
   const sleep = opts.sleep ?? realSleep;
   const limiter = opts.limiter ?? createLimiter({ rule: wecomRule, sleep });
   const http = wecomHttp(creds.baseUrl, timeoutMs);
   const tokens = createTokenHolder(http, creds);
   const agentid = Number(creds.agentId);
-  if (!Number.isSafeInteger(agentid) || agentid <= 0) throw new Error('WeCom agentId must be a positive integer (the app\'s AgentId)');
+  if (!Number.isSafeInteger(agentid) || agentid <= 0)
+    throw new Error("WeCom agentId must be a positive integer (the app's AgentId)");
   const wlog = log.child({ platform: 'wecom' });
 
   /** One API call: limiter, token, then in-place retries for a refreshed token (once) and "system busy" (3 times). */
-  async function call(op: string, keys: string[], data: object, accept: ReadonlySet<number> = new Set()): Promise<Body> {
+  async function call(
+    op: string,
+    keys: string[],
+    data: object,
+    accept: ReadonlySet<number> = new Set(),
+  ): Promise<Body> {
     let refreshed = false;
     let busy = 0;
     for (;;) {
@@ -79,8 +92,10 @@ export function createWecomApi(creds: { corpId: string; agentId: number | string
         token = await tokens.get();
         const res = await http.post(`/cgi-bin/${op}`, data, { params: { access_token: token } });
         const body = res.data as Partial<Body> | null;
-        if (!body || typeof body !== 'object' || typeof body.errcode !== 'number') throw new WecomApiError(`wecom ${op}: answer without errcode`, { status: res.status, retryable: true });
-        if (body.errcode !== 0 && !accept.has(body.errcode)) throw errcodeError(op, body.errcode, body.errmsg, res.status);
+        if (!body || typeof body !== 'object' || typeof body.errcode !== 'number')
+          throw new WecomApiError(`wecom ${op}: answer without errcode`, { status: res.status, retryable: true });
+        if (body.errcode !== 0 && !accept.has(body.errcode))
+          throw errcodeError(op, body.errcode, body.errmsg, res.status);
         wlog.debug({ op, errcode: body.errcode, ms: Math.round(performance.now() - started) }, 'wecom call');
         return body as Body;
       } catch (e) {
@@ -107,13 +122,21 @@ export function createWecomApi(creds: { corpId: string; agentId: number | string
 
   /** message/send to exactly one member: a `|` or `@all` would reach many members past their pacing buckets. */
   async function send(userid: string, msg: object, duplicateCheck: boolean): Promise<Body & { msgid: string }> {
-    if (!userid || userid.includes('|') || userid === '@all') throw new WecomApiError('wecom message/send: one userid expected', { retryable: false });
+    if (!userid || userid.includes('|') || userid === '@all')
+      throw new WecomApiError('wecom message/send: one userid expected', { retryable: false });
     const dedupe = duplicateCheck ? { enable_duplicate_check: 1, duplicate_check_interval: 1800 } : {};
-    const body = await call('message/send', [APP_KEY, ...memberKeys(userid)], { touser: userid, agentid, ...msg, ...dedupe });
+    const body = await call('message/send', [APP_KEY, ...memberKeys(userid)], {
+      touser: userid,
+      agentid,
+      ...msg,
+      ...dedupe,
+    });
     // a member unknown to WeCom or outside the app's visible range is reported here, with errcode 0
-    if (typeof body.invaliduser === 'string' && body.invaliduser) throw new WecomApiError('wecom message/send: invalid user', { retryable: false });
+    if (typeof body.invaliduser === 'string' && body.invaliduser)
+      throw new WecomApiError('wecom message/send: invalid user', { retryable: false });
     // a retry is safe: the duplicate check (cards: task_id) answers without sending again
-    if (typeof body.msgid !== 'string' || !body.msgid) throw new WecomApiError('wecom message/send: answer without msgid', { retryable: true });
+    if (typeof body.msgid !== 'string' || !body.msgid)
+      throw new WecomApiError('wecom message/send: answer without msgid', { retryable: true });
     return body as Body & { msgid: string };
   }
 
@@ -126,7 +149,9 @@ export function createWecomApi(creds: { corpId: string; agentId: number | string
     async sendCard(userid, templateCard) {
       const body = await send(userid, { msgtype: 'template_card', template_card: templateCard }, true);
       // only interactive cards (button / vote / multiple) come back with a response_code
-      return typeof body.response_code === 'string' && body.response_code ? { msgid: body.msgid, responseCode: body.response_code } : { msgid: body.msgid };
+      return typeof body.response_code === 'string' && body.response_code
+        ? { msgid: body.msgid, responseCode: body.response_code }
+        : { msgid: body.msgid };
     },
 
     async sendText(userid, text, o = {}) {
@@ -135,7 +160,12 @@ export function createWecomApi(creds: { corpId: string; agentId: number | string
     },
 
     async updateCard(userids, responseCode, templateCard) {
-      await call('message/update_template_card', [APP_KEY], { userids, agentid, response_code: responseCode, template_card: templateCard });
+      await call('message/update_template_card', [APP_KEY], {
+        userids,
+        agentid,
+        response_code: responseCode,
+        template_card: templateCard,
+      });
     },
 
     // each wrong guess counts: more misses than 20% of the enterprise's size blocks getuserid for a day

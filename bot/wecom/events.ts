@@ -26,20 +26,46 @@ export async function handleWecom(deps: Deps, log: Logger, inbound: WecomInbound
     await em.transactional(async (t) => {
       if (!(await firstDelivery(t as EntityManager, 'wecom', inbound.dedupeKey))) return;
       for (const [i, card] of cards.entries())
-        await enqueueSend(t as EntityManager, { platform: 'wecom', to: msg.who.userId, card, key: `re_${msg.eventId}_${i}`, personId: me?.personId, shows: card.shows });
+        await enqueueSend(t as EntityManager, {
+          platform: 'wecom',
+          to: msg.who.userId,
+          card,
+          key: `re_${msg.eventId}_${i}`,
+          personId: me?.personId,
+          shows: card.shows,
+        });
     });
     return null;
   }
-  const { first, me, copy } = await tapContext(em, 'wecom', { userId: inbound.from }, inbound.dedupeKey, inbound.taskId);
+  const { first, me, copy } = await tapContext(
+    em,
+    'wecom',
+    { userId: inbound.from },
+    inbound.dedupeKey,
+    inbound.taskId,
+  );
   if (!first) {
     log.info({ key: inbound.dedupeKey }, 'wecom event delivered again: ignored');
     return null;
   }
-  const reply = await onTap(deps, copy ? { ...inbound.tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds, items: copy.items } } : inbound.tap, WECOM_CAPS, { em, me }).catch(async (e) => {
+  const reply = await onTap(
+    deps,
+    copy
+      ? { ...inbound.tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds, items: copy.items } }
+      : inbound.tap,
+    WECOM_CAPS,
+    { em, me },
+  ).catch(async (e) => {
     await releaseDelivery(em, 'wecom', inbound.dedupeKey).catch(() => undefined); // WeCom retries: let the retry act
     throw e;
   });
   // The tap brought a fresh single-use code for this card: kept, so the change job can redraw the whole card.
-  if (copy && inbound.responseCode) await recordDelivered(em, { ...copy, kind: reply.card.type, ...(reply.card.shows ?? {}), responseCode: inbound.responseCode });
+  if (copy && inbound.responseCode)
+    await recordDelivered(em, {
+      ...copy,
+      kind: reply.card.type,
+      ...(reply.card.shows ?? {}),
+      responseCode: inbound.responseCode,
+    });
   return { replaceName: (reply.toast?.text ?? '已处理').slice(0, 20) };
 }

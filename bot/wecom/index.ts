@@ -17,7 +17,12 @@ export interface Wecom {
   listeners: ChangeListener[];
 }
 
-export function createWecom(cfg: NonNullable<Config['wecom']>, deps: Deps, log: Logger, api: WecomApi = createWecomApi(cfg, log, { limiter: sharedWecomLimiter(deps.orm) })): Wecom {
+export function createWecom(
+  cfg: NonNullable<Config['wecom']>,
+  deps: Deps,
+  log: Logger,
+  api: WecomApi = createWecomApi(cfg, log, { limiter: sharedWecomLimiter(deps.orm) }),
+): Wecom {
   return {
     api,
     secrets: { corpId: cfg.corpId, token: cfg.token, encodingAesKey: cfg.encodingAesKey },

@@ -25,11 +25,13 @@ export function wecomSender(api: WecomApi, deps: Deps, log: Logger): CardSender 
   return async (job) => {
     const card = job.card as Card;
     const taskId = taskIdOf(job.key);
-    const sent = await api.sendCard(job.to, render(card, taskId, deps.publicUrl, log)).catch((e: { errcode?: number }) => {
-      // 42014: this task_id was sent before (an earlier attempt succeeded but its answer was lost): the card is there.
-      if (e.errcode === 42014) return { msgid: '', responseCode: undefined };
-      throw e;
-    });
+    const sent = await api
+      .sendCard(job.to, render(card, taskId, deps.publicUrl, log))
+      .catch((e: { errcode?: number }) => {
+        // 42014: this task_id was sent before (an earlier attempt succeeded but its answer was lost): the card is there.
+        if (e.errcode === 42014) return { msgid: '', responseCode: undefined };
+        throw e;
+      });
     if (job.shows && job.personId)
       await recordDelivered(deps.orm.em.fork() as EntityManager, {
         platform: 'wecom',
@@ -49,13 +51,25 @@ export function wecomCopiesListener(api: WecomApi, deps: Deps, log: Logger): Cha
     const changed = changes.map((c) => c.clearanceId);
     let retry: unknown;
     for (const copy of await cardsShowing(em, 'wecom', changed, 3)) {
-      const [person] = await em.execute<{ wecom_userid: string | null }[]>('select wecom_userid from person where id = ?', [copy.personId]);
+      const [person] = await em.execute<{ wecom_userid: string | null }[]>(
+        'select wecom_userid from person where id = ?',
+        [copy.personId],
+      );
       if (!person?.wecom_userid) continue;
-      const card = await refreshedPendingCard(deps, copy.personId, copy.page, changed.filter((id) => copy.clearanceIds.includes(id)), WECOM_CAPS);
+      const card = await refreshedPendingCard(
+        deps,
+        copy.personId,
+        copy.page,
+        changed.filter((id) => copy.clearanceIds.includes(id)),
+        WECOM_CAPS,
+      );
       if (!card) continue;
       const code = await takeResponseCode(em, 'wecom', copy.messageId);
       if (!code) {
-        log.debug({ taskId: copy.messageId }, 'wecom card has no unused update code: it stays as it was until the next 待办');
+        log.debug(
+          { taskId: copy.messageId },
+          'wecom card has no unused update code: it stays as it was until the next 待办',
+        );
         continue;
       }
       try {

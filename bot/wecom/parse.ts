@@ -23,7 +23,11 @@ export function parseWecomInbound(x: XmlObject): WecomInbound {
   if (!from) return { kind: 'ignored' };
   if (type === 'text') {
     const msgId = field(x, 'MsgId') ?? `${from}:${field(x, 'CreateTime')}`;
-    return { kind: 'message', dedupeKey: `msg:${msgId}`, message: { who: { platform: 'wecom', userId: from }, text: field(x, 'Content') ?? '', eventId: msgId } };
+    return {
+      kind: 'message',
+      dedupeKey: `msg:${msgId}`,
+      message: { who: { platform: 'wecom', userId: from }, text: field(x, 'Content') ?? '', eventId: msgId },
+    };
   }
   if (type === 'event' && field(x, 'Event') === 'template_card_event') {
     // Events carry no MsgId: WeCom's advice is sender + creation time; the card and button are added so that two taps
@@ -42,8 +46,16 @@ export function parseWecomInbound(x: XmlObject): WecomInbound {
       from,
       taskId: field(x, 'TaskId') ?? '',
       responseCode: field(x, 'ResponseCode'),
-      tap: { who: { platform: 'wecom', userId: from }, value: value as Record<string, unknown>, selected: selectedOptions(x), eventId: dedupeKey },
+      tap: {
+        who: { platform: 'wecom', userId: from },
+        value: value as Record<string, unknown>,
+        selected: selectedOptions(x),
+        eventId: dedupeKey,
+      },
     };
   }
-  return { kind: 'ignored', dedupeKey: type === 'event' ? `event:${from}:${field(x, 'CreateTime')}:${field(x, 'Event')}` : undefined };
+  return {
+    kind: 'ignored',
+    dedupeKey: type === 'event' ? `event:${from}:${field(x, 'CreateTime')}:${field(x, 'Event')}` : undefined,
+  };
 }

@@ -3,7 +3,11 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../src/log.ts';
 import type { WecomApi } from './api.ts';
 
-export async function resolveWecomIds(orm: MikroORM, api: WecomApi, log: Logger): Promise<{ looked: number; found: number }> {
+export async function resolveWecomIds(
+  orm: MikroORM,
+  api: WecomApi,
+  log: Logger,
+): Promise<{ looked: number; found: number }> {
   const em = orm.em.fork() as EntityManager;
   const people = await em.execute<{ id: number; email: string | null; mobile: string | null }[]>(
     // A contact shared by two people (an office phone, a typo) cannot say who the id belongs to: those are left out.
@@ -15,7 +19,9 @@ export async function resolveWecomIds(orm: MikroORM, api: WecomApi, log: Logger)
   let found = 0;
   for (const p of people) {
     // One call per person (WeCom has no batch lookup); the API client paces them.
-    const userid = (p.mobile && (await api.useridByContact({ mobile: p.mobile }))) || (p.email && (await api.useridByContact({ email: p.email })));
+    const userid =
+      (p.mobile && (await api.useridByContact({ mobile: p.mobile }))) ||
+      (p.email && (await api.useridByContact({ email: p.email })));
     if (!userid) continue;
     const updated = await em.execute<{ id: number }[]>(
       'update person set wecom_userid = ? where id = ? and wecom_userid is null and not exists (select 1 from person o where o.wecom_userid = ?) returning id',

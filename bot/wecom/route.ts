@@ -29,8 +29,10 @@ type Checked = { ok: true; plain: string } | { ok: false; status: 400 | 401; why
 function open(secrets: WecomSecrets, q: Record<string, unknown>, encrypted: string): Checked {
   const [sig, ts, nonce] = [q.msg_signature, q.timestamp, q.nonce].map((v) => (typeof v === 'string' ? v : ''));
   if (!sig || !ts || !nonce) return { ok: false, status: 401, why: 'msg_signature, timestamp and nonce are required' };
-  if (!verifyWecomSignature(secrets.token, ts, nonce, encrypted, sig)) return { ok: false, status: 401, why: 'bad signature' };
-  if (!Number.isFinite(Number(ts)) || Math.abs(Date.now() / 1000 - Number(ts)) > REPLAY_WINDOW_S) return { ok: false, status: 401, why: 'timestamp outside the 300 s window' };
+  if (!verifyWecomSignature(secrets.token, ts, nonce, encrypted, sig))
+    return { ok: false, status: 401, why: 'bad signature' };
+  if (!Number.isFinite(Number(ts)) || Math.abs(Date.now() / 1000 - Number(ts)) > REPLAY_WINDOW_S)
+    return { ok: false, status: 401, why: 'timestamp outside the 300 s window' };
   try {
     return { ok: true, plain: wecomDecrypt(secrets.encodingAesKey, encrypted, secrets.corpId) };
   } catch (e) {
@@ -44,7 +46,10 @@ function updateButtonXml(to: string, corpId: string, name: string): string {
 }
 
 export function wecomCallbackRoute(router: Router<RequestState>, deps: WecomRouteDeps): void {
-  const refuse = (ctx: Parameters<Parameters<Router<RequestState>['get']>[1]>[0], c: { status: number; why: string }) => {
+  const refuse = (
+    ctx: Parameters<Parameters<Router<RequestState>['get']>[1]>[0],
+    c: { status: number; why: string },
+  ) => {
     ctx.state.log.warn({ why: c.why }, 'wecom request refused');
     ctx.status = c.status;
     ctx.type = 'text/plain';
@@ -94,6 +99,13 @@ export function wecomCallbackRoute(router: Router<RequestState>, deps: WecomRout
       return;
     }
     const s = deps.secrets;
-    ctx.body = passiveReply(s.token, s.encodingAesKey, s.corpId, updateButtonXml(inbound.from, s.corpId, answer.replaceName), String(Math.floor(Date.now() / 1000)), randomBytes(8).toString('hex'));
+    ctx.body = passiveReply(
+      s.token,
+      s.encodingAesKey,
+      s.corpId,
+      updateButtonXml(inbound.from, s.corpId, answer.replaceName),
+      String(Math.floor(Date.now() / 1000)),
+      randomBytes(8).toString('hex'),
+    );
   });
 }

@@ -10,12 +10,18 @@ import { wecomRule } from './api.ts';
  * database (one short transaction per attempt); the app-wide bucket, far below WeCom's quota, stays per process.
  * Tokens are counted when granted; the 5 s of margin in wecomRule's window covers the call that follows.
  */
-export function sharedWecomLimiter(orm: MikroORM, sleep: (ms: number) => Promise<void> = realSleep, local: Limiter = createLimiter({ rule: wecomRule, sleep })): Limiter {
+export function sharedWecomLimiter(
+  orm: MikroORM,
+  sleep: (ms: number) => Promise<void> = realSleep,
+  local: Limiter = createLimiter({ rule: wecomRule, sleep }),
+): Limiter {
   return {
     ...local,
     async acquire(keys) {
       await local.acquire(keys);
-      const members = [...new Set(keys)].filter((k) => k.startsWith('member:')).map((key) => ({ key, ...wecomRule(key) }));
+      const members = [...new Set(keys)]
+        .filter((k) => k.startsWith('member:'))
+        .map((key) => ({ key, ...wecomRule(key) }));
       for (;;) {
         const wait = await takeShared(orm.em.fork() as EntityManager, members);
         if (wait === 0) return;

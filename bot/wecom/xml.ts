@@ -1,7 +1,12 @@
 // WeCom's XML, read with fast-xml-parser: every field a string (MsgId and CreateTime must not become numbers).
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
-const parser = new XMLParser({ parseTagValue: false, ignoreAttributes: true, processEntities: false, isArray: (name) => name === 'SelectedItem' || name === 'OptionId' });
+const parser = new XMLParser({
+  parseTagValue: false,
+  ignoreAttributes: true,
+  processEntities: false,
+  isArray: (name) => name === 'SelectedItem' || name === 'OptionId',
+});
 
 export type XmlObject = { [k: string]: string | XmlObject | XmlObject[] | string[] };
 
@@ -13,7 +18,8 @@ export function parseWecomXml(text: string): XmlObject {
   return doc.xml;
 }
 
-export const field = (x: XmlObject, name: string): string | undefined => (typeof x[name] === 'string' ? (x[name] as string) : undefined);
+export const field = (x: XmlObject, name: string): string | undefined =>
+  typeof x[name] === 'string' ? (x[name] as string) : undefined;
 
 /** CDATA-wrapped XML for a passive reply (the text is ours, but a `]]>` must still not end the section). */
 export function cdata(value: string): string {

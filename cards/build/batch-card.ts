@@ -18,19 +18,52 @@ export interface BatchDone {
 export function batchPreviewCard(p: BatchPreview): Card {
   const blocks: Block[] = [];
   if (p.willPass.length)
-    blocks.push({ kind: 'text', text: `**将通过 ${p.willPass.length} 名学生：**\n${p.willPass.map((s) => `${s.studentNo} ${s.name}（${s.stepName}）`).join('\n')}` });
-  if (p.alreadyDone.length) blocks.push({ kind: 'text', text: `**无需操作：**\n${p.alreadyDone.map((s) => `${s.studentNo} ${s.text}`).join('\n')}` });
+    blocks.push({
+      kind: 'text',
+      text: `**将通过 ${p.willPass.length} 名学生：**\n${p.willPass.map((s) => `${s.studentNo} ${s.name}（${s.stepName}）`).join('\n')}`,
+    });
+  if (p.alreadyDone.length)
+    blocks.push({
+      kind: 'text',
+      text: `**无需操作：**\n${p.alreadyDone.map((s) => `${s.studentNo} ${s.text}`).join('\n')}`,
+    });
   if (p.notYours.length) blocks.push({ kind: 'text', text: `**不在您负责的范围：**${p.notYours.join('、')}` });
-  if (p.unknown.length) blocks.push({ kind: 'text', text: `**查无此学号或不在您负责的范围：**${p.unknown.join('、')}` });
+  if (p.unknown.length)
+    blocks.push({ kind: 'text', text: `**查无此学号或不在您负责的范围：**${p.unknown.join('、')}` });
   if (p.willPass.length)
-    blocks.push({ kind: 'actions', buttons: [{ label: `确认通过 ${p.willPass.length} 人`, style: 'primary', value: { a: 'confirm_list', refs: p.confirmRef } }] });
+    blocks.push({
+      kind: 'actions',
+      buttons: [
+        {
+          label: `确认通过 ${p.willPass.length} 人`,
+          style: 'primary',
+          value: { a: 'confirm_list', refs: p.confirmRef },
+        },
+      ],
+    });
   else blocks.push({ kind: 'note', text: '没有可以通过的学生。' });
   const summary = `将通过 ${p.willPass.length} 人，${p.unknown.length + p.notYours.length} 个学号无法处理`;
-  return { type: 'batch_preview', title: '按名单通过（请确认）', tone: p.unknown.length || p.notYours.length ? 'orange' : 'blue', summary, blocks };
+  return {
+    type: 'batch_preview',
+    title: '按名单通过（请确认）',
+    tone: p.unknown.length || p.notYours.length ? 'orange' : 'blue',
+    summary,
+    blocks,
+  };
 }
 
 export function batchDoneCard(d: BatchDone): Card {
   const blocks: Block[] = [{ kind: 'text', text: `已通过 ${d.passed} 名学生。` }];
-  if (d.notPassed.length) blocks.push({ kind: 'text', text: `**未通过：**\n${d.notPassed.map((s) => `${s.studentNo} ${s.text}`).join('\n')}` });
-  return { type: 'batch_done', title: '按名单通过：已完成', tone: d.notPassed.length ? 'orange' : 'green', summary: `已通过 ${d.passed} 人`, blocks };
+  if (d.notPassed.length)
+    blocks.push({
+      kind: 'text',
+      text: `**未通过：**\n${d.notPassed.map((s) => `${s.studentNo} ${s.text}`).join('\n')}`,
+    });
+  return {
+    type: 'batch_done',
+    title: '按名单通过：已完成',
+    tone: d.notPassed.length ? 'orange' : 'green',
+    summary: `已通过 ${d.passed} 人`,
+    blocks,
+  };
 }

@@ -44,12 +44,18 @@ export interface ReminderView {
 
 const LIST_MAX = 20;
 
-export function collegeDigestCard(d: CollegeDigestView, opts: { nudge?: { step: string; name: string; open: number } } = {}): Card {
+export function collegeDigestCard(
+  d: CollegeDigestView,
+  opts: { nudge?: { step: string; name: string; open: number } } = {},
+): Card {
   const blocks: Block[] = [
-    { kind: 'fields', fields: [
-      { label: '待办理学生', value: String(d.openStudents) },
-      { label: '已逾期', value: String(d.overdueTotal) },
-    ] },
+    {
+      kind: 'fields',
+      fields: [
+        { label: '待办理学生', value: String(d.openStudents) },
+        { label: '已逾期', value: String(d.overdueTotal) },
+      ],
+    },
     {
       kind: 'bars',
       title: '各环节待办理人数',
@@ -58,19 +64,24 @@ export function collegeDigestCard(d: CollegeDigestView, opts: { nudge?: { step: 
     },
   ];
   const near = d.perStep.filter((s) => s.near > 0);
-  if (near.length) blocks.push({ kind: 'note', text: `临近截止：${near.map((s) => `${s.name} ${s.near} 人`).join('、')}` });
+  if (near.length)
+    blocks.push({ kind: 'note', text: `临近截止：${near.map((s) => `${s.name} ${s.near} 人`).join('、')}` });
   const shown = d.overdue.slice(0, LIST_MAX);
   if (shown.length)
     blocks.push({
       kind: 'text',
       text: `**逾期学生（${d.overdueTotal} 人）**\n${shown.map((s) => `${s.studentNo} ${s.name} · 截止 ${s.deadline} · 未办：${s.openSteps.join('、')}`).join('\n')}`,
     });
-  if (d.overdueTotal > shown.length) blocks.push({ kind: 'note', text: `另有 ${d.overdueTotal - shown.length} 名逾期学生` });
+  if (d.overdueTotal > shown.length)
+    blocks.push({ kind: 'note', text: `另有 ${d.overdueTotal - shown.length} 名逾期学生` });
   if (opts.nudge)
     // The tap carries only the step: the handler re-reads the admin's college and the office's open students before sending anything.
     blocks.push(
       { kind: 'text', text: `待办理最多的环节：${opts.nudge.name}（${opts.nudge.open} 人）` },
-      { kind: 'actions', buttons: [{ label: `提醒${opts.nudge.name}`, style: 'primary', value: { a: 'nudge', step: opts.nudge.step } }] },
+      {
+        kind: 'actions',
+        buttons: [{ label: `提醒${opts.nudge.name}`, style: 'primary', value: { a: 'nudge', step: opts.nudge.step } }],
+      },
     );
   const summary = `${d.openStudents} 名学生待办理，${d.overdueTotal} 名已逾期`;
   const tone: Tone = d.openStudents === 0 ? 'green' : d.overdueTotal > 0 ? 'orange' : 'blue';
@@ -82,24 +93,49 @@ export function escalationCard(rows: OfficeBacklogView[], week: string): Card {
   const late = rows.filter((r) => r.overdue > 0);
   const top = [...late].sort((a, b) => b.overdue - a.overdue).slice(0, 3);
   const blocks: Block[] = [
-    { kind: 'bars', title: '各环节逾期学生人数', bars: rows.map((r) => ({ label: r.name, value: r.overdue, tone: r.overdue > 0 ? 'red' : 'grey' })) },
+    {
+      kind: 'bars',
+      title: '各环节逾期学生人数',
+      bars: rows.map((r) => ({ label: r.name, value: r.overdue, tone: r.overdue > 0 ? 'red' : 'grey' })),
+    },
     {
       kind: 'note',
-      text: top.length ? `逾期最多：${top.map((r) => `${r.name}（${r.overdue} 人，待办理 ${r.open} 人）`).join('、')}` : '本周各环节都没有逾期学生。',
+      text: top.length
+        ? `逾期最多：${top.map((r) => `${r.name}（${r.overdue} 人，待办理 ${r.open} 人）`).join('、')}`
+        : '本周各环节都没有逾期学生。',
     },
   ];
-  const summary = late.length ? `${late.length} 个环节有逾期学生，最多的是${top[0]!.name}（${top[0]!.overdue} 人）` : '各环节都没有逾期学生';
-  return { type: 'escalation', title: `各环节逾期情况（${week}）`, tone: late.length ? 'orange' : 'green', summary, blocks };
+  const summary = late.length
+    ? `${late.length} 个环节有逾期学生，最多的是${top[0]!.name}（${top[0]!.overdue} 人）`
+    : '各环节都没有逾期学生';
+  return {
+    type: 'escalation',
+    title: `各环节逾期情况（${week}）`,
+    tone: late.length ? 'orange' : 'green',
+    summary,
+    blocks,
+  };
 }
 
 /** A student's reminder: what is left and how long until the deadline (the status card has the places and phones). */
 export function reminderCard(v: ReminderView): Card {
-  const when = v.daysLeft > 0 ? `距截止还有 ${v.daysLeft} 天` : v.daysLeft === 0 ? '今天是截止日期' : `已超过截止日期 ${-v.daysLeft} 天`;
+  const when =
+    v.daysLeft > 0
+      ? `距截止还有 ${v.daysLeft} 天`
+      : v.daysLeft === 0
+        ? '今天是截止日期'
+        : `已超过截止日期 ${-v.daysLeft} 天`;
   const tone: Tone = v.daysLeft < 0 ? 'red' : v.daysLeft <= 3 ? 'orange' : 'blue';
   const blocks: Block[] = [
     { kind: 'text', text: `${v.name}，您的离校截止日期是 **${v.deadline}**，${when}。` },
     { kind: 'text', text: `**还有 ${v.openSteps.length} 项未办理：**\n${v.openSteps.join('\n')}` },
     { kind: 'note', text: '发送“进度”查看每一项的地点、电话和要带的材料。' },
   ];
-  return { type: 'reminder', title: `离校手续提醒：${when}`, tone, summary: `${when}，还有 ${v.openSteps.length} 项未办理`, blocks };
+  return {
+    type: 'reminder',
+    title: `离校手续提醒：${when}`,
+    tone,
+    summary: `${when}，还有 ${v.openSteps.length} 项未办理`,
+    blocks,
+  };
 }

@@ -3,7 +3,8 @@ import type { Block, Card, Tone } from '../model.ts';
 
 export function helpCard(who: { name: string; isStudent: boolean; steps: string[] }): Card {
   const blocks: Block[] = [];
-  if (who.isStudent) blocks.push({ kind: 'text', text: '**进度**（或 status、我的离校）：查看自己每个离校环节的状态、地点和电话。' });
+  if (who.isStudent)
+    blocks.push({ kind: 'text', text: '**进度**（或 status、我的离校）：查看自己每个离校环节的状态、地点和电话。' });
   if (who.steps.length)
     blocks.push({
       kind: 'text',
@@ -27,7 +28,10 @@ export function unknownPersonCard(): Card {
     summary: '未找到您的登记信息',
     blocks: [
       { kind: 'text', text: '离校助手只为本届离校的研究生和各环节的工作人员服务，目前没有找到与您的账号对应的记录。' },
-      { kind: 'text', text: '**学生**：请联系学院研究生教务秘书，确认学校导入的名单中有您，并登记了您的企业微信 / 飞书账号或邮箱。\n**工作人员**：请按“工作人员变更申请表”在研究生院登记。' },
+      {
+        kind: 'text',
+        text: '**学生**：请联系学院研究生教务秘书，确认学校导入的名单中有您，并登记了您的企业微信 / 飞书账号或邮箱。\n**工作人员**：请按“工作人员变更申请表”在研究生院登记。',
+      },
     ],
   };
 }

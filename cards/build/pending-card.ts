@@ -38,7 +38,12 @@ function rowBlock(r: PendingRow, result?: { tone: Tone; text: string }): Block {
     ? []
     : [
         { label: '通过', style: 'primary', value: { a: 'pass', c: r.clearanceId, v: r.version } },
-        { label: '退回', style: 'danger', value: { a: 'return', c: r.clearanceId, v: r.version }, input: { name: 'reason', placeholder: '退回原因（学生会看到）' } },
+        {
+          label: '退回',
+          style: 'danger',
+          value: { a: 'return', c: r.clearanceId, v: r.version },
+          input: { name: 'reason', placeholder: '退回原因（学生会看到）' },
+        },
       ];
   return { kind: 'row', id: `r${r.clearanceId}`, title: `${r.studentNo} ${r.name}`, lines, buttons, result };
 }
@@ -56,8 +61,12 @@ export function pendingCard(v: PendingView): Card {
   if (v.layout === 'checklist' && open.length > 1) {
     // A checkbox card (WeCom vote_interaction) shows a title, a line and the boxes: paging and returning go in that line, as chat commands.
     const results = Object.values(v.results ?? {});
-    const done = results.length ? `刚才：${results.filter((r) => r.tone === 'green').length} 人已通过${results.some((r) => r.tone !== 'green') ? `，${results.filter((r) => r.tone !== 'green').length} 人未办成（发送“查 学号”看原因）` : ''}。` : '';
-    const hints = [v.page < v.pages ? `发送“待办 ${v.page + 1}”看下一页` : '', '退回请发送“退回 学号 原因”'].filter(Boolean).join('；');
+    const done = results.length
+      ? `刚才：${results.filter((r) => r.tone === 'green').length} 人已通过${results.some((r) => r.tone !== 'green') ? `，${results.filter((r) => r.tone !== 'green').length} 人未办成（发送“查 学号”看原因）` : ''}。`
+      : '';
+    const hints = [v.page < v.pages ? `发送“待办 ${v.page + 1}”看下一页` : '', '退回请发送“退回 学号 原因”']
+      .filter(Boolean)
+      .join('；');
     return {
       type: 'pending',
       shows: { page: v.page, clearanceIds: v.rows.map((r) => r.clearanceId) },
@@ -68,13 +77,19 @@ export function pendingCard(v: PendingView): Card {
         {
           kind: 'checklist',
           id: `p${v.page}`,
-          options: open.map((r) => ({ id: ref(r), label: `${r.studentNo} ${r.name} · ${r.stepName}${r.state === 'returned' ? '（已退回）' : ''}` })),
+          options: open.map((r) => ({
+            id: ref(r),
+            label: `${r.studentNo} ${r.name} · ${r.stepName}${r.state === 'returned' ? '（已退回）' : ''}`,
+          })),
           submit: { label: '通过所选', style: 'primary', value: { a: 'pass_selected' } },
         },
       ],
     };
   }
-  const blocks: Block[] = [{ kind: 'text', text: `${v.staffName}，您好。${summary}。` }, ...v.rows.map((r) => rowBlock(r, v.results?.[r.clearanceId]))];
+  const blocks: Block[] = [
+    { kind: 'text', text: `${v.staffName}，您好。${summary}。` },
+    ...v.rows.map((r) => rowBlock(r, v.results?.[r.clearanceId])),
+  ];
   const actions: Button[] = [];
   if (v.layout === 'buttons' && open.length > 1)
     actions.push({
@@ -85,5 +100,12 @@ export function pendingCard(v: PendingView): Card {
     });
   actions.push(...paging(v));
   if (actions.length) blocks.push({ kind: 'actions', buttons: actions });
-  return { type: 'pending', shows: { page: v.page, clearanceIds: v.rows.map((r) => r.clearanceId) }, title: '待办理的学生', tone: v.total ? 'blue' : 'green', summary, blocks };
+  return {
+    type: 'pending',
+    shows: { page: v.page, clearanceIds: v.rows.map((r) => r.clearanceId) },
+    title: '待办理的学生',
+    tone: v.total ? 'blue' : 'green',
+    summary,
+    blocks,
+  };
 }

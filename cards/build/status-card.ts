@@ -47,18 +47,36 @@ export function statusCard(v: StatusView): Card {
   const open = v.steps.filter((s) => s.state === 'pending' || s.state === 'returned');
   const returned = open.filter((s) => s.state === 'returned').length;
   const blocks: Block[] = [
-    { kind: 'fields', fields: [
-      { label: '学号', value: v.studentNo },
-      { label: '学院', value: v.college },
-      { label: '校区', value: v.campus ?? '未填写' },
-      { label: '截止日期', value: v.deadline ?? '未设定' },
-    ] },
+    {
+      kind: 'fields',
+      fields: [
+        { label: '学号', value: v.studentNo },
+        { label: '学院', value: v.college },
+        { label: '校区', value: v.campus ?? '未填写' },
+        { label: '截止日期', value: v.deadline ?? '未设定' },
+      ],
+    },
     { kind: 'divider' },
     ...v.steps.map((s): Block => ({ kind: 'step', name: s.name, state: s.state, lines: stepLines(s) })),
   ];
   if (v.formUrl && open.some((s) => s.key === 'academic_secretary'))
-    blocks.push({ kind: 'divider' }, { kind: 'link', label: '下载《导师准许学生离校确认书》（已填好姓名学号）', url: v.formUrl });
-  const summary = open.length === 0 ? '离校手续已全部办完' : `还有 ${open.length} 项待办理${returned ? `，其中 ${returned} 项被退回` : ''}`;
-  blocks.push({ kind: 'note', text: open.length ? `${summary}。办完一项，工作人员在系统上标记后这里会更新。` : `${summary}。` });
-  return { type: 'status', title: `${v.name} 的离校进度`, tone: open.length === 0 ? 'green' : returned ? 'orange' : 'blue', summary, blocks };
+    blocks.push(
+      { kind: 'divider' },
+      { kind: 'link', label: '下载《导师准许学生离校确认书》（已填好姓名学号）', url: v.formUrl },
+    );
+  const summary =
+    open.length === 0
+      ? '离校手续已全部办完'
+      : `还有 ${open.length} 项待办理${returned ? `，其中 ${returned} 项被退回` : ''}`;
+  blocks.push({
+    kind: 'note',
+    text: open.length ? `${summary}。办完一项，工作人员在系统上标记后这里会更新。` : `${summary}。`,
+  });
+  return {
+    type: 'status',
+    title: `${v.name} 的离校进度`,
+    tone: open.length === 0 ? 'green' : returned ? 'orange' : 'blue',
+    summary,
+    blocks,
+  };
 }

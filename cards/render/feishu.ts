@@ -4,9 +4,18 @@ import { isHttpUrl, quote, segments } from './text.ts';
 
 type El = Record<string, unknown>;
 
-const BUTTON_TYPE: Record<Button['style'], string> = { primary: 'primary_filled', danger: 'danger', default: 'default' };
+const BUTTON_TYPE: Record<Button['style'], string> = {
+  primary: 'primary_filled',
+  danger: 'danger',
+  default: 'default',
+};
 // The same colours as the console (bot/console/page.ts), so a state looks alike wherever it is read.
-const STATE_COLOR: Record<StepState, Tone> = { pending: 'blue', passed: 'green', returned: 'red', not_applicable: 'grey' };
+const STATE_COLOR: Record<StepState, Tone> = {
+  pending: 'blue',
+  passed: 'green',
+  returned: 'red',
+  not_applicable: 'grey',
+};
 const MAX_ELEMENTS = 200;
 // feishu.md says 30 KB; counted as 30,000 bytes so a card that passes here cannot fail on a kibibyte reading.
 const MAX_BYTES = 30_000;
@@ -54,7 +63,10 @@ function namer(): (base: string) => string {
  * What the bot's Feishu parser does with a form submission's `action.form_value`: names were made unique per card
  * by a `_<n>` suffix (namer), which comes off again here. Text goes to `input` (e.g. reason), a multi-select to `selected`.
  */
-export function feishuFormTap(formValue: Record<string, unknown>): { input?: Record<string, string>; selected?: string[] } {
+export function feishuFormTap(formValue: Record<string, unknown>): {
+  input?: Record<string, string>;
+  selected?: string[];
+} {
   const out: { input?: Record<string, string>; selected?: string[] } = {};
   for (const [key, v] of Object.entries(formValue)) {
     const base = key.replace(/_\d+$/, '');
@@ -65,7 +77,13 @@ export function feishuFormTap(formValue: Record<string, unknown>): { input?: Rec
 }
 
 // The console's tone colours (bot/console/page.ts), so a bar is the same colour on every platform.
-const TONE_HEX: Record<Tone, string> = { blue: '#3370ff', green: '#34a853', orange: '#f08a24', red: '#e5484d', grey: '#8f959e' };
+const TONE_HEX: Record<Tone, string> = {
+  blue: '#3370ff',
+  green: '#34a853',
+  orange: '#f08a24',
+  red: '#e5484d',
+  grey: '#8f959e',
+};
 
 /**
  * A bars block as the card's `chart` element (shared/reference/feishu.md; open.feishu.cn "图表组件", JSON 2.0): only `tag` and
@@ -115,12 +133,15 @@ function renderBlocks(card: Card, dropped: string[]): El[] {
     name: id(`f_${base}`),
     elements: [
       ...before,
-      ...(b.input ? [{ tag: 'input', name: id(b.input.name), placeholder: pt(b.input.placeholder), required: true }] : []),
+      ...(b.input
+        ? [{ tag: 'input', name: id(b.input.name), placeholder: pt(b.input.placeholder), required: true }]
+        : []),
       button(b, id(`s_${base}`)),
     ],
   });
 
-  const buttonColumns = (bs: Button[]): El[] => bs.map((b) => ({ tag: 'column', width: 'auto', vertical_align: 'center', elements: [button(b)] }));
+  const buttonColumns = (bs: Button[]): El[] =>
+    bs.map((b) => ({ tag: 'column', width: 'auto', vertical_align: 'center', elements: [button(b)] }));
 
   const block = (b: Block): El[] => {
     switch (b.kind) {
@@ -133,11 +154,24 @@ function renderBlocks(card: Card, dropped: string[]): El[] {
         return [md([head, ...b.lines.map(esc)].join('\n'))];
       }
       case 'row': {
-        const left = { tag: 'column', width: 'weighted', weight: 1, vertical_align: 'center', elements: [md([`**${esc(b.title)}**`, ...b.lines.map(esc)].join('\n'))] };
+        const left = {
+          tag: 'column',
+          width: 'weighted',
+          weight: 1,
+          vertical_align: 'center',
+          elements: [md([`**${esc(b.title)}**`, ...b.lines.map(esc)].join('\n'))],
+        };
         const tapped = b.result ? [] : b.buttons.filter((x) => !x.input);
         const typed = b.result ? [] : b.buttons.filter((x) => x.input);
         const right = b.result
-          ? [{ tag: 'column', width: 'auto', vertical_align: 'center', elements: [md(font(b.result.tone, b.result.text))] }]
+          ? [
+              {
+                tag: 'column',
+                width: 'auto',
+                vertical_align: 'center',
+                elements: [md(font(b.result.tone, b.result.text))],
+              },
+            ]
           : tapped.length
             ? [{ tag: 'column', width: 'auto', vertical_align: 'center', elements: tapped.map((x) => button(x)) }]
             : [];
@@ -166,7 +200,8 @@ function renderBlocks(card: Card, dropped: string[]): El[] {
         return [chart(b)];
       case 'link': {
         // isHttpUrl has already refused spaces; a bracket would end the markdown link early (encodeURIComponent keeps them).
-        if (isHttpUrl(b.url)) return [md(`[${esc(b.label)}](${b.url.trim().replace(/\(/g, '%28').replace(/\)/g, '%29')})`)];
+        if (isHttpUrl(b.url))
+          return [md(`[${esc(b.label)}](${b.url.trim().replace(/\(/g, '%28').replace(/\)/g, '%29')})`)];
         dropped.push(`link ${quote(b.label)}: Feishu opens only http(s) links, not ${quote(b.url, 24)}`);
         return [md(esc(b.label))];
       }

@@ -47,8 +47,10 @@ function safeHref(url: string): boolean {
 
 function button(b: Button, extra = ''): string {
   let attrs = ` data-value="${escapeHtml(JSON.stringify(b.value))}"`;
-  if (b.confirm) attrs += ` data-confirm="${escapeHtml(b.confirm.text)}" data-confirm-title="${escapeHtml(b.confirm.title)}"`;
-  if (b.input) attrs += ` data-input="${escapeHtml(b.input.name)}" data-placeholder="${escapeHtml(b.input.placeholder)}"`;
+  if (b.confirm)
+    attrs += ` data-confirm="${escapeHtml(b.confirm.text)}" data-confirm-title="${escapeHtml(b.confirm.title)}"`;
+  if (b.input)
+    attrs += ` data-input="${escapeHtml(b.input.name)}" data-placeholder="${escapeHtml(b.input.placeholder)}"`;
   return `<button type="button" class="btn btn-${b.style}"${attrs}${extra}>${escapeHtml(b.label)}</button>`;
 }
 
@@ -76,7 +78,10 @@ function block(b: Block, dropped: string[]): string {
       return `<div class="actions">${b.buttons.map((x) => button(x)).join('')}</div>`;
     case 'checklist': {
       const id = escapeHtml(b.id);
-      const options = b.options.map((o) => `<label><input type="checkbox" name="selected" value="${escapeHtml(o.id)}"> ${escapeHtml(o.label)}</label>`);
+      const options = b.options.map(
+        (o) =>
+          `<label><input type="checkbox" name="selected" value="${escapeHtml(o.id)}"> ${escapeHtml(o.label)}</label>`,
+      );
       return `<form class="checklist" data-checklist-id="${id}">${options.join('')}${button(b.submit, ` data-checklist="${id}"`)}</form>`;
     }
     case 'bars': {
@@ -92,8 +97,11 @@ function block(b: Block, dropped: string[]): string {
       return `<div class="bars"><div class="bars-title">${escapeHtml(b.title)}</div>${rows.join('')}</div>`;
     }
     case 'link':
-      if (safeHref(b.url)) return `<a class="link" href="${escapeHtml(b.url)}" target="_blank" rel="noopener">${escapeHtml(b.label)}</a>`;
-      dropped.push(`link ${quote(b.label)}: only http(s) and relative links are shown as links, not ${quote(b.url, 24)}`);
+      if (safeHref(b.url))
+        return `<a class="link" href="${escapeHtml(b.url)}" target="_blank" rel="noopener">${escapeHtml(b.label)}</a>`;
+      dropped.push(
+        `link ${quote(b.label)}: only http(s) and relative links are shown as links, not ${quote(b.url, 24)}`,
+      );
       return `<span class="link">${escapeHtml(b.label)}</span>`;
     case 'note':
       return `<p class="note">${inline(b.text)}</p>`;

@@ -105,7 +105,10 @@ function checkKey(what: string, b: Button, dropped: string[]): void {
 
 function checkbox(b: Extract<Block, { kind: 'checklist' }>, dropped: string[]): El {
   const n = b.options.length;
-  if (n > MAX_OPTIONS) dropped.push(`option ${MAX_OPTIONS + 1}${n > MAX_OPTIONS + 1 ? `..${n}` : ''}: WeCom checkbox allows ${MAX_OPTIONS}`);
+  if (n > MAX_OPTIONS)
+    dropped.push(
+      `option ${MAX_OPTIONS + 1}${n > MAX_OPTIONS + 1 ? `..${n}` : ''}: WeCom checkbox allows ${MAX_OPTIONS}`,
+    );
   checkKey(`submit ${b.submit.label}`, b.submit, dropped);
   return {
     checkbox: {
@@ -122,7 +125,11 @@ export function renderWecom(card: Card, opts: { taskId: string; url: string }): 
   const checklists = card.blocks.filter((b) => b.kind === 'checklist');
   // A decided row shows its result instead of its buttons, as on every platform.
   const tapped: Tapped[] = card.blocks.flatMap((b) =>
-    b.kind === 'row' && !b.result ? b.buttons.map((button) => ({ button, row: b.title })) : b.kind === 'actions' ? b.buttons.map((button) => ({ button })) : [],
+    b.kind === 'row' && !b.result
+      ? b.buttons.map((button) => ({ button, row: b.title }))
+      : b.kind === 'actions'
+        ? b.buttons.map((button) => ({ button }))
+        : [],
   );
   const type: CardType = checklists.length ? 'vote_interaction' : tapped.length ? 'button_interaction' : 'text_notice';
   const payload: El = { card_type: type, main_title: { title: card.title, desc: card.summary } };
@@ -139,7 +146,8 @@ export function renderWecom(card: Card, opts: { taskId: string; url: string }): 
     if (text) payload.sub_title_text = text;
     const fields = card.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : []));
     fields.slice(MAX_FIELDS).forEach((f) => dropped.push(`field ${f.label}: WeCom allows ${MAX_FIELDS} fields`));
-    if (fields.length) payload.horizontal_content_list = fields.slice(0, MAX_FIELDS).map((f) => ({ keyname: f.label, value: f.value }));
+    if (fields.length)
+      payload.horizontal_content_list = fields.slice(0, MAX_FIELDS).map((f) => ({ keyname: f.label, value: f.value }));
     const links: Extract<Block, { kind: 'link' }>[] = [];
     for (const b of card.blocks) {
       if (b.kind !== 'link') continue;
@@ -148,7 +156,8 @@ export function renderWecom(card: Card, opts: { taskId: string; url: string }): 
     }
     if (type === 'text_notice') {
       links.slice(MAX_LINKS).forEach((l) => dropped.push(`link ${quote(l.label)}: WeCom allows ${MAX_LINKS} links`));
-      if (links.length) payload.jump_list = links.slice(0, MAX_LINKS).map((l) => ({ type: 1, title: l.label, url: l.url }));
+      if (links.length)
+        payload.jump_list = links.slice(0, MAX_LINKS).map((l) => ({ type: 1, title: l.label, url: l.url }));
       // text_notice requires a card_action: the whole card opens the page it came from.
       payload.card_action = { type: 1, url: opts.url };
     } else {

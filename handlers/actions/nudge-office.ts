@@ -11,9 +11,12 @@ import type { Deps, Reply } from '../types.ts';
 
 export async function nudgeOffice(deps: Deps, s: Session, me: Identity, stepKey: string): Promise<Reply> {
   const step = stepOf(deps.wf, stepKey);
-  const colleges = me.assignments.filter((a) => a.role === 'college_admin' && a.collegeId !== null).map((a) => a.collegeId!);
+  const colleges = me.assignments
+    .filter((a) => a.role === 'college_admin' && a.collegeId !== null)
+    .map((a) => a.collegeId!);
   const school = me.assignments.some((a) => a.role === 'school_admin');
-  if (!step || (!colleges.length && !school)) return { card: errorCard('只有学院或学校的管理员可以提醒各环节。'), toast: { tone: 'red', text: '没有提醒' } };
+  if (!step || (!colleges.length && !school))
+    return { card: errorCard('只有学院或学校的管理员可以提醒各环节。'), toast: { tone: 'red', text: '没有提醒' } };
   const holders = await s.em.execute<{ person_id: number }[]>(
     `select distinct person_id from assignment where role = 'handler' and ended_at is null and step_key = ?
         and (?::boolean or college_id is null or college_id = any(?::int[]))`,
@@ -26,6 +29,11 @@ export async function nudgeOffice(deps: Deps, s: Session, me: Identity, stepKey:
     if (d) items.push(d);
   }
   await deliver(s.em, deps.platforms ?? [], items);
-  const text = items.length ? `已提醒${step.name}的 ${items.length} 位老师办理。` : `${step.name}的老师今天已经收到过提醒，或没有待办理的学生。`;
-  return { card: noticeCard({ title: `提醒${step.name}`, text, tone: items.length ? 'green' : 'grey' }), toast: { tone: items.length ? 'green' : 'blue', text: items.length ? `已提醒 ${items.length} 位` : '今天已提醒过' } };
+  const text = items.length
+    ? `已提醒${step.name}的 ${items.length} 位老师办理。`
+    : `${step.name}的老师今天已经收到过提醒，或没有待办理的学生。`;
+  return {
+    card: noticeCard({ title: `提醒${step.name}`, text, tone: items.length ? 'green' : 'grey' }),
+    toast: { tone: items.length ? 'green' : 'blue', text: items.length ? `已提醒 ${items.length} 位` : '今天已提醒过' },
+  };
 }

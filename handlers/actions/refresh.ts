@@ -7,7 +7,13 @@ import type { Caps, Deps } from '../types.ts';
 import { pendingRow, todoCard } from '../chat/todo.ts';
 
 /** The person's pending card at `page`, with the rows of `changedIds` it showed marked with what happened to them. */
-export async function refreshedPendingCard(deps: Deps, personId: number, page: number, changedIds: number[], caps: Caps): Promise<Card | null> {
+export async function refreshedPendingCard(
+  deps: Deps,
+  personId: number,
+  page: number,
+  changedIds: number[],
+  caps: Caps,
+): Promise<Card | null> {
   const s = await openSession(deps, { platform: 'console', userId: String(personId) });
   if (!s.me) return null;
   const items = await clearanceItems(s.em, changedIds);
@@ -17,7 +23,9 @@ export async function refreshedPendingCard(deps: Deps, personId: number, page: n
       const row = pendingRow(deps, { ...i, status: 'pending' });
       const label = i.status === 'passed' ? '已通过' : i.status === 'returned' ? '已退回' : '无需办理';
       const tone: Tone = i.status === 'passed' ? 'green' : i.status === 'returned' ? 'orange' : 'grey';
-      const by = [i.decidedBy, i.decidedAt ? localDateTime(new Date(i.decidedAt), deps.timeZone) : ''].filter(Boolean).join(' ');
+      const by = [i.decidedBy, i.decidedAt ? localDateTime(new Date(i.decidedAt), deps.timeZone) : '']
+        .filter(Boolean)
+        .join(' ');
       return { row, result: { tone, text: by ? `${label} · ${by}` : label } };
     });
   return todoCard(deps, s, s.me, caps, page, decided);

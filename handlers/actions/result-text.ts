@@ -12,13 +12,21 @@ export function resultText(r: RowResult, wf: Workflow, timeZone: string): { tone
   const at = r.decidedAt ? localDateTime(new Date(r.decidedAt), timeZone) : '';
   switch (r.outcome) {
     case 'applied':
-      return r.status === 'passed' ? { tone: 'green', text: `已通过 · ${r.decidedBy} ${at}` } : { tone: 'orange', text: `已退回 · ${r.decidedBy} ${at}` };
+      return r.status === 'passed'
+        ? { tone: 'green', text: `已通过 · ${r.decidedBy} ${at}` }
+        : { tone: 'orange', text: `已退回 · ${r.decidedBy} ${at}` };
     case 'already_decided':
       return r.decidedBy
-        ? { tone: 'grey', text: `已由 ${r.decidedBy} 于 ${at} ${VERB[r.status ?? ''] ?? STATE_LABEL[r.status as StepState] ?? r.status}` }
+        ? {
+            tone: 'grey',
+            text: `已由 ${r.decidedBy} 于 ${at} ${VERB[r.status ?? ''] ?? STATE_LABEL[r.status as StepState] ?? r.status}`,
+          }
         : { tone: 'grey', text: `当前状态：${STATE_LABEL[r.status as StepState] ?? r.status}（卡片已过期，请刷新）` };
     case 'gate_closed':
-      return { tone: 'orange', text: `需先完成：${(r.openSteps ?? []).map((k) => stepOf(wf, k)?.name ?? k).join('、')}` };
+      return {
+        tone: 'orange',
+        text: `需先完成：${(r.openSteps ?? []).map((k) => stepOf(wf, k)?.name ?? k).join('、')}`,
+      };
     case 'denied':
       return { tone: 'red', text: '不是您负责的学生或环节' };
     case 'not_applicable':

@@ -21,10 +21,22 @@ export function parseRefs(values: unknown[]): { id: number; version: number }[] 
 }
 
 /** Decides the tapped rows, step by step; `known` are rows already read for this tap (the card's own), the rest are read here. */
-async function decideRefs(deps: Deps, s: Session, me: Identity, tap: CardTap, decision: Decision, refs: { id: number; version: number }[], reason?: string, known = new Map<number, ClearanceItem>()) {
+async function decideRefs(
+  deps: Deps,
+  s: Session,
+  me: Identity,
+  tap: CardTap,
+  decision: Decision,
+  refs: { id: number; version: number }[],
+  reason?: string,
+  known = new Map<number, ClearanceItem>(),
+) {
   const ids = [...new Set(refs.map((r) => r.id))];
   const missing = ids.filter((id) => !known.has(id));
-  const items = [...ids.flatMap((id) => known.get(id) ?? []), ...(missing.length ? await clearanceItems(s.em, missing) : [])];
+  const items = [
+    ...ids.flatMap((id) => known.get(id) ?? []),
+    ...(missing.length ? await clearanceItems(s.em, missing) : []),
+  ];
   const results: { item: ClearanceItem; r: RowResult }[] = [];
   for (const stepKey of new Set(items.map((i) => i.stepKey))) {
     const mine = items.filter((i) => i.stepKey === stepKey);
@@ -33,14 +45,21 @@ async function decideRefs(deps: Deps, s: Session, me: Identity, tap: CardTap, de
       stepKey,
       decision,
       source: 'card',
-      items: mine.map((i) => ({ studentNo: i.studentNo, reason, expectedVersion: refs.find((r) => r.id === i.clearanceId)!.version })),
+      items: mine.map((i) => ({
+        studentNo: i.studentNo,
+        reason,
+        expectedVersion: refs.find((r) => r.id === i.clearanceId)!.version,
+      })),
       via: { platform: tap.who.platform, platformUserId: tap.who.userId, eventId: tap.eventId },
       // read moments ago, with the tap's context or just above: decide() need not read them again
       known: new Map(mine.map((i) => [i.studentNo, i])),
     });
     rows.forEach((r, j) => results.push({ item: mine[j]!, r }));
   }
-  deps.counts?.passed(me.assignments, results.filter(({ r }) => r.outcome === 'applied' && r.status === 'passed').length);
+  deps.counts?.passed(
+    me.assignments,
+    results.filter(({ r }) => r.outcome === 'applied' && r.status === 'passed').length,
+  );
   return results;
 }
 
@@ -53,7 +72,8 @@ function toast(results: { r: RowResult }[]): { tone: Tone; text: string } {
   if (!results.length) return { tone: 'red', text: NO_SUCH_ROW };
   if (results.length === 1) {
     const r = results[0]!.r;
-    if (r.outcome === 'applied') return { tone: 'green', text: r.status === 'passed' ? '已通过' : '已退回，学生会收到通知' };
+    if (r.outcome === 'applied')
+      return { tone: 'green', text: r.status === 'passed' ? '已通过' : '已退回，学生会收到通知' };
     if (r.outcome === 'already_decided') return { tone: 'blue', text: `已由 ${r.decidedBy ?? '他人'} 处理过` };
     return { tone: 'red', text: '没有办成，见卡片' };
   }
@@ -66,21 +86,40 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps, known?: Sessio
   const me = s.me;
   const v = tap.value;
   // Rows come from ids on the card, which anyone can forge: only rows the tapper may act on are shown back.
-  const visible = (results: Awaited<ReturnType<typeof decideRefs>>) => results.filter(({ r }) => r.outcome !== 'denied' && r.outcome !== 'unknown_student');
+  const visible = (results: Awaited<ReturnType<typeof decideRefs>>) =>
+    results.filter(({ r }) => r.outcome !== 'denied' && r.outcome !== 'unknown_student');
   // The tapped card's rows come with the tap's context (or are read here, with any tapped row not on it): its
   // untouched rows are shown back as they were a moment ago.
   const onCard = new Map<number, ClearanceItem>((tap.shown?.items ?? []).map((i) => [i.clearanceId, i]));
   const decideOnCard = async (decision: Decision, refs: { id: number; version: number }[], reason?: string) => {
-    const ids = [...new Set([...(tap.shown?.clearanceIds ?? []), ...refs.map((r) => r.id)])].filter((id) => !onCard.has(id));
+    const ids = [...new Set([...(tap.shown?.clearanceIds ?? []), ...refs.map((r) => r.id)])].filter(
+      (id) => !onCard.has(id),
+    );
     for (const i of await clearanceItems(s.em, ids)) onCard.set(i.clearanceId, i);
     return decideRefs(deps, s, me, tap, decision, refs, reason, onCard);
   };
   const show = async (results: Awaited<ReturnType<typeof decideRefs>>, page = 1): Promise<Reply> => {
-    const decided = visible(results).map(({ item, r }) => ({ row: pendingRow(deps, { ...item, status: 'pending' }), result: resultText(r, deps.wf, deps.timeZone) }));
-    const card = tap.shown ? await shownCard(deps, s, me, caps, { page: tap.shown.page, clearanceIds: tap.shown.clearanceIds, known: onCard.size ? onCard : undefined }, decided) : await todoCard(deps, s, me, caps, page, decided);
+    const decided = visible(results).map(({ item, r }) => ({
+      row: pendingRow(deps, { ...item, status: 'pending' }),
+      result: resultText(r, deps.wf, deps.timeZone),
+    }));
+    const card = tap.shown
+      ? await shownCard(
+          deps,
+          s,
+          me,
+          caps,
+          { page: tap.shown.page, clearanceIds: tap.shown.clearanceIds, known: onCard.size ? onCard : undefined },
+          decided,
+        )
+      : await todoCard(deps, s, me, caps, page, decided);
     return { card, toast: toast(results) };
   };
-  if (!me.assignments.length) return { card: errorCard('只有离校各环节的工作人员可以办理。发送“进度”查看您自己的离校进度。', 'grey'), toast: { tone: 'red', text: '不是您负责的' } };
+  if (!me.assignments.length)
+    return {
+      card: errorCard('只有离校各环节的工作人员可以办理。发送“进度”查看您自己的离校进度。', 'grey'),
+      toast: { tone: 'red', text: '不是您负责的' },
+    };
   switch (v.a) {
     case 'page':
       return { card: await todoCard(deps, s, me, caps, Number(v.p) || 1) };
@@ -90,24 +129,37 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps, known?: Sessio
       if (!refs.length) return { card: errorCard('这张卡片的内容无法识别，请发送“待办”重新获取。') };
       const reason = tap.input?.reason?.trim();
       if (v.a === 'return' && !reason)
-        return { card: errorCard('退回需要原因：请发送“退回 学号 原因”，原因会告诉学生。', 'orange'), toast: { tone: 'orange', text: '退回需要填写原因' } };
+        return {
+          card: errorCard('退回需要原因：请发送“退回 学号 原因”，原因会告诉学生。', 'orange'),
+          toast: { tone: 'orange', text: '退回需要填写原因' },
+        };
       return show(await decideOnCard(v.a, refs, reason));
     }
     case 'pass_page':
       return show(await decideOnCard('pass', parseRefs(String(v.ids ?? '').split(',')).slice(0, 50)));
     case 'pass_selected': {
       const refs = parseRefs(tap.selected ?? []).slice(0, 50);
-      if (!refs.length) return { card: await todoCard(deps, s, me, caps), toast: { tone: 'orange', text: '请先勾选学生' } };
+      if (!refs.length)
+        return { card: await todoCard(deps, s, me, caps), toast: { tone: 'orange', text: '请先勾选学生' } };
       return show(await decideOnCard('pass', refs));
     }
     case 'confirm_list': {
       // The preview's exact rows and versions: anything that changed since (another staff member returned it) is left alone.
-      const results = await decideRefs(deps, s, me, tap, 'pass', parseRefs(String(v.refs ?? '').split(',')).slice(0, 50));
+      const results = await decideRefs(
+        deps,
+        s,
+        me,
+        tap,
+        'pass',
+        parseRefs(String(v.refs ?? '').split(',')).slice(0, 50),
+      );
       const notPassed = visible(results)
         .filter((x) => x.r.outcome !== 'applied')
         .map((x) => ({ studentNo: x.item.studentNo, text: resultText(x.r, deps.wf, deps.timeZone).text }));
       const passed = results.filter((x) => x.r.outcome === 'applied').length;
-      const said = results.length ? { tone: notPassed.length || !passed ? ('orange' as const) : ('green' as const), text: `已通过 ${passed} 人` } : { tone: 'red' as const, text: NO_SUCH_ROW };
+      const said = results.length
+        ? { tone: notPassed.length || !passed ? ('orange' as const) : ('green' as const), text: `已通过 ${passed} 人` }
+        : { tone: 'red' as const, text: NO_SUCH_ROW };
       return { card: batchDoneCard({ passed, notPassed }), toast: said };
     }
     case 'nudge':

@@ -11,10 +11,15 @@ export const MAX_LIST = 50;
 
 export async function batchPreview(deps: Deps, s: Session, me: Identity, numbers: string[]): Promise<Card> {
   const nos = [...new Set(numbers)];
-  if (nos.length > MAX_LIST) return errorCard(`一次最多 ${MAX_LIST} 个学号，这次有 ${nos.length} 个，请分批发送。`, 'orange');
+  if (nos.length > MAX_LIST)
+    return errorCard(`一次最多 ${MAX_LIST} 个学号，这次有 ${nos.length} 个，请分批发送。`, 'orange');
   const plan = await planBatch(s.em, deps.wf, me.name, me.personId, me.assignments, nos);
   return batchPreviewCard({
-    willPass: plan.willPass.map((p) => ({ studentNo: p.studentNo, name: p.name, stepName: stepOf(deps.wf, p.stepKey)!.name })),
+    willPass: plan.willPass.map((p) => ({
+      studentNo: p.studentNo,
+      name: p.name,
+      stepName: stepOf(deps.wf, p.stepKey)!.name,
+    })),
     // Not theirs and unknown read the same, so nobody learns which student numbers exist outside their scope.
     unknown: [...plan.unknown, ...plan.notYours].sort(),
     notYours: [],

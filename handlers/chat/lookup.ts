@@ -9,20 +9,42 @@ import { studentStatusCard } from './status.ts';
 
 /** Staff see a student when any of their assignments covers the student's college and campus. */
 async function mayView(s: Session, me: Identity, studentNo: string): Promise<boolean> {
-  const [st] = await s.em.execute<{ college_id: number; campus: string | null }[]>('select college_id, campus from student where student_no = ?', [studentNo]);
+  const [st] = await s.em.execute<{ college_id: number; campus: string | null }[]>(
+    'select college_id, campus from student where student_no = ?',
+    [studentNo],
+  );
   if (!st) return false;
   return me.assignments.some(
-    (a) => a.role === 'school_admin' || ((a.collegeId === null || a.collegeId === st.college_id) && (a.role === 'college_admin' || a.campus === null || a.campus === st.campus)),
+    (a) =>
+      a.role === 'school_admin' ||
+      ((a.collegeId === null || a.collegeId === st.college_id) &&
+        (a.role === 'college_admin' || a.campus === null || a.campus === st.campus)),
   );
 }
 
 export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: string, caps: Caps): Promise<Card[]> {
   // The same answer for "no such student" and "not yours": nobody learns who exists outside their scope.
-  if (!(await mayView(s, me, studentNo))) return [errorCard(`没有找到您负责范围内学号为 ${studentNo} 的学生。`, 'grey')];
+  if (!(await mayView(s, me, studentNo)))
+    return [errorCard(`没有找到您负责范围内学号为 ${studentNo} 的学生。`, 'grey')];
   const held = [...new Set(me.assignments.filter((a) => a.role === 'handler').map((a) => a.stepKey!))];
   const status = (await studentStatusCard(deps, s, studentNo, held))!;
-  const ids = await s.em.execute<{ id: number }[]>('select c.id from clearance c join student st on st.id = c.student_id where st.student_no = ?', [studentNo]);
-  const { items: mine } = await pendingFor(s.em, deps.wf, me.assignments, 1, 50, { clearanceIds: ids.map((r) => r.id) });
+  const ids = await s.em.execute<{ id: number }[]>(
+    'select c.id from clearance c join student st on st.id = c.student_id where st.student_no = ?',
+    [studentNo],
+  );
+  const { items: mine } = await pendingFor(s.em, deps.wf, me.assignments, 1, 50, {
+    clearanceIds: ids.map((r) => r.id),
+  });
   if (!mine.length) return [status];
-  return [status, pendingCard({ staffName: me.name, rows: mine.map((i) => pendingRow(deps, i)), page: 1, pages: 1, total: mine.length, layout: caps.layout })];
+  return [
+    status,
+    pendingCard({
+      staffName: me.name,
+      rows: mine.map((i) => pendingRow(deps, i)),
+      page: 1,
+      pages: 1,
+      total: mine.length,
+      layout: caps.layout,
+    }),
+  ];
 }

@@ -19,12 +19,20 @@ export async function onMessage(deps: Deps, msg: ChatMessage, caps: Caps): Promi
   const [word = '', ...rest] = text.split(' ');
   const cmd = word.toLowerCase();
   const isStaff = me.assignments.length > 0;
-  const help = () => helpCard({ name: me.name, isStudent: Boolean(me.student), steps: handledSteps(deps, me).map((k) => stepOf(deps.wf, k)!.name) });
+  const help = () =>
+    helpCard({
+      name: me.name,
+      isStudent: Boolean(me.student),
+      steps: handledSteps(deps, me).map((k) => stepOf(deps.wf, k)!.name),
+    });
 
   if (['进度', 'status', '我的离校'].includes(cmd)) return [await myStatus(deps, s)];
   if (isStaff && ['待办', 'todo'].includes(cmd)) return [await todoCard(deps, s, me, caps, Number(rest[0]) || 1)];
-  if (isStaff && (cmd === '查' || cmd.startsWith('查')) && (rest[0] ?? cmd.slice(1)).match(NUMBER)) return lookup(deps, s, me, rest[0] ?? cmd.slice(1), caps);
-  if (isStaff && cmd === '通过' && rest.length && rest.every((n) => NUMBER.test(n))) return [await batchPreview(deps, s, me, rest)];
-  if (isStaff && cmd === '退回' && rest.length >= 2 && NUMBER.test(rest[0]!)) return [await returnByChat(deps, s, me, msg, rest[0]!, rest.slice(1).join(' '))];
+  if (isStaff && (cmd === '查' || cmd.startsWith('查')) && (rest[0] ?? cmd.slice(1)).match(NUMBER))
+    return lookup(deps, s, me, rest[0] ?? cmd.slice(1), caps);
+  if (isStaff && cmd === '通过' && rest.length && rest.every((n) => NUMBER.test(n)))
+    return [await batchPreview(deps, s, me, rest)];
+  if (isStaff && cmd === '退回' && rest.length >= 2 && NUMBER.test(rest[0]!))
+    return [await returnByChat(deps, s, me, msg, rest[0]!, rest.slice(1).join(' '))];
   return [help()];
 }

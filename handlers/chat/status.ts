@@ -11,20 +11,32 @@ import { errorCard } from '../../cards/index.ts';
  * The status card of a student. `staffSteps` is set when a staff member looks: arrears amounts and reasons are shown
  * only for the steps they hold, and the student's own form link not at all (amounts are for the student and the office).
  */
-export async function studentStatusCard(deps: Deps, s: Session, studentNo: string, staffSteps?: string[]): Promise<Card | null> {
+export async function studentStatusCard(
+  deps: Deps,
+  s: Session,
+  studentNo: string,
+  staffSteps?: string[],
+): Promise<Card | null> {
   const found = await studentStatus(s.em, deps.wf, studentNo);
   if (!found) return null;
-  const st = staffSteps ? { ...found, steps: found.steps.map((x) => (staffSteps.includes(x.key) ? x : { ...x, reason: null })) } : found;
+  const st = staffSteps
+    ? { ...found, steps: found.steps.map((x) => (staffSteps.includes(x.key) ? x : { ...x, reason: null })) }
+    : found;
   const [extra] = await s.em.execute<{ form_token: string; amounts: Record<string, string> | null }[]>(
     `select s.form_token, (select jsonb_object_agg(c.step_key, c.amount::text) from clearance c where c.student_id = s.id and c.amount is not null) as amounts
        from student s where s.student_no = ?`,
     [studentNo],
   );
-  const amounts = Object.fromEntries(Object.entries(extra!.amounts ?? {}).filter(([k]) => !staffSteps || staffSteps.includes(k)));
-  return statusCard(statusView(st, deps.wf, deps.timeZone, staffSteps ? undefined : formUrl(deps, extra!.form_token), amounts));
+  const amounts = Object.fromEntries(
+    Object.entries(extra!.amounts ?? {}).filter(([k]) => !staffSteps || staffSteps.includes(k)),
+  );
+  return statusCard(
+    statusView(st, deps.wf, deps.timeZone, staffSteps ? undefined : formUrl(deps, extra!.form_token), amounts),
+  );
 }
 
 export async function myStatus(deps: Deps, s: Session): Promise<Card> {
-  if (!s.me?.student) return errorCard('“进度”用于查看学生本人的离校进度，您的账号没有对应的学生记录。工作人员请发送“待办”。', 'grey');
+  if (!s.me?.student)
+    return errorCard('“进度”用于查看学生本人的离校进度，您的账号没有对应的学生记录。工作人员请发送“待办”。', 'grey');
   return (await studentStatusCard(deps, s, s.me.student.studentNo))!;
 }

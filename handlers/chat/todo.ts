@@ -1,6 +1,12 @@
 // 待办 / todo, and paging: the students waiting on this staff member, as a pending card.
 import { pendingCard, PAGE_SIZE, type Card, type PendingRow, type Tone } from '../../cards/index.ts';
-import { clearanceItems, pendingCount, pendingFor, type ClearanceItem, type PendingItem } from '../../src/reports/pending-for.ts';
+import {
+  clearanceItems,
+  pendingCount,
+  pendingFor,
+  type ClearanceItem,
+  type PendingItem,
+} from '../../src/reports/pending-for.ts';
 import { localDateTime } from '../../src/time.ts';
 import { stepOf } from '../../src/workflow/load.ts';
 import type { Identity } from '../../src/people/identify.ts';
@@ -40,7 +46,10 @@ export async function todoCard(
   const shown = new Set(decided.map((d) => d.row.clearanceId));
   return pendingCard({
     staffName: me.name,
-    rows: [...decided.map((d) => d.row), ...items.filter((i) => !shown.has(i.clearanceId)).map((i) => pendingRow(deps, i))],
+    rows: [
+      ...decided.map((d) => d.row),
+      ...items.filter((i) => !shown.has(i.clearanceId)).map((i) => pendingRow(deps, i)),
+    ],
     results: Object.fromEntries(decided.map((d) => [d.row.clearanceId, d.result])),
     page: p,
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
@@ -77,11 +86,27 @@ export async function shownCard(
     } else {
       rows.push(pendingRow(deps, { ...i, status: 'pending' }));
       const at = i.decidedAt ? localDateTime(new Date(i.decidedAt), deps.timeZone) : '';
-      results[id] = { tone: 'grey', text: i.status === 'passed' ? `已由 ${i.decidedBy ?? '他人'} 于 ${at} 通过` : i.status === 'returned' ? `已由 ${i.decidedBy ?? '他人'} 于 ${at} 退回` : '无需办理' };
+      results[id] = {
+        tone: 'grey',
+        text:
+          i.status === 'passed'
+            ? `已由 ${i.decidedBy ?? '他人'} 于 ${at} 通过`
+            : i.status === 'returned'
+              ? `已由 ${i.decidedBy ?? '他人'} 于 ${at} 退回`
+              : '无需办理',
+      };
     }
   }
   // A row decided from elsewhere than this card (a forged or stale value) is told in the toast, not added: the card stays its size.
   const count = () => pendingCount(s.em, deps.wf, me.assignments);
   const total = deps.counts ? await deps.counts.get(me.assignments, count) : await count();
-  return pendingCard({ staffName: me.name, rows, results, page: shown.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), total, layout: caps.layout });
+  return pendingCard({
+    staffName: me.name,
+    rows,
+    results,
+    page: shown.page,
+    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    total,
+    layout: caps.layout,
+  });
 }

@@ -7,7 +7,8 @@ import type { JobDef } from './types.ts';
 
 export const digestJob: JobDef = {
   name: 'digest',
-  description: "each college admin gets their college's open and overdue students per step (nothing is sent when nothing is open)",
+  description:
+    "each college admin gets their college's open and overdue students per step (nothing is sent when nothing is open)",
   at: { hour: 9, minute: 5 },
   sends: true,
   run: async ({ em, wf, now, timeZone, slot, deps, settings }) => {
@@ -19,8 +20,11 @@ export const digestJob: JobDef = {
     for (const d of digests) {
       if (!d.openStudents) continue; // a digest with nothing to say is not sent
       const busiest = [...d.perStep].sort((a, b) => b.open - a.open)[0];
-      const card = collegeDigestCard(d, { nudge: busiest && { step: busiest.step, name: busiest.name, open: busiest.open } });
-      for (const a of admins.filter((x) => x.college_id === d.collegeId)) items.push({ personId: a.person_id, card, key: `digest_${slot}_${d.collegeId}_${a.person_id}` });
+      const card = collegeDigestCard(d, {
+        nudge: busiest && { step: busiest.step, name: busiest.name, open: busiest.open },
+      });
+      for (const a of admins.filter((x) => x.college_id === d.collegeId))
+        items.push({ personId: a.person_id, card, key: `digest_${slot}_${d.collegeId}_${a.person_id}` });
     }
     return { colleges: digests.length, digests: items.length, queued: await deliver(em, deps.platforms ?? [], items) };
   },

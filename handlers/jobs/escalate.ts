@@ -13,7 +13,9 @@ export const escalateJob: JobDef = {
   run: async ({ em, wf, now, timeZone, slot, deps }) => {
     const rows = (await officeBacklog(em, wf, localDate(now, timeZone))).filter((r) => r.overdue > 0);
     if (!rows.length) return { offices: 0, queued: 0 };
-    const admins = await em.execute<{ person_id: number }[]>("select distinct person_id from assignment where role = 'school_admin' and ended_at is null");
+    const admins = await em.execute<{ person_id: number }[]>(
+      "select distinct person_id from assignment where role = 'school_admin' and ended_at is null",
+    );
     const card = escalationCard(rows, slot);
     const items = admins.map((a) => ({ personId: a.person_id, card, key: `escalate_${slot}_${a.person_id}` }));
     return { offices: rows.length, queued: await deliver(em, deps.platforms ?? [], items) };

@@ -9,7 +9,13 @@ import type { Deps } from '../types.ts';
 import type { JobDef } from './types.ts';
 
 /** Sends `personId` their 待办 card unless they already got a nudge today (from the job or a college admin's button). */
-export async function nudgeHandler(deps: Deps, personId: number, today: string, by: string, em?: EntityManager): Promise<Delivery | null> {
+export async function nudgeHandler(
+  deps: Deps,
+  personId: number,
+  today: string,
+  by: string,
+  em?: EntityManager,
+): Promise<Delivery | null> {
   const s = await openSession(deps, { platform: 'console', userId: String(personId) });
   if (!s.me) return null;
   const card = await todoCard(deps, s, s.me, { layout: 'buttons' }, 1);
@@ -27,7 +33,9 @@ export const nudgeJob: JobDef = {
   sends: true,
   run: async ({ em, now, timeZone, deps }) => {
     const today = localDate(now, timeZone);
-    const handlers = await em.execute<{ person_id: number }[]>("select distinct person_id from assignment where role = 'handler' and ended_at is null");
+    const handlers = await em.execute<{ person_id: number }[]>(
+      "select distinct person_id from assignment where role = 'handler' and ended_at is null",
+    );
     const items: Delivery[] = [];
     for (const h of handlers) {
       const d = await nudgeHandler(deps, h.person_id, today, 'job', em);

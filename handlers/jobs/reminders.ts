@@ -12,7 +12,11 @@ export const remindJob: JobDef = {
   sends: true,
   run: async ({ em, wf, now, timeZone, slot, deps, settings }) => {
     const due = await remindersDue(em, wf, localDate(now, timeZone), settings.remindDays);
-    const items = due.map((r) => ({ personId: r.personId, card: reminderCard(r), key: `remind_${slot}_${r.studentId}` }));
+    const items = due.map((r) => ({
+      personId: r.personId,
+      card: reminderCard(r),
+      key: `remind_${slot}_${r.studentId}`,
+    }));
     return { reminded: items.length, queued: await deliver(em, deps.platforms ?? [], items) };
   },
 };

@@ -4,9 +4,16 @@ import { claimSlot } from '../../src/jobs/claim.ts';
 import type { JobContext, JobDef, JobTime } from './types.ts';
 import { slotOf } from './slots.ts';
 
-export type JobRun = { ran: true; slot: string; result: Record<string, unknown> } | { ran: false; slot: string; claimedBy: string; claimedAt: string };
+export type JobRun =
+  | { ran: true; slot: string; result: Record<string, unknown> }
+  | { ran: false; slot: string; claimedBy: string; claimedAt: string };
 
-export async function runJob(job: JobDef, ctx: Omit<JobContext, 'slot'>, by: string, at: JobTime = job.at): Promise<JobRun> {
+export async function runJob(
+  job: JobDef,
+  ctx: Omit<JobContext, 'slot'>,
+  by: string,
+  at: JobTime = job.at,
+): Promise<JobRun> {
   const slot = slotOf(at, ctx.now, ctx.timeZone);
   // The claim commits with the job's work: a job that fails leaves its slot free for the catch-up or an operator.
   // A second instance claiming meanwhile waits on the claim's row, then finds it taken.

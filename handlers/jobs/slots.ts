@@ -36,6 +36,11 @@ export function parseJobTime(text: string, sends: boolean): JobTime {
   const hour = Number(m[2]);
   const minute = Number(m[3]);
   if (hour > 23 || minute > 59) throw new Error(`"${text}" is not a time of day`);
-  if (sends && (minute === 0 || minute === 30)) throw new Error(`"${text}": keep mass sends off minutes :00 and :30 (both platforms advise it)`);
-  return { hour, minute, ...(m[1] ? { weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(m[1]) } : {}) };
+  if (sends && (minute === 0 || minute === 30))
+    throw new Error(`"${text}": keep mass sends off minutes :00 and :30 (both platforms advise it)`);
+  return {
+    hour,
+    minute,
+    ...(m[1] ? { weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(m[1]) } : {}),
+  };
 }

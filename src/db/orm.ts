@@ -32,7 +32,11 @@ export function ormConfig(clientUrl: string, poolMax = 10, logger: (message: str
       // Generic plans for our prepared statements (src/db/prepared.ts): their shapes do not depend on the values,
       // and a custom plan would be planned afresh on every call. The setting governs any statement with bound
       // parameters; MikroORM's own queries inline theirs, so in practice it is ours alone.
-      connection: { connectionTimeoutMillis: 5000, statement_timeout: 30_000, options: '-c plan_cache_mode=force_generic_plan' },
+      connection: {
+        connectionTimeoutMillis: 5000,
+        statement_timeout: 30_000,
+        options: '-c plan_cache_mode=force_generic_plan',
+      },
       // knex's own notices (a connection lost while PostgreSQL restarts) go to our logger, not to the console
       log: { warn: logger, error: logger, deprecate: logger, debug: logger },
     },
@@ -41,7 +45,11 @@ export function ormConfig(clientUrl: string, poolMax = 10, logger: (message: str
   });
 }
 
-export async function openOrm(clientUrl: string, poolMax?: number, logger?: (message: string) => void): Promise<MikroORM> {
+export async function openOrm(
+  clientUrl: string,
+  poolMax?: number,
+  logger?: (message: string) => void,
+): Promise<MikroORM> {
   return MikroORM.init(ormConfig(clientUrl, poolMax, logger));
 }
 

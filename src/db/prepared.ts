@@ -27,7 +27,10 @@ function statementOf(sql: string): Statement {
   let s = statements.get(sql);
   if (!s) {
     let n = 0;
-    s = { name: `lixiao_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`, text: sql.replace(/\?/g, () => `$${++n}`) };
+    s = {
+      name: `lixiao_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`,
+      text: sql.replace(/\?/g, () => `$${++n}`),
+    };
     statements.set(sql, s);
   }
   return s;
@@ -37,7 +40,10 @@ function statementOf(sql: string): Statement {
 export async function prepared<T>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
   const { name, text } = statementOf(sql);
   // knex's transaction client hands out the transaction's connection; the plain client, one from the pool.
-  const source = ((em.getTransactionContext() as { client?: ConnectionSource } | undefined) ?? (em.getKnex() as unknown as { client: ConnectionSource })).client as ConnectionSource;
+  const source = (
+    (em.getTransactionContext() as { client?: ConnectionSource } | undefined) ??
+    (em.getKnex() as unknown as { client: ConnectionSource })
+  ).client as ConnectionSource;
   const connection = await source.acquireConnection();
   try {
     return (await connection.query({ name, text, values: params })).rows as T[];

@@ -22,7 +22,13 @@ function covers(a: AssignmentScope, t: Target): boolean {
 }
 
 /** The role under which `actor` may take `decision` on `step` for a student in `target`, or null. */
-export function authorize(actor: Actor, assignments: AssignmentScope[], step: StepDef, target: Target, decision: Decision): GrantedRole | null {
+export function authorize(
+  actor: Actor,
+  assignments: AssignmentScope[],
+  step: StepDef,
+  target: Target,
+  decision: Decision,
+): GrantedRole | null {
   if (actor.kind === 'admin') return 'admin';
   if (actor.kind === 'api') return actor.stepKey === step.key && decision !== 'revoke' ? 'api' : null;
   if (decision === 'revoke') {

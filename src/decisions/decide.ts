@@ -44,7 +44,9 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
  */
 function gateSides(wf: Workflow, stepKey: string, decision: Decision): { required: string[]; dependents: string[] } {
   const step = stepOf(wf, stepKey)!;
-  return decision === 'pass' ? { required: step.requires, dependents: [] } : { required: [], dependents: wf.steps.filter((d) => d.requires.includes(stepKey)).map((d) => d.key) };
+  return decision === 'pass'
+    ? { required: step.requires, dependents: [] }
+    : { required: [], dependents: wf.steps.filter((d) => d.requires.includes(stepKey)).map((d) => d.key) };
 }
 
 export async function decide(em: EntityManager, wf: Workflow, req: DecisionRequest): Promise<RowResult[]> {
@@ -57,13 +59,23 @@ export async function decide(em: EntityManager, wf: Workflow, req: DecisionReque
     // to hold its students' rows from the read of the other steps to that write.
     const { required, dependents } = gateSides(wf, step.key, req.decision);
     const gated = required.length > 0 || dependents.length > 0;
-    results.push(...(gated ? await em.transactional((tem) => decideChunk(tem as EntityManager, wf, req, items)) : await decideChunk(em, wf, req, items)));
+    results.push(
+      ...(gated
+        ? await em.transactional((tem) => decideChunk(tem as EntityManager, wf, req, items))
+        : await decideChunk(em, wf, req, items)),
+    );
   }
   return results;
 }
 
 /** The rows to decide, with the state of the steps on the other side of the gate, in the order asked. */
-function readTargets(em: EntityManager, stepKey: string, required: string[], dependents: string[], items: DecisionRequest['items']): Promise<TargetRow[]> {
+function readTargets(
+  em: EntityManager,
+  stepKey: string,
+  required: string[],
+  dependents: string[],
+  items: DecisionRequest['items'],
+): Promise<TargetRow[]> {
   // unnest of an array, not a JSON recordset: the planner then knows how many rows come in and looks students up by index.
   return prepared<TargetRow>(
     em,
@@ -98,11 +110,17 @@ function knownTarget(k: KnownTarget, ord: number): TargetRow {
   };
 }
 
-async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest, items: DecisionRequest['items']): Promise<RowResult[]> {
+async function decideChunk(
+  em: EntityManager,
+  wf: Workflow,
+  req: DecisionRequest,
+  items: DecisionRequest['items'],
+): Promise<RowResult[]> {
   const step = stepOf(wf, req.stepKey)!;
   const { from, to } = TRANSITIONS[req.decision];
   // A caller that has just identified the person passes their assignments along (read moments ago), saving a query per tap.
-  const assignments: AssignmentScope[] = req.actor.kind !== 'person' ? [] : (req.actor.assignments ?? (await activeAssignments(em, req.actor.personId)));
+  const assignments: AssignmentScope[] =
+    req.actor.kind !== 'person' ? [] : (req.actor.assignments ?? (await activeAssignments(em, req.actor.personId)));
   const actorLabel = req.actor.kind === 'person' ? req.actor.name : req.actor.label;
   const actorPersonId = req.actor.kind === 'person' ? req.actor.personId : null;
   const { required, dependents } = gateSides(wf, step.key, req.decision);
@@ -113,12 +131,21 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
   if (required.length || dependents.length) await lockStudents(em, { numbers: items.map((it) => it.studentNo) });
 
   const known = required.length || dependents.length ? undefined : req.known;
-  const targets = known && items.every((it) => known.get(it.studentNo)?.stepKey === step.key) ? items.map((it, ord) => knownTarget(known.get(it.studentNo)!, ord)) : await readTargets(em, step.key, required, dependents, items);
-
+  const targets =
+    known && items.every((it) => known.get(it.studentNo)?.stepKey === step.key)
+      ? items.map((it, ord) => knownTarget(known.get(it.studentNo)!, ord))
+      : await readTargets(em, step.key, required, dependents, items);
 
   const results: RowResult[] = items.map((it) => ({ studentNo: it.studentNo, outcome: 'invalid' as const }));
   const audit: AuditRow[] = [];
-  const candidates: { ord: number; id: number; reason: string | null; expected_version: number | null; role: string; from: ClearanceStatus }[] = [];
+  const candidates: {
+    ord: number;
+    id: number;
+    reason: string | null;
+    expected_version: number | null;
+    role: string;
+    from: ClearanceStatus;
+  }[] = [];
   const baseDetail = { decision: req.decision, source: req.source, ...(req.via ?? {}) };
 
   const seenClearances = new Set<number>();
@@ -130,7 +157,13 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
       Object.assign(r, { outcome: 'unknown_student', error: `no student with number ${it.studentNo}` });
       continue;
     }
-    const current = { clearanceId: t.clearance_id, status: t.status, version: t.version, decidedBy: t.decided_by_label, decidedAt: iso(t.decided_at) };
+    const current = {
+      clearanceId: t.clearance_id,
+      status: t.status,
+      version: t.version,
+      decidedBy: t.decided_by_label,
+      decidedAt: iso(t.decided_at),
+    };
     if (seenClearances.has(t.clearance_id)) {
       Object.assign(r, current, { outcome: 'invalid', error: `student ${it.studentNo} appears twice in this request` });
       continue;
@@ -150,13 +183,19 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
     }
     const role = authorize(req.actor, assignments, step, { collegeId: t.college_id, campus: t.campus }, req.decision);
     if (!role) {
-      Object.assign(r, current, { outcome: 'denied', error: `${actorLabel} does not hold ${step.name} for this student` });
+      Object.assign(r, current, {
+        outcome: 'denied',
+        error: `${actorLabel} does not hold ${step.name} for this student`,
+      });
       audit.push({ outcome: 'denied', studentId: t.student_id, detail: { ...baseDetail, why: 'not_assigned' } });
       continue;
     }
     if (t.passed_dependents.length) {
       const names = wf.steps.filter((d) => t.passed_dependents.includes(d.key)).map((d) => d.name);
-      Object.assign(r, current, { outcome: 'invalid', error: `${names.join('、')}已通过：请先撤销${names.join('、')}` });
+      Object.assign(r, current, {
+        outcome: 'invalid',
+        error: `${names.join('、')}已通过：请先撤销${names.join('、')}`,
+      });
       continue;
     }
     if (!from.includes(t.status)) {
@@ -165,11 +204,26 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
     }
     if (t.open_required.length) {
       const open = wf.steps.filter((s) => t.open_required.includes(s.key));
-      Object.assign(r, current, { outcome: 'gate_closed', openSteps: open.map((s) => s.key), error: `${step.name} waits for: ${open.map((s) => s.name).join(', ')}` });
-      audit.push({ outcome: 'denied', studentId: t.student_id, detail: { ...baseDetail, why: 'gate_closed', open_steps: t.open_required } });
+      Object.assign(r, current, {
+        outcome: 'gate_closed',
+        openSteps: open.map((s) => s.key),
+        error: `${step.name} waits for: ${open.map((s) => s.name).join(', ')}`,
+      });
+      audit.push({
+        outcome: 'denied',
+        studentId: t.student_id,
+        detail: { ...baseDetail, why: 'gate_closed', open_steps: t.open_required },
+      });
       continue;
     }
-    candidates.push({ ord: t.ord, id: t.clearance_id, reason, expected_version: it.expectedVersion ?? null, role, from: t.status });
+    candidates.push({
+      ord: t.ord,
+      id: t.clearance_id,
+      reason,
+      expected_version: it.expectedVersion ?? null,
+      role,
+      from: t.status,
+    });
   }
 
   const common = { actorPersonId, actorLabel, action: req.decision, stepKey: step.key };
@@ -195,21 +249,40 @@ async function decideChunk(em: EntityManager, wf: Workflow, req: DecisionRequest
   // Losers of a race learn the winner's decision, read after the winner committed.
   const lost = candidates.filter((c) => !won.has(c.id));
   const current = lost.length
-    ? await prepared<{ id: number; status: ClearanceStatus; version: number; decided_by_label: string | null; decided_at: Date | null }>(
-        em,
-        'select id, status, version, decided_by_label, decided_at from clearance where id = any(?::int[])',
-        [pgIntArray(lost.map((c) => c.id))],
-      )
+    ? await prepared<{
+        id: number;
+        status: ClearanceStatus;
+        version: number;
+        decided_by_label: string | null;
+        decided_at: Date | null;
+      }>(em, 'select id, status, version, decided_by_label, decided_at from clearance where id = any(?::int[])', [
+        pgIntArray(lost.map((c) => c.id)),
+      ])
     : [];
   const now = new Map(current.map((c) => [c.id, c]));
   for (const c of candidates) {
     const r = results[c.ord]!;
     const w = won.get(c.id);
     if (w) {
-      Object.assign(r, { clearanceId: c.id, outcome: 'applied', status: to, version: w.version, asRole: c.role, decidedBy: req.decision === 'revoke' ? null : actorLabel, decidedAt: iso(w.decided_at) });
+      Object.assign(r, {
+        clearanceId: c.id,
+        outcome: 'applied',
+        status: to,
+        version: w.version,
+        asRole: c.role,
+        decidedBy: req.decision === 'revoke' ? null : actorLabel,
+        decidedAt: iso(w.decided_at),
+      });
     } else {
       const n = now.get(c.id)!;
-      Object.assign(r, { clearanceId: c.id, outcome: 'already_decided', status: n.status, version: n.version, decidedBy: n.decided_by_label, decidedAt: iso(n.decided_at) });
+      Object.assign(r, {
+        clearanceId: c.id,
+        outcome: 'already_decided',
+        status: n.status,
+        version: n.version,
+        decidedBy: n.decided_by_label,
+        decidedAt: iso(n.decided_at),
+      });
     }
   }
 

@@ -5,8 +5,16 @@ import { prepared } from '../db/prepared.ts';
 import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
 
 // FOR NO KEY UPDATE: it serializes these changes without blocking inserts that only reference the student.
-export async function lockStudents(em: EntityManager, students: { ids: number[] } | { numbers: string[] }): Promise<void> {
+export async function lockStudents(
+  em: EntityManager,
+  students: { ids: number[] } | { numbers: string[] },
+): Promise<void> {
   if ('ids' in students)
-    await prepared(em, 'select 1 from student where id = any(?::int[]) order by id for no key update', [pgIntArray(students.ids)]);
-  else await prepared(em, 'select 1 from student where student_no = any(?::text[]) order by id for no key update', [pgTextArray(students.numbers)]);
+    await prepared(em, 'select 1 from student where id = any(?::int[]) order by id for no key update', [
+      pgIntArray(students.ids),
+    ]);
+  else
+    await prepared(em, 'select 1 from student where student_no = any(?::text[]) order by id for no key update', [
+      pgTextArray(students.numbers),
+    ]);
 }

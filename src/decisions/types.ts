@@ -58,7 +58,8 @@ export interface DecisionRequest {
   known?: Map<string, KnownTarget>;
 }
 
-export type Outcome = 'applied' | 'already_decided' | 'denied' | 'gate_closed' | 'unknown_student' | 'not_applicable' | 'invalid';
+export type Outcome =
+  'applied' | 'already_decided' | 'denied' | 'gate_closed' | 'unknown_student' | 'not_applicable' | 'invalid';
 
 export interface RowResult {
   studentNo: string;

@@ -31,7 +31,8 @@ export async function deliver(em: EntityManager, platforms: DeliveryPlatform[], 
     for (const platform of platforms) {
       const to = byId.get(item.personId)?.[ID_COLUMN[platform]];
       const card = item.cardFor?.[platform] ?? item.card;
-      if (to !== null && to !== undefined) jobs.push({ platform, to: String(to), card, key: item.key, personId: item.personId, shows: card.shows });
+      if (to !== null && to !== undefined)
+        jobs.push({ platform, to: String(to), card, key: item.key, personId: item.personId, shows: card.shows });
     }
   if (jobs.length === 1) await enqueueSend(em, jobs[0]!);
   else await enqueueSends(em, jobs);

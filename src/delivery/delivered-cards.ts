@@ -20,7 +20,16 @@ export async function recordDelivered(em: EntityManager, c: DeliveredCardRow): P
      on conflict (platform, message_id) do update set kind = excluded.kind, page = excluded.page, clearance_ids = excluded.clearance_ids,
        response_code = coalesce(excluded.response_code, delivered_card.response_code),
        response_code_at = coalesce(excluded.response_code_at, delivered_card.response_code_at), updated_at = now()`,
-    [c.platform, c.messageId, c.personId, c.kind, c.page, pgIntArray(c.clearanceIds), c.responseCode ?? null, c.responseCode ?? null],
+    [
+      c.platform,
+      c.messageId,
+      c.personId,
+      c.kind,
+      c.page,
+      pgIntArray(c.clearanceIds),
+      c.responseCode ?? null,
+      c.responseCode ?? null,
+    ],
   );
 }
 
@@ -37,7 +46,12 @@ export async function takeResponseCode(em: EntityManager, platform: string, mess
 }
 
 /** Copies on `platform` showing any of these clearances, young enough to be updated (Feishu: 14 days). */
-export async function cardsShowing(em: EntityManager, platform: string, clearanceIds: number[], maxAgeDays = 14): Promise<DeliveredCardRow[]> {
+export async function cardsShowing(
+  em: EntityManager,
+  platform: string,
+  clearanceIds: number[],
+  maxAgeDays = 14,
+): Promise<DeliveredCardRow[]> {
   if (!clearanceIds.length) return [];
   return em.execute(
     `select platform, message_id as "messageId", person_id as "personId", kind, page, clearance_ids as "clearanceIds"

@@ -17,7 +17,9 @@ export function demoStudentsCsv(): string {
     const no = `20230${String(1001 + i)}`;
     const name = SURNAMES[i % SURNAMES.length]! + GIVEN[i % GIVEN.length]!;
     const exit = i === 22 ? '结业' : i === 23 ? '退学' : '毕业';
-    lines.push(`${no},${name},${COLLEGES[i % 4]},${CAMPUSES[i % 3]},${i % 5 === 0 ? '博士' : '硕士'},${exit},2027-06-${String(20 + (i % 10)).padStart(2, '0')},${no}@stu.example.edu.cn`);
+    lines.push(
+      `${no},${name},${COLLEGES[i % 4]},${CAMPUSES[i % 3]},${i % 5 === 0 ? '博士' : '硕士'},${exit},2027-06-${String(20 + (i % 10)).padStart(2, '0')},${no}@stu.example.edu.cn`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -49,7 +51,8 @@ export function demoStaffCsv(): string {
 /** Loads the demo season; refuses a database that already has students. */
 export async function loadDemoSeason(em: EntityManager, wf: Workflow): Promise<{ students: number }> {
   const [count] = await em.execute<{ n: string }[]>('select count(*) as n from student');
-  if (Number(count?.n) > 0) throw new Error('the database already holds a season; the demo loads only into an empty database');
+  if (Number(count?.n) > 0)
+    throw new Error('the database already holds a season; the demo loads only into an empty database');
   const summary = await importStudents(em, wf, demoStudentsCsv(), 'demo-students.csv');
   await importStaff(em, wf, demoStaffCsv(), 'demo-staff.csv');
   const has = (key: string) => wf.steps.some((s) => s.key === key);
@@ -61,7 +64,9 @@ export async function loadDemoSeason(em: EntityManager, wf: Workflow): Promise<{
       file: 'demo-arrears.csv',
       actorLabel: 'demo',
     });
-  const [librarian] = await em.execute<{ id: number; name: string }[]>("select id, name from person where email = 'library@example.edu.cn'");
+  const [librarian] = await em.execute<{ id: number; name: string }[]>(
+    "select id, name from person where email = 'library@example.edu.cn'",
+  );
   if (has('library') && librarian)
     await decide(em, wf, {
       actor: { kind: 'person', personId: librarian.id, name: librarian.name },

@@ -13,7 +13,9 @@ export class ImportError extends Error {
     readonly file: string,
     readonly bad: BadRow[],
   ) {
-    super(`${file}: ${bad.length} bad row${bad.length === 1 ? '' : 's'}, nothing imported\n${bad.map((b) => `  line ${b.line}: ${b.reason}`).join('\n')}`);
+    super(
+      `${file}: ${bad.length} bad row${bad.length === 1 ? '' : 's'}, nothing imported\n${bad.map((b) => `  line ${b.line}: ${b.reason}`).join('\n')}`,
+    );
   }
 }
 
@@ -26,25 +28,46 @@ export interface CsvRow<T> {
  * Parses `text` and validates every row with `schema`; collects every bad row rather than stopping at the first.
  * Empty cells become undefined so optional columns may be left blank.
  */
-export function readCsv<S extends z.ZodType>(text: string, file: string, required: string[], schema: S): { rows: CsvRow<z.infer<S>>[]; bad: BadRow[] } {
+export function readCsv<S extends z.ZodType>(
+  text: string,
+  file: string,
+  required: string[],
+  schema: S,
+): { rows: CsvRow<z.infer<S>>[]; bad: BadRow[] } {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   let header: string[] = [];
   try {
     const columns = (h: string[]) => (header = h.map((c) => c.trim()));
-    records = parse(text, { bom: true, columns, skip_empty_lines: true, trim: true, info: true, relax_column_count: true });
+    records = parse(text, {
+      bom: true,
+      columns,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      relax_column_count: true,
+    });
   } catch (e) {
     const err = e as { lines?: number; message: string };
     throw new ImportError(file, [{ line: err.lines ?? 1, reason: `not readable as CSV: ${err.message}` }]);
   }
   const missing = required.filter((c) => !header.includes(c));
-  if (missing.length) throw new ImportError(file, [{ line: 1, reason: `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` }]);
+  if (missing.length)
+    throw new ImportError(file, [
+      { line: 1, reason: `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` },
+    ]);
   const rows: CsvRow<z.infer<S>>[] = [];
   const bad: BadRow[] = [];
   for (const { record, info } of records) {
     const clean = Object.fromEntries(Object.entries(record).map(([k, v]) => [k, v === '' ? undefined : v]));
     const parsed = schema.safeParse(clean);
     if (parsed.success) rows.push({ line: info.lines, value: parsed.data });
-    else bad.push({ line: info.lines, reason: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')} ${i.message}` : i.message)).join('; ') });
+    else
+      bad.push({
+        line: info.lines,
+        reason: parsed.error.issues
+          .map((i) => (i.path.length ? `${i.path.join('.')} ${i.message}` : i.message))
+          .join('; '),
+      });
   }
   return { rows, bad };
 }

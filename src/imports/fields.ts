@@ -2,7 +2,9 @@
 import { z } from 'zod';
 
 // Messages name no field: the CSV reader puts the column name in front ("campus must be one of ...").
-export const studentNo = z.string({ error: 'is empty' }).regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, - or _');
+export const studentNo = z
+  .string({ error: 'is empty' })
+  .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, - or _');
 export const shortText = z.string({ error: 'is empty' }).max(100, 'is longer than 100 characters');
 
 export const isoDate = z
@@ -18,7 +20,10 @@ export const identityFields = {
   feishu_user_id: z.string().max(128).optional(),
   wecom_userid: z.string().max(64).optional(),
   email: z.email('is not an email address').optional(),
-  mobile: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'is not a phone number').optional(),
+  mobile: z
+    .string()
+    .regex(/^\+?[0-9][0-9 -]{4,19}$/, 'is not a phone number')
+    .optional(),
 };
 
 export const IDENTITY_COLUMNS = ['feishu_open_id', 'feishu_user_id', 'wecom_userid'] as const;

@@ -11,7 +11,11 @@ export interface Owner {
 }
 
 /** An id held by any other person is a bad row, since a chat id must lead to exactly one person. */
-export async function identityConflicts<T extends Identity>(em: EntityManager, rows: CsvRow<T>[], ownerOf: (row: CsvRow<T>) => Owner): Promise<BadRow[]> {
+export async function identityConflicts<T extends Identity>(
+  em: EntityManager,
+  rows: CsvRow<T>[],
+  ownerOf: (row: CsvRow<T>) => Owner,
+): Promise<BadRow[]> {
   const bad: BadRow[] = [];
   for (const col of IDENTITY_COLUMNS) {
     const seen = new Map<string, CsvRow<T>>();
@@ -19,7 +23,8 @@ export async function identityConflicts<T extends Identity>(em: EntityManager, r
       const v = r.value[col];
       if (!v) continue;
       const first = seen.get(v);
-      if (first && ownerOf(first).key !== ownerOf(r).key) bad.push({ line: r.line, reason: `${col} ${v} is also on line ${first.line}` });
+      if (first && ownerOf(first).key !== ownerOf(r).key)
+        bad.push({ line: r.line, reason: `${col} ${v} is also on line ${first.line}` });
       else if (!first) seen.set(v, r);
     }
     if (!seen.size) continue;
@@ -29,7 +34,8 @@ export async function identityConflicts<T extends Identity>(em: EntityManager, r
     );
     for (const h of held) {
       const r = seen.get(h.v)!;
-      if (ownerOf(r).personId !== h.id) bad.push({ line: r.line, reason: `${col} ${h.v} already belongs to ${h.name}` });
+      if (ownerOf(r).personId !== h.id)
+        bad.push({ line: r.line, reason: `${col} ${h.v} already belongs to ${h.name}` });
     }
   }
   return bad;

@@ -42,14 +42,24 @@ export async function importList(
 ): Promise<ListSummary> {
   const step = stepOf(wf, opts.step);
   if (!step) throw new ListError(`unknown step "${opts.step}"; steps: ${wf.steps.map((s) => s.key).join(', ')}`);
-  if (step.requires.length) throw new ListError(`${step.key} waits for other steps, so it is decided student by student, not by list`);
+  if (step.requires.length)
+    throw new ListError(`${step.key} waits for other steps, so it is decided student by student, not by list`);
   const { rows, bad } = readCsv(opts.text, opts.file, ['student_no'], listRow);
   bad.push(...duplicateRows(rows, (r) => r.student_no, 'student_no'));
   const sha256 = createHash('sha256').update(opts.text).digest('hex');
 
   return em.transactional(async (tem) => {
     const em = tem as EntityManager;
-    const found = await em.execute<{ student_no: string; student_id: number; clearance_id: number; status: string; source: string | null; decided_by_label: string | null }[]>(
+    const found = await em.execute<
+      {
+        student_no: string;
+        student_id: number;
+        clearance_id: number;
+        status: string;
+        source: string | null;
+        decided_by_label: string | null;
+      }[]
+    >(
       `select s.student_no, s.id as student_id, c.id as clearance_id, c.status, c.source, c.decided_by_label
          from student s join clearance c on c.student_id = s.id and c.step_key = ? where s.student_no = any(?::text[])`,
       [step.key, pgTextArray(rows.map((r) => r.value.student_no))],
@@ -58,14 +68,28 @@ export async function importList(
     for (const r of rows) {
       const f = byNo.get(r.value.student_no);
       if (!f) bad.push({ line: r.line, reason: `unknown student ${r.value.student_no}` });
-      else if (f.status === 'not_applicable') bad.push({ line: r.line, reason: `${step.name} does not apply to student ${r.value.student_no}` });
+      else if (f.status === 'not_applicable')
+        bad.push({ line: r.line, reason: `${step.name} does not apply to student ${r.value.student_no}` });
     }
-    if (bad.length) throw new ImportError(opts.file, bad.sort((a, b) => a.line - b.line));
+    if (bad.length)
+      throw new ImportError(
+        opts.file,
+        bad.sort((a, b) => a.line - b.line),
+      );
     // An empty block list would pass every student on the step: almost always a failed export, never a quiet success.
-    if (opts.mode === 'block' && rows.length === 0) throw new ListError(`${opts.file} lists nobody: a block list with no rows would pass all students on ${step.key}; nothing changed`);
+    if (opts.mode === 'block' && rows.length === 0)
+      throw new ListError(
+        `${opts.file} lists nobody: a block list with no rows would pass all students on ${step.key}; nothing changed`,
+      );
     const dependents = wf.steps.filter((d) => d.requires.includes(step.key)).map((d) => d.key);
 
-    const listed = JSON.stringify(rows.map((r) => ({ id: byNo.get(r.value.student_no)!.clearance_id, reason: r.value.reason ?? null, amount: r.value.amount ?? null })));
+    const listed = JSON.stringify(
+      rows.map((r) => ({
+        id: byNo.get(r.value.student_no)!.clearance_id,
+        reason: r.value.reason ?? null,
+        amount: r.value.amount ?? null,
+      })),
+    );
     const listedStudentIds = pgIntArray(found.map((f) => f.student_id));
     const changed: { id: number; version: number; student_id: number; before: string; after: string }[] = [];
     if (opts.mode === 'block') {
@@ -108,11 +132,27 @@ export async function importList(
       .filter((f) => !changedIds.has(f.clearance_id) && !(opts.mode === 'block' && f.status === 'pending'))
       .map((f) => ({ studentNo: f.student_no, status: f.status, decidedBy: f.decided_by_label }));
     const source = { file: opts.file, sha256, mode: opts.mode };
-    const audit: AuditRow[] = changed.map((c) => ({ outcome: 'applied', studentId: c.student_id, detail: { ...source, from: c.before, to: c.after, version: c.version } }));
-    audit.push({ outcome: 'applied', studentId: null, detail: { ...source, listed: rows.length, changed: changed.length, kept: kept.length } });
-    await insertAudit(em, { actorPersonId: null, actorLabel: opts.actorLabel, action: `list.${opts.mode}`, stepKey: step.key }, audit);
+    const audit: AuditRow[] = changed.map((c) => ({
+      outcome: 'applied',
+      studentId: c.student_id,
+      detail: { ...source, from: c.before, to: c.after, version: c.version },
+    }));
+    audit.push({
+      outcome: 'applied',
+      studentId: null,
+      detail: { ...source, listed: rows.length, changed: changed.length, kept: kept.length },
+    });
+    await insertAudit(
+      em,
+      { actorPersonId: null, actorLabel: opts.actorLabel, action: `list.${opts.mode}`, stepKey: step.key },
+      audit,
+    );
     for (let i = 0; i < changed.length; i += JOB_CHUNK)
-      await enqueueClearanceChanges(em, changed.slice(i, i + JOB_CHUNK).map((c) => ({ clearanceId: c.id, version: c.version })), `list.${opts.mode}`);
+      await enqueueClearanceChanges(
+        em,
+        changed.slice(i, i + JOB_CHUNK).map((c) => ({ clearanceId: c.id, version: c.version })),
+        `list.${opts.mode}`,
+      );
     return {
       listed: rows.length,
       blocked: opts.mode === 'block' ? rows.length - kept.length : 0,

@@ -15,15 +15,23 @@ export function staffRowSchema(wf: Workflow) {
       name: shortText,
       role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }),
       step: z.enum(stepKeys as [string, ...string[]], { message: `must be one of ${stepKeys.join(', ')}` }).optional(),
-      college: z.string().max(100).optional().transform((c) => (c === '*' ? undefined : c)),
-      campus: z.enum(wf.campuses as [string, ...string[]], { message: `must be one of ${wf.campuses.join(', ')}` }).optional(),
+      college: z
+        .string()
+        .max(100)
+        .optional()
+        .transform((c) => (c === '*' ? undefined : c)),
+      campus: z
+        .enum(wf.campuses as [string, ...string[]], { message: `must be one of ${wf.campuses.join(', ')}` })
+        .optional(),
       ...identityFields,
     })
     .superRefine((r, ctx) => {
       if (r.role === 'handler' && !r.step) ctx.addIssue({ code: 'custom', message: 'a handler names a step' });
       if (r.role !== 'handler' && r.step) ctx.addIssue({ code: 'custom', message: `a ${r.role} leaves step empty` });
-      if (r.role === 'college_admin' && !r.college) ctx.addIssue({ code: 'custom', message: 'a college_admin names a college' });
-      if (r.role === 'school_admin' && r.college) ctx.addIssue({ code: 'custom', message: 'a school_admin leaves college empty' });
+      if (r.role === 'college_admin' && !r.college)
+        ctx.addIssue({ code: 'custom', message: 'a college_admin names a college' });
+      if (r.role === 'school_admin' && r.college)
+        ctx.addIssue({ code: 'custom', message: 'a school_admin leaves college empty' });
     });
 }
 type StaffRow = z.infer<ReturnType<typeof staffRowSchema>>;
@@ -52,17 +60,27 @@ interface Active {
   person_name: string;
   college: string | null;
 }
-const tuple = (a: { person_id: number; role: string; step_key: string | null; college_id: number | null; campus: string | null }) =>
-  `${a.person_id}|${a.role}|${a.step_key ?? ''}|${a.college_id ?? ''}|${a.campus ?? ''}`;
+const tuple = (a: {
+  person_id: number;
+  role: string;
+  step_key: string | null;
+  college_id: number | null;
+  campus: string | null;
+}) => `${a.person_id}|${a.role}|${a.step_key ?? ''}|${a.college_id ?? ''}|${a.campus ?? ''}`;
 
 export async function importStaff(em: EntityManager, wf: Workflow, text: string, file: string): Promise<StaffSummary> {
   const { rows, bad } = readCsv(text, file, ['name', 'role'], staffRowSchema(wf));
   return em.transactional(async (tem) => {
     const em = tem as EntityManager;
-    const colleges = new Map((await em.execute<{ id: number; name: string }[]>('select id, name from college')).map((c) => [c.name, c.id]));
+    const colleges = new Map(
+      (await em.execute<{ id: number; name: string }[]>('select id, name from college')).map((c) => [c.name, c.id]),
+    );
     for (const r of rows)
       if (r.value.college && !colleges.has(r.value.college))
-        bad.push({ line: r.line, reason: `unknown college "${r.value.college}" (colleges come from the students file)` });
+        bad.push({
+          line: r.line,
+          reason: `unknown college "${r.value.college}" (colleges come from the students file)`,
+        });
 
     // Match rows to people on file (staff only: a student is never matched by name or contact).
     const owners = new Map<CsvRow<StaffRow>, Owner>();
@@ -72,7 +90,11 @@ export async function importStaff(em: EntityManager, wf: Workflow, text: string,
         `select p.id from person p where p.${col} = ? and not exists (select 1 from student s where s.person_id = p.id) order by p.id`,
         [value],
       );
-      if (found.length > 1) bad.push({ line: r.line, reason: `${col} ${value} matches ${found.length} people on file; add wecom_userid or feishu ids` });
+      if (found.length > 1)
+        bad.push({
+          line: r.line,
+          reason: `${col} ${value} matches ${found.length} people on file; add wecom_userid or feishu ids`,
+        });
       owners.set(r, { key: `${col}:${value}`, personId: found[0]?.id ?? null });
     }
     bad.push(...(await identityConflicts(em, rows, (r) => owners.get(r)!)));
@@ -84,7 +106,18 @@ export async function importStaff(em: EntityManager, wf: Workflow, text: string,
       if (!personIds.has(o.key)) personIds.set(o.key, await savePerson(em, o.personId, r.value));
     }
 
-    const wanted = new Map<string, { person_id: number; role: string; step_key: string | null; college_id: number | null; campus: string | null; name: string; college: string | null }>();
+    const wanted = new Map<
+      string,
+      {
+        person_id: number;
+        role: string;
+        step_key: string | null;
+        college_id: number | null;
+        campus: string | null;
+        name: string;
+        college: string | null;
+      }
+    >();
     for (const r of rows) {
       const a = {
         person_id: personIds.get(owners.get(r)!.key)!,
@@ -104,16 +137,20 @@ export async function importStaff(em: EntityManager, wf: Workflow, text: string,
     const activeKeys = new Set(active.map(tuple));
     const removed = active.filter((a) => !wanted.has(tuple(a)));
     const added = [...wanted.entries()].filter(([k]) => !activeKeys.has(k)).map(([, a]) => a);
-    if (removed.length) await em.execute('update assignment set ended_at = now() where id = any(?::int[])', [`{${removed.map((a) => a.id).join(',')}}`]);
-    for (const a of added)
-      await em.execute('insert into assignment (person_id, role, step_key, college_id, campus) values (?, ?, ?, ?, ?)', [
-        a.person_id,
-        a.role,
-        a.step_key,
-        a.college_id,
-        a.campus,
+    if (removed.length)
+      await em.execute('update assignment set ended_at = now() where id = any(?::int[])', [
+        `{${removed.map((a) => a.id).join(',')}}`,
       ]);
-    const describe = (a: { person_id: number; role: string; step_key: string | null; campus: string | null }, name: string, college: string | null) => ({
+    for (const a of added)
+      await em.execute(
+        'insert into assignment (person_id, role, step_key, college_id, campus) values (?, ?, ?, ?, ?)',
+        [a.person_id, a.role, a.step_key, a.college_id, a.campus],
+      );
+    const describe = (
+      a: { person_id: number; role: string; step_key: string | null; campus: string | null },
+      name: string,
+      college: string | null,
+    ) => ({
       file,
       person_id: a.person_id,
       person: name,
@@ -127,13 +164,24 @@ export async function importStaff(em: EntityManager, wf: Workflow, text: string,
       ...added.map((a) => ({ outcome: 'added', studentId: null, detail: describe(a, a.name, a.college) })),
     ];
     await insertAudit(em, { actorPersonId: null, actorLabel: 'import', action: 'staff.change', stepKey: null }, audit);
-    return { people: personIds.size, added: added.length, removed: removed.length, unchanged: wanted.size - added.length };
+    return {
+      people: personIds.size,
+      added: added.length,
+      removed: removed.length,
+      unchanged: wanted.size - added.length,
+    };
   });
 }
 
 /** Updates a person on file (a blank identity keeps the stored one) or creates one; returns the id. */
 async function savePerson(em: EntityManager, id: number | null, v: StaffRow): Promise<number> {
-  const ids = [v.feishu_open_id ?? null, v.feishu_user_id ?? null, v.wecom_userid ?? null, v.email ?? null, v.mobile ?? null];
+  const ids = [
+    v.feishu_open_id ?? null,
+    v.feishu_user_id ?? null,
+    v.wecom_userid ?? null,
+    v.email ?? null,
+    v.mobile ?? null,
+  ];
   if (id) {
     await em.execute(
       `update person set name = ?, feishu_open_id = coalesce(?, feishu_open_id), feishu_user_id = coalesce(?, feishu_user_id),
@@ -151,5 +199,7 @@ async function savePerson(em: EntityManager, id: number | null, v: StaffRow): Pr
 
 function dedupeLines(bad: BadRow[]): BadRow[] {
   const seen = new Set<string>();
-  return bad.filter((b) => !seen.has(`${b.line}:${b.reason}`) && seen.add(`${b.line}:${b.reason}`)).sort((a, b) => a.line - b.line);
+  return bad
+    .filter((b) => !seen.has(`${b.line}:${b.reason}`) && seen.add(`${b.line}:${b.reason}`))
+    .sort((a, b) => a.line - b.line);
 }

@@ -15,7 +15,9 @@ export function studentRowSchema(wf: Workflow) {
     student_no: studentNo,
     name: shortText,
     college: shortText,
-    campus: z.enum(wf.campuses as [string, ...string[]], { message: `must be one of ${wf.campuses.join(', ')}` }).optional(),
+    campus: z
+      .enum(wf.campuses as [string, ...string[]], { message: `must be one of ${wf.campuses.join(', ')}` })
+      .optional(),
     degree: z.enum(['博士', '硕士'], { message: 'must be 博士 or 硕士' }).optional(),
     exit_type: z.enum(EXIT_TYPES, { message: `must be one of ${EXIT_TYPES.join(', ')}` }).default('毕业'),
     deadline: isoDate.optional(),
@@ -44,20 +46,36 @@ export interface StudentImportOptions {
 
 const CHUNK = 2000;
 
-export async function importStudents(em: EntityManager, wf: Workflow, text: string, file: string, opts: StudentImportOptions = {}): Promise<ImportSummary> {
+export async function importStudents(
+  em: EntityManager,
+  wf: Workflow,
+  text: string,
+  file: string,
+  opts: StudentImportOptions = {},
+): Promise<ImportSummary> {
   const { rows, bad } = readCsv(text, file, ['student_no', 'name', 'college'], studentRowSchema(wf));
   bad.push(...duplicateRows(rows, (r) => r.student_no, 'student_no'));
   const summary = await em.transactional(async (tem) => {
     const em = tem as EntityManager;
     const existing = new Map(
       (
-        await em.execute<{ student_no: string; person_id: number }[]>('select student_no, person_id from student where student_no = any(?::text[])', [
-          pgTextArray(rows.map((r) => r.value.student_no)),
-        ])
+        await em.execute<{ student_no: string; person_id: number }[]>(
+          'select student_no, person_id from student where student_no = any(?::text[])',
+          [pgTextArray(rows.map((r) => r.value.student_no))],
+        )
       ).map((r) => [r.student_no, r.person_id]),
     );
-    bad.push(...(await identityConflicts(em, rows, (r) => ({ key: r.value.student_no, personId: existing.get(r.value.student_no) ?? null }))));
-    if (bad.length) throw new ImportError(file, bad.sort((a, b) => a.line - b.line));
+    bad.push(
+      ...(await identityConflicts(em, rows, (r) => ({
+        key: r.value.student_no,
+        personId: existing.get(r.value.student_no) ?? null,
+      }))),
+    );
+    if (bad.length)
+      throw new ImportError(
+        file,
+        bad.sort((a, b) => a.line - b.line),
+      );
     const season = await seasonForImport(em, opts.season, opts.timeZone ?? 'Asia/Shanghai');
     let created = 0;
     for (let i = 0; i < rows.length; i += CHUNK) {
@@ -75,13 +93,21 @@ export async function importStudents(em: EntityManager, wf: Workflow, text: stri
   return summary;
 }
 
-async function upsertChunk(em: EntityManager, wf: Workflow, rows: CsvRow<StudentRow>[], seasonId: number): Promise<number> {
+async function upsertChunk(
+  em: EntityManager,
+  wf: Workflow,
+  rows: CsvRow<StudentRow>[],
+  seasonId: number,
+): Promise<number> {
   const data = JSON.stringify(rows.map((r) => r.value));
   const recordset = `jsonb_to_recordset(?::jsonb) as x(student_no text, name text, college text, campus text, degree text, exit_type text,
     deadline date, feishu_open_id text, feishu_user_id text, wecom_userid text, email text, mobile text)`;
   // Students already on file, locked first and in id order (the final gate's lock, see the clearance upsert below).
   await lockStudents(em, { numbers: rows.map((r) => r.value.student_no) });
-  await em.execute(`insert into college (name) select distinct x.college from ${recordset} on conflict (name) do nothing`, [data]);
+  await em.execute(
+    `insert into college (name) select distinct x.college from ${recordset} on conflict (name) do nothing`,
+    [data],
+  );
   // People of students already on file: a blank identity cell keeps what is stored.
   await em.execute(
     `update person p set name = x.name,
@@ -111,7 +137,11 @@ async function upsertChunk(em: EntityManager, wf: Workflow, rows: CsvRow<Student
   // A clearance per step; a changed exit type flips steps between pending and not_applicable, never undoing a decision,
   // and never re-opening a step under a step that waits for it and has passed (the final gate; its lock first).
   const steps = JSON.stringify(wf.steps.map((s) => ({ key: s.key, applies_to: s.applies_to })));
-  const waiting = JSON.stringify(Object.fromEntries(wf.steps.map((s) => [s.key, wf.steps.filter((d) => d.requires.includes(s.key)).map((d) => d.key)])));
+  const waiting = JSON.stringify(
+    Object.fromEntries(
+      wf.steps.map((s) => [s.key, wf.steps.filter((d) => d.requires.includes(s.key)).map((d) => d.key)]),
+    ),
+  );
   await em.execute(
     `insert into clearance (student_id, step_key, status)
      select s.id, st.key, case when s.exit_type = any(array(select jsonb_array_elements_text(st.applies_to))) then 'pending' else 'not_applicable' end

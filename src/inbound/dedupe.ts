@@ -14,7 +14,10 @@ export async function firstDelivery(em: EntityManager, platform: string, key: st
 
 /** A cheap look before doing work for a delivery that was probably handled already. */
 export async function seenBefore(em: EntityManager, platform: string, key: string): Promise<boolean> {
-  const rows = await em.execute('select 1 from inbound_event where platform = ? and event_key = ?', [platform, key.slice(0, 200)]);
+  const rows = await em.execute('select 1 from inbound_event where platform = ? and event_key = ?', [
+    platform,
+    key.slice(0, 200),
+  ]);
   return rows.length > 0;
 }
 

@@ -13,7 +13,13 @@ export interface TapContext {
   copy: (DeliveredCardRow & { items: ClearanceItem[] }) | null;
 }
 
-type Row = Partial<IdentityRow> & { claimed: number; kind: string | null; page: number | null; clearance_ids: number[] | null; items: ClearanceItem[] | null };
+type Row = Partial<IdentityRow> & {
+  claimed: number;
+  kind: string | null;
+  page: number | null;
+  clearance_ids: number[] | null;
+  items: ClearanceItem[] | null;
+};
 
 /**
  * Four questions every tap asks before deciding anything, asked together (a tap's round trips are most of its
@@ -43,6 +49,17 @@ export async function tapContext(
   return {
     first: key === null || row!.claimed === 1,
     me,
-    copy: me && messageId && row!.kind ? { platform, messageId, personId: me.personId, kind: row!.kind, page: row!.page!, clearanceIds: row!.clearance_ids!, items: row!.items ?? [] } : null,
+    copy:
+      me && messageId && row!.kind
+        ? {
+            platform,
+            messageId,
+            personId: me.personId,
+            kind: row!.kind,
+            page: row!.page!,
+            clearanceIds: row!.clearance_ids!,
+            items: row!.items ?? [],
+          }
+        : null,
   };
 }

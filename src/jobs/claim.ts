@@ -9,6 +9,9 @@ export async function claimSlot(em: EntityManager, job: string, slot: string, by
     [job, slot, by],
   );
   if (inserted.length) return { claimed: true };
-  const [row] = await em.execute<{ claimed_by: string; claimed_at: Date }[]>('select claimed_by, claimed_at from cron_run where job = ? and slot = ?', [job, slot]);
+  const [row] = await em.execute<{ claimed_by: string; claimed_at: Date }[]>(
+    'select claimed_by, claimed_at from cron_run where job = ? and slot = ?',
+    [job, slot],
+  );
   return { claimed: false, by: row?.claimed_by ?? 'unknown', at: row ? new Date(row.claimed_at).toISOString() : '' };
 }

@@ -26,7 +26,11 @@ export interface IdentityRow {
 }
 
 /** The person, their student record and their current assignments (ended ones grant nothing), in one select. */
-export function identitySelect(platform: Platform, userId: string, feishuUserId?: string): { sql: string; params: unknown[] } {
+export function identitySelect(
+  platform: Platform,
+  userId: string,
+  feishuUserId?: string,
+): { sql: string; params: unknown[] } {
   return {
     sql: `select p.id, p.name, s.id as student_id, s.student_no, s.college_id, s.campus,
             coalesce((select json_agg(json_build_object('role', a.role, 'stepKey', a.step_key, 'collegeId', a.college_id, 'campus', a.campus) order by a.id)
@@ -34,7 +38,10 @@ export function identitySelect(platform: Platform, userId: string, feishuUserId?
        from person p left join student s on s.person_id = p.id
       where p.${COLUMN[platform]} = ? ${platform === 'feishu' ? 'or (?::text is not null and p.feishu_user_id = ?::text)' : ''}
       limit 1`,
-    params: platform === 'feishu' ? [userId, feishuUserId ?? null, feishuUserId ?? null] : [platform === 'console' ? Number(userId) : userId],
+    params:
+      platform === 'feishu'
+        ? [userId, feishuUserId ?? null, feishuUserId ?? null]
+        : [platform === 'console' ? Number(userId) : userId],
   };
 }
 
@@ -42,12 +49,19 @@ export function toIdentity(p: IdentityRow): Identity {
   return {
     personId: p.id,
     name: p.name,
-    student: p.student_id ? { id: p.student_id, studentNo: p.student_no!, collegeId: p.college_id!, campus: p.campus } : null,
+    student: p.student_id
+      ? { id: p.student_id, studentNo: p.student_no!, collegeId: p.college_id!, campus: p.campus }
+      : null,
     assignments: p.assignments,
   };
 }
 
-export async function identify(em: EntityManager, platform: Platform, userId: string, feishuUserId?: string): Promise<Identity | null> {
+export async function identify(
+  em: EntityManager,
+  platform: Platform,
+  userId: string,
+  feishuUserId?: string,
+): Promise<Identity | null> {
   if (platform === 'console' && !/^\d{1,9}$/.test(userId)) return null;
   const q = identitySelect(platform, userId, feishuUserId);
   const [row] = await prepared<IdentityRow>(em, q.sql, q.params);

@@ -33,7 +33,11 @@ export async function drainChanges(db: Queryable): Promise<number> {
   let total = 0;
   for (;;) {
     // query_timeout per query is node-postgres's (client.js), though @types/pg does not declare it
-    const { rows } = await db.query<{ changes: number }>({ text: DRAIN, values: [DRAIN_BATCH, JOB.clearanceChanged], query_timeout: DRAIN_TIMEOUT_MS } as pg.QueryConfig);
+    const { rows } = await db.query<{ changes: number }>({
+      text: DRAIN,
+      values: [DRAIN_BATCH, JOB.clearanceChanged],
+      query_timeout: DRAIN_TIMEOUT_MS,
+    } as pg.QueryConfig);
     total += rows[0]!.changes;
     if (rows[0]!.changes < DRAIN_BATCH) return total;
   }
@@ -53,7 +57,8 @@ export function startChangeDrain(db: Queryable, log: Logger, intervalMs = 250): 
   const tick = () => {
     running = drainChanges(db)
       .then(() => {
-        if (failingSince !== null) log.info({ failedForMs: Date.now() - failingSince }, 'clearance changes reach the job queue again');
+        if (failingSince !== null)
+          log.info({ failedForMs: Date.now() - failingSince }, 'clearance changes reach the job queue again');
         failingSince = null;
         warnedAt = 0;
       })
@@ -62,7 +67,10 @@ export function startChangeDrain(db: Queryable, log: Logger, intervalMs = 250): 
         failingSince ??= now;
         if (now - warnedAt >= 60_000) {
           warnedAt = now;
-          log.warn({ error: e.message, failingForMs: now - failingSince }, 'handing clearance changes to the job queue failed; trying again');
+          log.warn(
+            { error: e.message, failingForMs: now - failingSince },
+            'handing clearance changes to the job queue failed; trying again',
+          );
         }
       })
       .finally(() => {

@@ -35,32 +35,38 @@ export interface ClearanceChange {
 export function changeJobKey(changes: ClearanceChange[]): string {
   if (changes.length === 1) return `clearance:${changes[0]!.clearanceId}:v${changes[0]!.version}`;
   const h = createHash('sha256');
-  for (const c of [...changes].sort((a, b) => a.clearanceId - b.clearanceId || a.version - b.version)) h.update(`${c.clearanceId}:${c.version};`);
+  for (const c of [...changes].sort((a, b) => a.clearanceId - b.clearanceId || a.version - b.version))
+    h.update(`${c.clearanceId}:${c.version};`);
   return `clearances:${h.digest('hex').slice(0, 32)}`;
 }
 
-export async function enqueueClearanceChanges(em: EntityManager, changes: ClearanceChange[], cause: string): Promise<void> {
+export async function enqueueClearanceChanges(
+  em: EntityManager,
+  changes: ClearanceChange[],
+  cause: string,
+): Promise<void> {
   if (changes.length === 0) return;
-  await prepared(em, `select graphile_worker.add_job(?::text, ?::json, job_key => ?::text, max_attempts => 10, job_key_mode => 'preserve_run_at')`, [
-    JOB.clearanceChanged,
-    JSON.stringify({ changes, cause }),
-    changeJobKey(changes),
-  ]);
+  await prepared(
+    em,
+    `select graphile_worker.add_job(?::text, ?::json, job_key => ?::text, max_attempts => 10, job_key_mode => 'preserve_run_at')`,
+    [JOB.clearanceChanged, JSON.stringify({ changes, cause }), changeJobKey(changes)],
+  );
 }
 
 /** Queues a card for delivery; the job key makes a repeated enqueue (a retried event) one delivery. */
 export async function enqueueSend(em: EntityManager, job: SendCardJob): Promise<void> {
-  await em.execute(`select graphile_worker.add_job(?, ?::json, job_key => ?, max_attempts => 8, job_key_mode => 'preserve_run_at')`, [
-    JOB.sendCard,
-    JSON.stringify(job),
-    `send:${job.platform}:${job.key}`.slice(0, 500),
-  ]);
+  await em.execute(
+    `select graphile_worker.add_job(?, ?::json, job_key => ?, max_attempts => 8, job_key_mode => 'preserve_run_at')`,
+    [JOB.sendCard, JSON.stringify(job), `send:${job.platform}:${job.key}`.slice(0, 500)],
+  );
 }
 
 /** Many sends in one statement (graphile-worker's add_jobs), for jobs that message a whole season. */
 export async function enqueueSends(em: EntityManager, jobs: SendCardJob[]): Promise<void> {
   for (let i = 0; i < jobs.length; i += 1000) {
-    const chunk = jobs.slice(i, i + 1000).map((job) => ({ payload: job, job_key: `send:${job.platform}:${job.key}`.slice(0, 500) }));
+    const chunk = jobs
+      .slice(i, i + 1000)
+      .map((job) => ({ payload: job, job_key: `send:${job.platform}:${job.key}`.slice(0, 500) }));
     await em.execute(
       `select count(*) from graphile_worker.add_jobs(array(
          select row(?, x.payload, null, null, 8, x.job_key, null, null)::graphile_worker.job_spec from jsonb_to_recordset(?::jsonb) as x(payload json, job_key text)

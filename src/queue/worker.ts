@@ -1,12 +1,25 @@
 // Runs the outbound job queue (graphile-worker): retries with exponential backoff, one job at a time per key.
 import pg from 'pg';
-import { Logger as WorkerLogger, run, runMigrations, runOnce, type Runner, type RunnerOptions, type Task, type TaskList } from 'graphile-worker';
+import {
+  Logger as WorkerLogger,
+  run,
+  runMigrations,
+  runOnce,
+  type Runner,
+  type RunnerOptions,
+  type Task,
+  type TaskList,
+} from 'graphile-worker';
 import { drainChanges, startChangeDrain } from './drain-changes.ts';
 import type { Logger } from '../log.ts';
 import { JOB, type ClearanceChange, type SendCardJob } from './enqueue.ts';
 
 /** What a platform plugs in to act on a change (send a notice, patch a card). Must be idempotent. */
-export type ChangeListener = (payload: { changes: ClearanceChange[]; cause: string; jobKey: string | null }) => Promise<void>;
+export type ChangeListener = (payload: {
+  changes: ClearanceChange[];
+  cause: string;
+  jobKey: string | null;
+}) => Promise<void>;
 
 /** A listener with a stable name, so that its completion is remembered across retries of a change job. */
 export type NamedListener = ChangeListener & { listenerName?: string };
@@ -49,11 +62,18 @@ export function taskList(listeners: ChangeListener[], senders: Record<string, Ca
     let failed: unknown;
     for (const [i, listener] of listeners.entries()) {
       const name = `listener:${(listener as NamedListener).listenerName ?? i}`;
-      const seen = await helpers.withPgClient((c) => c.query('select 1 from cron_run where job = $1 and slot = $2', [name, done]));
+      const seen = await helpers.withPgClient((c) =>
+        c.query('select 1 from cron_run where job = $1 and slot = $2', [name, done]),
+      );
       if (seen.rowCount) continue;
       try {
         await listener({ ...p, jobKey: helpers.job.key ?? null });
-        await helpers.withPgClient((c) => c.query("insert into cron_run (job, slot, claimed_by) values ($1, $2, 'worker') on conflict do nothing", [name, done]));
+        await helpers.withPgClient((c) =>
+          c.query("insert into cron_run (job, slot, claimed_by) values ($1, $2, 'worker') on conflict do nothing", [
+            name,
+            done,
+          ]),
+        );
       } catch (e) {
         helpers.logger.error(`${name} failed: ${(e as Error).message}`);
         failed ??= e;
@@ -72,7 +92,12 @@ export function taskList(listeners: ChangeListener[], senders: Record<string, Ca
 
 export async function startWorker(opts: QueueOptions): Promise<{ runner: Runner; stop: () => Promise<void> }> {
   // Our own pool, so a dropped connection (database restart) is logged instead of crashing the process.
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: (opts.concurrency ?? 4) + 2, connectionTimeoutMillis: 5000, keepAlive: true });
+  const pool = new pg.Pool({
+    connectionString: opts.connectionString,
+    max: (opts.concurrency ?? 4) + 2,
+    connectionTimeoutMillis: 5000,
+    keepAlive: true,
+  });
   const lost = (e: Error) => opts.log.warn({ error: e.message }, 'job queue connection lost; it reconnects');
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));

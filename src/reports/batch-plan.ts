@@ -12,9 +12,28 @@ export interface BatchPlan {
   alreadyDone: { studentNo: string; stepKey: string; status: string; decidedBy: string | null }[];
 }
 
-export async function planBatch(em: EntityManager, wf: Workflow, personName: string, personId: number, assignments: AssignmentScope[], studentNos: string[]): Promise<BatchPlan> {
+export async function planBatch(
+  em: EntityManager,
+  wf: Workflow,
+  personName: string,
+  personId: number,
+  assignments: AssignmentScope[],
+  studentNos: string[],
+): Promise<BatchPlan> {
   const steps = [...new Set(assignments.filter((a) => a.role === 'handler').map((a) => a.stepKey!))];
-  const rows = await em.execute<{ student_no: string; name: string | null; college_id: number | null; campus: string | null; step_key: string | null; id: number | null; version: number; status: string; decided_by_label: string | null }[]>(
+  const rows = await em.execute<
+    {
+      student_no: string;
+      name: string | null;
+      college_id: number | null;
+      campus: string | null;
+      step_key: string | null;
+      id: number | null;
+      version: number;
+      status: string;
+      decided_by_label: string | null;
+    }[]
+  >(
     `select x.student_no, s.name, s.college_id, s.campus, c.step_key, c.id, c.version, c.status, c.decided_by_label
        from unnest(?::text[]) as x(student_no)
        left join student s on s.student_no = x.student_no
@@ -29,14 +48,32 @@ export async function planBatch(em: EntityManager, wf: Workflow, personName: str
       plan.unknown.push(no);
       continue;
     }
-    const inScope = mine.filter((r) => r.step_key && authorize(actor, assignments.filter((a) => a.role === 'handler'), stepOf(wf, r.step_key)!, { collegeId: r.college_id!, campus: r.campus }, 'pass') === 'handler');
+    const inScope = mine.filter(
+      (r) =>
+        r.step_key &&
+        authorize(
+          actor,
+          assignments.filter((a) => a.role === 'handler'),
+          stepOf(wf, r.step_key)!,
+          { collegeId: r.college_id!, campus: r.campus },
+          'pass',
+        ) === 'handler',
+    );
     if (!inScope.length) {
       plan.notYours.push(no);
       continue;
     }
     for (const r of inScope) {
-      if (r.status === 'pending' || r.status === 'returned') plan.willPass.push({ studentNo: no, name: r.name!, stepKey: r.step_key!, clearanceId: r.id!, version: r.version });
-      else plan.alreadyDone.push({ studentNo: no, stepKey: r.step_key!, status: r.status, decidedBy: r.decided_by_label });
+      if (r.status === 'pending' || r.status === 'returned')
+        plan.willPass.push({
+          studentNo: no,
+          name: r.name!,
+          stepKey: r.step_key!,
+          clearanceId: r.id!,
+          version: r.version,
+        });
+      else
+        plan.alreadyDone.push({ studentNo: no, stepKey: r.step_key!, status: r.status, decidedBy: r.decided_by_label });
     }
   }
   return plan;

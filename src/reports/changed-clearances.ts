@@ -32,7 +32,12 @@ export async function changedClearances(em: EntityManager, ids: number[]): Promi
 }
 
 /** People who hold `stepKey` for a student of this college and campus (the final office to tell a student is ready). */
-export async function holdersOf(em: EntityManager, stepKey: string, collegeId: number, campus: string | null): Promise<number[]> {
+export async function holdersOf(
+  em: EntityManager,
+  stepKey: string,
+  collegeId: number,
+  campus: string | null,
+): Promise<number[]> {
   const rows = await em.execute<{ person_id: number }[]>(
     `select distinct person_id from assignment where ended_at is null and role = 'handler' and step_key = ?
         and (college_id is null or college_id = ?) and (campus is null or campus = ?)`,

@@ -62,7 +62,9 @@ export const OVERDUE_LIST_MAX = 20;
  */
 function openCte(wf: Workflow): { sql: string; params: string[] } {
   const gated = wf.steps.filter((s) => s.requires.length);
-  const flags = gated.map((_, i) => `, bool_or(c.step_key = any(?::text[])) over (partition by c.student_id) as waits${i}`).join('');
+  const flags = gated
+    .map((_, i) => `, bool_or(c.step_key = any(?::text[])) over (partition by c.student_id) as waits${i}`)
+    .join('');
   const waiting = gated.map((_, i) => `(f.step_key = ? and f.waits${i})`).join(' or ') || 'false';
   return {
     sql: `
@@ -91,7 +93,12 @@ function stepNames(wf: Workflow) {
   };
 }
 
-export async function collegeDigests(em: EntityManager, wf: Workflow, today: string, nearDays: number): Promise<CollegeDigest[]> {
+export async function collegeDigests(
+  em: EntityManager,
+  wf: Workflow,
+  today: string,
+  nearDays: number,
+): Promise<CollegeDigest[]> {
   const st = stepNames(wf);
   const open = openCte(wf);
   // One statement: `open` is read by three CTEs, so PostgreSQL materializes it once; colleges come back as one row each.
@@ -138,8 +145,15 @@ export async function collegeDigests(em: EntityManager, wf: Workflow, today: str
     .map((r) => ({
       collegeId: r.collegeId,
       college: r.college,
-      perStep: r.perStep.sort((a, b) => st.rank(a.step) - st.rank(b.step)).map((p) => ({ step: p.step, name: st.name(p.step), open: p.open, overdue: p.overdue, near: p.near })),
-      overdue: (r.overdue ?? []).map((o) => ({ studentNo: o.studentNo, name: o.name, deadline: o.deadline, openSteps: st.openOf(o.steps).map(st.name) })),
+      perStep: r.perStep
+        .sort((a, b) => st.rank(a.step) - st.rank(b.step))
+        .map((p) => ({ step: p.step, name: st.name(p.step), open: p.open, overdue: p.overdue, near: p.near })),
+      overdue: (r.overdue ?? []).map((o) => ({
+        studentNo: o.studentNo,
+        name: o.name,
+        deadline: o.deadline,
+        openSteps: st.openOf(o.steps).map(st.name),
+      })),
       overdueTotal: r.overdueTotal ?? 0,
       openStudents: r.openStudents,
     }))
@@ -166,7 +180,12 @@ export async function officeBacklog(em: EntityManager, wf: Workflow, today: stri
  * A reminder is the student's own to-do list, so it names every open step, the final one (研工办) included even while
  * it still waits for others: the student has to go there too.
  */
-export async function remindersDue(em: EntityManager, wf: Workflow, today: string, thresholds: number[]): Promise<Reminder[]> {
+export async function remindersDue(
+  em: EntityManager,
+  wf: Workflow,
+  today: string,
+  thresholds: number[],
+): Promise<Reminder[]> {
   const st = stepNames(wf);
   const rows = await em.execute<(Omit<Reminder, 'openSteps'> & { steps: string[] })[]>(
     `select s.id as "studentId", s.student_no as "studentNo", s.person_id as "personId", s.name,

@@ -20,7 +20,9 @@ export interface PendingItem {
 
 /** The handler assignments as (step, college, campus) scopes, for SQL. */
 function scopes(assignments: AssignmentScope[]) {
-  return assignments.filter((a) => a.role === 'handler').map((a) => ({ step: a.stepKey, college_id: a.collegeId, campus: a.campus }));
+  return assignments
+    .filter((a) => a.role === 'handler')
+    .map((a) => ({ step: a.stepKey, college_id: a.collegeId, campus: a.campus }));
 }
 
 export async function pendingFor(
@@ -34,7 +36,9 @@ export async function pendingFor(
   const sc = scopes(assignments);
   if (!sc.length) return { items: [], total: 0 };
   const steps = [...new Set(sc.map((x) => x.step!))];
-  const gates = wf.steps.filter((st) => steps.includes(st.key) && st.requires.length).map((st) => ({ step: st.key, requires: st.requires }));
+  const gates = wf.steps
+    .filter((st) => steps.includes(st.key) && st.requires.length)
+    .map((st) => ({ step: st.key, requires: st.requires }));
   // Driven from the (step_key, status) index; a scope matches by EXISTS, so overlapping assignments list a row once.
   const rows = await em.execute<(PendingItem & { total: string })[]>(
     `with scope as (select * from jsonb_to_recordset(?::jsonb) as x(step text, college_id int, campus text)),
@@ -62,7 +66,13 @@ export async function pendingFor(
 }
 
 /** A clearance as a card row shows it, whatever its state (decidedAt is a string when read through JSON). */
-export type ClearanceItem = Omit<PendingItem, 'status'> & { status: string; studentId: number; collegeId: number; decidedBy: string | null; decidedAt: Date | string | null };
+export type ClearanceItem = Omit<PendingItem, 'status'> & {
+  status: string;
+  studentId: number;
+  collegeId: number;
+  decidedBy: string | null;
+  decidedAt: Date | string | null;
+};
 
 /** The select behind clearanceItems, for a statement that reads them along with other things (`where` picks the rows). */
 export function clearanceItemSelect(where: string): string {
@@ -83,8 +93,14 @@ export async function pendingCount(em: EntityManager, wf: Workflow, assignments:
   const sc = scopes(assignments);
   if (!sc.length) return 0;
   const steps = [...new Set(sc.map((x) => x.step!))];
-  const simple = sc.every((x) => x.college_id === null && x.campus === null) && !wf.steps.some((st) => steps.includes(st.key) && st.requires.length);
+  const simple =
+    sc.every((x) => x.college_id === null && x.campus === null) &&
+    !wf.steps.some((st) => steps.includes(st.key) && st.requires.length);
   if (!simple) return (await pendingFor(em, wf, assignments, 1, 1)).total;
-  const [row] = await prepared<{ n: string }>(em, "select count(*) as n from clearance where step_key = any(?::text[]) and status in ('pending', 'returned')", [pgTextArray(steps)]);
+  const [row] = await prepared<{ n: string }>(
+    em,
+    "select count(*) as n from clearance where step_key = any(?::text[]) and status in ('pending', 'returned')",
+    [pgTextArray(steps)],
+  );
   return Number(row?.n ?? 0);
 }

@@ -13,7 +13,12 @@ export interface ProgressRow {
 }
 
 /** Every season's students, or one season's (`seasonId`). */
-export async function progressReport(em: EntityManager, wf: Workflow, college?: string, seasonId?: number): Promise<ProgressRow[]> {
+export async function progressReport(
+  em: EntityManager,
+  wf: Workflow,
+  college?: string,
+  seasonId?: number,
+): Promise<ProgressRow[]> {
   const rows = await em.execute<{ college: string; step_key: string; status: string; n: string }[]>(
     `select co.name as college, c.step_key, c.status, count(*) as n
        from clearance c join student s on s.id = c.student_id join college co on co.id = s.college_id
@@ -26,9 +31,19 @@ export async function progressReport(em: EntityManager, wf: Workflow, college?: 
   for (const r of rows) {
     const key = `${r.college}\u0000${r.step_key}`;
     const step = wf.steps.find((s) => s.key === r.step_key);
-    const row = out.get(key) ?? { college: r.college, step: r.step_key, step_name: step?.name ?? r.step_key, pending: 0, passed: 0, returned: 0, not_applicable: 0 };
+    const row = out.get(key) ?? {
+      college: r.college,
+      step: r.step_key,
+      step_name: step?.name ?? r.step_key,
+      pending: 0,
+      passed: 0,
+      returned: 0,
+      not_applicable: 0,
+    };
     row[r.status as 'pending' | 'passed' | 'returned' | 'not_applicable'] = Number(r.n);
     out.set(key, row);
   }
-  return [...out.values()].sort((a, b) => a.college.localeCompare(b.college, 'zh') || (order.get(a.step) ?? 99) - (order.get(b.step) ?? 99));
+  return [...out.values()].sort(
+    (a, b) => a.college.localeCompare(b.college, 'zh') || (order.get(a.step) ?? 99) - (order.get(b.step) ?? 99),
+  );
 }

@@ -13,8 +13,20 @@ export interface SpotCheckRow {
   reason: string | null;
 }
 
-export async function spotCheck(em: EntityManager, opts: { step: string; sample: number; since?: string }): Promise<SpotCheckRow[]> {
-  const rows = await em.execute<{ at: Date; student_no: string | null; student: string | null; action: string; by: string; detail: Record<string, unknown> }[]>(
+export async function spotCheck(
+  em: EntityManager,
+  opts: { step: string; sample: number; since?: string },
+): Promise<SpotCheckRow[]> {
+  const rows = await em.execute<
+    {
+      at: Date;
+      student_no: string | null;
+      student: string | null;
+      action: string;
+      by: string;
+      detail: Record<string, unknown>;
+    }[]
+  >(
     `select e.at, s.student_no, s.name as student, e.action, e.actor_label as by, e.detail
        from audit_event e left join student s on s.id = e.student_id
       where e.step_key = ? and e.outcome = 'applied' and e.student_id is not null and (?::timestamptz is null or e.at >= ?::timestamptz)

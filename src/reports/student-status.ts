@@ -24,16 +24,34 @@ export interface StudentStatus {
 }
 
 export async function studentStatus(em: EntityManager, wf: Workflow, studentNo: string): Promise<StudentStatus | null> {
-  const [s] = await em.execute<{ id: number; student_no: string; name: string; college: string; campus: string | null; exit_type: string; deadline: string | null }[]>(
+  const [s] = await em.execute<
+    {
+      id: number;
+      student_no: string;
+      name: string;
+      college: string;
+      campus: string | null;
+      exit_type: string;
+      deadline: string | null;
+    }[]
+  >(
     `select s.id, s.student_no, s.name, c.name as college, s.campus, s.exit_type, to_char(s.deadline, 'YYYY-MM-DD') as deadline
        from student s join college c on c.id = s.college_id where s.student_no = ?`,
     [studentNo],
   );
   if (!s) return null;
-  const rows = await em.execute<{ step_key: string; status: ClearanceStatus; decided_by_label: string | null; decided_at: Date | null; source: DecisionSource | null; reason: string | null }[]>(
-    'select step_key, status, decided_by_label, decided_at, source, reason from clearance where student_id = ?',
-    [s.id],
-  );
+  const rows = await em.execute<
+    {
+      step_key: string;
+      status: ClearanceStatus;
+      decided_by_label: string | null;
+      decided_at: Date | null;
+      source: DecisionSource | null;
+      reason: string | null;
+    }[]
+  >('select step_key, status, decided_by_label, decided_at, source, reason from clearance where student_id = ?', [
+    s.id,
+  ]);
   const byKey = new Map(rows.map((r) => [r.step_key, r]));
   return {
     student_no: s.student_no,

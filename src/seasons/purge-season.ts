@@ -32,24 +32,49 @@ export interface KeptReport {
 // Audit details that may carry personal data: a return's reason, an arrears amount, a student number.
 const PERSONAL_DETAIL = ['reason', 'amount', 'student_no'];
 
-export async function purgeSeason(em: EntityManager, wf: Workflow, label: string, opts: { includeOpen?: boolean } = {}): Promise<PurgeSummary> {
+export async function purgeSeason(
+  em: EntityManager,
+  wf: Workflow,
+  label: string,
+  opts: { includeOpen?: boolean } = {},
+): Promise<PurgeSummary> {
   return em.transactional(async (tem) => {
     const t = tem as EntityManager;
-    const [season] = await t.execute<{ id: number; purged_at: string | null }[]>('select id, purged_at from season where label = ? for update', [label]);
+    const [season] = await t.execute<{ id: number; purged_at: string | null }[]>(
+      'select id, purged_at from season where label = ? for update',
+      [label],
+    );
     if (!season) throw new SeasonError(`no season "${label}"`);
-    if (season.purged_at) throw new SeasonError(`season ${label} was already purged on ${new Date(season.purged_at).toISOString().slice(0, 10)}`);
+    if (season.purged_at)
+      throw new SeasonError(
+        `season ${label} was already purged on ${new Date(season.purged_at).toISOString().slice(0, 10)}`,
+      );
     const students = await t.execute<{ id: number; student_no: string; person_id: number; open: boolean }[]>(
       `select s.id, s.student_no, s.person_id, exists (select 1 from clearance c where c.student_id = s.id and c.status in ('pending', 'returned')) as open
          from student s where s.season_id = ? for update`,
       [season.id],
     );
     const open = students.filter((s) => s.open).length;
-    if (open && !opts.includeOpen) throw new SeasonError(`season ${label} still has ${open} students with steps open; purge them too with --include-open`);
-    const report: KeptReport = { students: students.length, purged_at: new Date().toISOString(), rows: await progressReport(t, wf, undefined, season.id) };
+    if (open && !opts.includeOpen)
+      throw new SeasonError(
+        `season ${label} still has ${open} students with steps open; purge them too with --include-open`,
+      );
+    const report: KeptReport = {
+      students: students.length,
+      purged_at: new Date().toISOString(),
+      rows: await progressReport(t, wf, undefined, season.id),
+    };
     const ids = pgIntArray(students.map((s) => s.id));
-    const clearanceIds = pgIntArray((await t.execute<{ id: number }[]>('select id from clearance where student_id = any(?::int[])', [ids])).map((c) => c.id));
+    const clearanceIds = pgIntArray(
+      (await t.execute<{ id: number }[]>('select id from clearance where student_id = any(?::int[])', [ids])).map(
+        (c) => c.id,
+      ),
+    );
     const personIds = (
-      await t.execute<{ id: number }[]>('select person_id as id from student s where s.id = any(?::int[]) and not exists (select 1 from assignment a where a.person_id = s.person_id)', [ids])
+      await t.execute<{ id: number }[]>(
+        'select person_id as id from student s where s.id = any(?::int[]) and not exists (select 1 from assignment a where a.person_id = s.person_id)',
+        [ids],
+      )
     ).map((p) => p.id);
     const people = pgIntArray(personIds);
 
@@ -75,12 +100,18 @@ export async function purgeSeason(em: EntityManager, wf: Workflow, label: string
                     and (payload->>'personId')::int = any(?::int[]) returning 1) select count(*)::int as n from d`,
       [people],
     );
-    const [deleted] = await t.execute<{ n: number }[]>('with d as (delete from clearance where student_id = any(?::int[]) returning 1) select count(*)::int as n from d', [ids]);
+    const [deleted] = await t.execute<{ n: number }[]>(
+      'with d as (delete from clearance where student_id = any(?::int[]) returning 1) select count(*)::int as n from d',
+      [ids],
+    );
     // Last, as it locks the audit trail until the commit (every decision writes to it and waits meanwhile).
     const auditAnonymised = await anonymiseAudit(t, ids);
     await t.execute('delete from student where id = any(?::int[])', [ids]);
     await t.execute('delete from person where id = any(?::int[])', [people]);
-    await t.execute('update season set purged_at = now(), report = ? where id = ?', [JSON.stringify(report), season.id]);
+    await t.execute('update season set purged_at = now(), report = ? where id = ?', [
+      JSON.stringify(report),
+      season.id,
+    ]);
     const summary: PurgeSummary = {
       season: label,
       students: students.length,
@@ -91,7 +122,9 @@ export async function purgeSeason(em: EntityManager, wf: Workflow, label: string
       cards: gone!.n + trimmed!.n,
       queuedSends: queued!.n,
     };
-    await insertAudit(t, { actorPersonId: null, actorLabel: 'admin', action: 'season.purge', stepKey: null }, [{ outcome: 'applied', studentId: null, detail: { ...summary } }]);
+    await insertAudit(t, { actorPersonId: null, actorLabel: 'admin', action: 'season.purge', stepKey: null }, [
+      { outcome: 'applied', studentId: null, detail: { ...summary } },
+    ]);
     return summary;
   });
 }
@@ -106,7 +139,9 @@ async function anonymiseAudit(t: EntityManager, studentIds: string): Promise<num
     await t.execute('alter table audit_event disable trigger audit_event_no_change');
   } catch (e) {
     if ((e as { code?: string }).code === '42501')
-      throw new SeasonError('purge must run as the owner of the tables (the role that runs migrations), not as the application role');
+      throw new SeasonError(
+        'purge must run as the owner of the tables (the role that runs migrations), not as the application role',
+      );
     throw e;
   }
   const [row] = await t.execute<{ n: number }[]>(

@@ -27,7 +27,9 @@ export function loadWorkflow(path?: string): Workflow {
   try {
     raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
-    throw new WorkflowError(`workflow file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+    throw new WorkflowError(
+      `workflow file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`,
+    );
   }
   return parseWorkflow(raw, path);
 }

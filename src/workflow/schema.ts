@@ -19,7 +19,10 @@ const step = z.object({
   /** Contacts per campus; `default` applies to a campus without its own entry. */
   contacts: z.record(z.string(), contact).default({}),
   requires: z.array(z.string()).default([]),
-  applies_to: z.array(z.enum(EXIT_TYPES)).min(1).default([...EXIT_TYPES]),
+  applies_to: z
+    .array(z.enum(EXIT_TYPES))
+    .min(1)
+    .default([...EXIT_TYPES]),
   /** False for an office whose own system reports through the API (一卡通); its staff may still handle exceptions. */
   staff_use_system: z.boolean().default(true),
   /** A paper form this step collects, e.g. the supervisor's confirmation. */
@@ -37,13 +40,16 @@ export const workflowSchema = z
   .superRefine((wf, ctx) => {
     const keys = new Set<string>();
     wf.steps.forEach((s, i) => {
-      if (keys.has(s.key)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'key'], message: `duplicate step key "${s.key}"` });
+      if (keys.has(s.key))
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'key'], message: `duplicate step key "${s.key}"` });
       keys.add(s.key);
     });
     wf.steps.forEach((s, i) => {
       for (const r of s.requires) {
-        if (!keys.has(r)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'requires'], message: `requires unknown step "${r}"` });
-        if (r === s.key) ctx.addIssue({ code: 'custom', path: ['steps', i, 'requires'], message: 'a step cannot require itself' });
+        if (!keys.has(r))
+          ctx.addIssue({ code: 'custom', path: ['steps', i, 'requires'], message: `requires unknown step "${r}"` });
+        if (r === s.key)
+          ctx.addIssue({ code: 'custom', path: ['steps', i, 'requires'], message: 'a step cannot require itself' });
       }
       for (const c of Object.keys(s.contacts)) {
         if (c !== 'default' && !wf.campuses.includes(c))

@@ -22,10 +22,18 @@ let base: string;
 const STUDENT = '202301005';
 
 /** A step of a status card by its exact name (the final step's lines mention other steps). */
-const step = (card: ReturnType<Page['locator']>, name: string) => card.locator('.step').filter({ has: page.locator('.step-name', { hasText: new RegExp(`^${name}$`) }) });
+const step = (card: ReturnType<Page['locator']>, name: string) =>
+  card.locator('.step').filter({ has: page.locator('.step-name', { hasText: new RegExp(`^${name}$`) }) });
 
 const personId = async (where: string, value: string) =>
-  String((await db.sql<{ id: number }>(`select p.id from person p left join student s on s.person_id = p.id where ${where} = $1`, [value]))[0]!.id);
+  String(
+    (
+      await db.sql<{ id: number }>(
+        `select p.id from person p left join student s on s.person_id = p.id where ${where} = $1`,
+        [value],
+      )
+    )[0]!.id,
+  );
 
 async function actAs(id: string) {
   await page.selectOption('#who', id);
@@ -45,12 +53,27 @@ beforeAll(async () => {
   db = await freshDb();
   await loadDemoSeason(db.orm.em.fork() as EntityManager, db.wf);
   const config = loadConfig({ DATABASE_URL: db.url });
-  server = createServer({ orm: db.orm, wf: db.wf, config, log: createLogger('silent'), inbox: new ConsoleInbox() }).listen(0, '127.0.0.1');
+  server = createServer({
+    orm: db.orm,
+    wf: db.wf,
+    config,
+    log: createLogger('silent'),
+    inbox: new ConsoleInbox(),
+  }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
   page.on('dialog', (d) => void d.accept());
@@ -75,11 +98,27 @@ describe('the console in a browser', () => {
     const stale = await send('待办');
     const card = await send('待办');
     await card.locator('.row', { hasText: STUDENT }).getByRole('button', { name: '通过' }).click();
-    await expect.poll(() => card.locator('.row', { hasText: STUDENT }).locator('.row-result').textContent().catch(() => '')).toMatch(/^已通过 · 图书馆 郑老师/);
+    await expect
+      .poll(() =>
+        card
+          .locator('.row', { hasText: STUDENT })
+          .locator('.row-result')
+          .textContent()
+          .catch(() => ''),
+      )
+      .toMatch(/^已通过 · 图书馆 郑老师/);
     if (process.env.SCREENSHOT) await card.screenshot({ path: join('docs', 'console-card.png') }); // the README's picture
     // The older copy of the card still has the button: a second tap is told who already decided.
     await stale.locator('.row', { hasText: STUDENT }).getByRole('button', { name: '通过' }).click();
-    await expect.poll(() => stale.locator('.row', { hasText: STUDENT }).locator('.row-result').textContent().catch(() => '')).toMatch(/^已由 图书馆 郑老师 于 .* 通过$/);
+    await expect
+      .poll(() =>
+        stale
+          .locator('.row', { hasText: STUDENT })
+          .locator('.row-result')
+          .textContent()
+          .catch(() => ''),
+      )
+      .toMatch(/^已由 图书馆 郑老师 于 .* 通过$/);
   });
 
   it('the student’s next status shows the pass', async () => {

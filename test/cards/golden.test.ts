@@ -20,8 +20,17 @@ const feishu = (c: Card) => renderFeishu(c) as { payload: Obj; dropped: string[]
 const wecom = (c: Card, name = 'test') => renderWecom(c, WECOM_OPTS(name)) as { payload: Obj; dropped: string[] };
 
 const RENDER: Record<Platform, { ext: string; run: (c: Card, name: string) => { text: string; dropped: string[] } }> = {
-  feishu: { ext: 'feishu.json', run: (c) => ({ text: json(renderFeishu(c).payload), dropped: renderFeishu(c).dropped }) },
-  wecom: { ext: 'wecom.json', run: (c, n) => ({ text: json(renderWecom(c, WECOM_OPTS(n)).payload), dropped: renderWecom(c, WECOM_OPTS(n)).dropped }) },
+  feishu: {
+    ext: 'feishu.json',
+    run: (c) => ({ text: json(renderFeishu(c).payload), dropped: renderFeishu(c).dropped }),
+  },
+  wecom: {
+    ext: 'wecom.json',
+    run: (c, n) => ({
+      text: json(renderWecom(c, WECOM_OPTS(n)).payload),
+      dropped: renderWecom(c, WECOM_OPTS(n)).dropped,
+    }),
+  },
   html: { ext: 'html', run: (c) => ({ text: renderHtml(c).payload, dropped: renderHtml(c).dropped }) },
 };
 const PLATFORMS = Object.keys(RENDER) as Platform[];
@@ -47,7 +56,9 @@ function walk(v: unknown, visit: (o: Obj, tags: string[]) => void, tags: string[
 }
 
 const buttonsOf = (c: Card): Button[] =>
-  c.blocks.flatMap((b) => (b.kind === 'row' || b.kind === 'actions' ? b.buttons : b.kind === 'checklist' ? [b.submit] : []));
+  c.blocks.flatMap((b) =>
+    b.kind === 'row' || b.kind === 'actions' ? b.buttons : b.kind === 'checklist' ? [b.submit] : [],
+  );
 
 describe('golden files', () => {
   for (const f of fixtures)
@@ -82,14 +93,24 @@ describe('Feishu card JSON 2.0', () => {
   });
 
   it('names stay valid and unique for ids that are not names at all', () => {
-    const b = (c: number): Button[] => [{ label: '退回', style: 'danger', value: { a: 'return', c }, input: { name: '2 reason', placeholder: '原因' } }];
+    const b = (c: number): Button[] => [
+      { label: '退回', style: 'danger', value: { a: 'return', c }, input: { name: '2 reason', placeholder: '原因' } },
+    ];
     const card: Card = {
-      type: 't', title: 'T', tone: 'blue', summary: 's',
+      type: 't',
+      title: 'T',
+      tone: 'blue',
+      summary: 's',
       blocks: [
         { kind: 'row', id: '1001.3', title: 'a', lines: [], buttons: b(1) },
         { kind: 'row', id: '1001_3', title: 'b', lines: [], buttons: b(2) },
         { kind: 'row', id: `r${'9'.repeat(30)}`, title: 'c', lines: [], buttons: b(3) },
-        { kind: 'checklist', id: '第1页', options: [{ id: '1.1', label: 'x' }], submit: { label: '通过所选', style: 'primary', value: { a: 'pass_selected' } } },
+        {
+          kind: 'checklist',
+          id: '第1页',
+          options: [{ id: '1.1', label: 'x' }],
+          submit: { label: '通过所选', style: 'primary', value: { a: 'pass_selected' } },
+        },
       ],
     };
     const names: string[] = [];
@@ -103,13 +124,18 @@ describe('Feishu card JSON 2.0', () => {
     for (const f of fixtures) {
       const { payload } = feishu(f.card);
       expect(new TextEncoder().encode(JSON.stringify(payload)).length, f.name).toBeLessThan(30_000);
-      expect(payload).toMatchObject({ schema: '2.0', config: { update_multi: true, summary: { content: f.card.summary } }, header: { template: f.card.tone } });
+      expect(payload).toMatchObject({
+        schema: '2.0',
+        config: { update_multi: true, summary: { content: f.card.summary } },
+        header: { template: f.card.tone },
+      });
       let components = 0;
       walk(payload.body.elements, (o, tags) => {
         if (typeof o.tag === 'string' && o.tag !== 'plain_text') components++;
         expect(o.tag, f.name).not.toBe('action');
         if (o.tag === 'form') expect(tags, `${f.name}: form nested in ${tags.join('>')}`).toEqual([]);
-        if (tags.includes('form') && ['input', 'button', 'multi_select_static'].includes(o.tag)) expect(o.name, f.name).toBeTruthy();
+        if (tags.includes('form') && ['input', 'button', 'multi_select_static'].includes(o.tag))
+          expect(o.name, f.name).toBeTruthy();
         if (o.tag === 'button') {
           expect(o.form_action_type === 'submit', `${f.name}: button ${o.text.content}`).toBe(tags.includes('form'));
           expect(o.behaviors).toEqual([{ type: 'callback', value: expect.any(Object) }]);
@@ -127,35 +153,89 @@ describe('Feishu card JSON 2.0', () => {
         if (o.tag === 'button') values.push(o.behaviors[0].value);
         if (o.tag === 'form') forms.push(o);
       });
-      const shown = f.card.blocks.flatMap((b) => (b.kind === 'row' && b.result ? [] : b.kind === 'row' || b.kind === 'actions' ? b.buttons : b.kind === 'checklist' ? [b.submit] : []));
+      const shown = f.card.blocks.flatMap((b) =>
+        b.kind === 'row' && b.result
+          ? []
+          : b.kind === 'row' || b.kind === 'actions'
+            ? b.buttons
+            : b.kind === 'checklist'
+              ? [b.submit]
+              : [],
+      );
       expect(values, f.name).toEqual(expect.arrayContaining(shown.map((b) => b.value)));
       expect(values.length, f.name).toBe(shown.length);
-      expect(forms.length, f.name).toBe(shown.filter((b) => b.input).length + f.card.blocks.filter((b) => b.kind === 'checklist').length);
+      expect(forms.length, f.name).toBe(
+        shown.filter((b) => b.input).length + f.card.blocks.filter((b) => b.kind === 'checklist').length,
+      );
     }
   });
 
   it('escapes markup in data but keeps our **bold**', () => {
-    const card: Card = { type: 't', title: 'T', tone: 'blue', summary: 's', blocks: [{ kind: 'text', text: '**注意** 学生 <at id=all></at> *王* [x](javascript:1)' }] };
+    const card: Card = {
+      type: 't',
+      title: 'T',
+      tone: 'blue',
+      summary: 's',
+      blocks: [{ kind: 'text', text: '**注意** 学生 <at id=all></at> *王* [x](javascript:1)' }],
+    };
     const content = feishu(card).payload.body.elements[0].content as string;
     expect(content.startsWith('**注意** ')).toBe(true);
     expect(content).not.toMatch(/<at|\*王\*|\[x\]/);
   });
 
   it('reports a card over 200 elements or 30 KB', () => {
-    const rowsCard: Card = { type: 't', title: 'T', tone: 'blue', summary: 's', blocks: Array.from({ length: 26 }, (_, i) => ({ kind: 'row', id: `r${i}`, title: `学生${i}`, lines: ['计算机学院'], buttons: [{ label: '通过', style: 'primary', value: { a: 'pass', c: i } }, { label: '退回', style: 'danger', value: { a: 'return', c: i }, input: { name: 'reason', placeholder: '原因' } }] })) };
+    const rowsCard: Card = {
+      type: 't',
+      title: 'T',
+      tone: 'blue',
+      summary: 's',
+      blocks: Array.from({ length: 26 }, (_, i) => ({
+        kind: 'row',
+        id: `r${i}`,
+        title: `学生${i}`,
+        lines: ['计算机学院'],
+        buttons: [
+          { label: '通过', style: 'primary', value: { a: 'pass', c: i } },
+          {
+            label: '退回',
+            style: 'danger',
+            value: { a: 'return', c: i },
+            input: { name: 'reason', placeholder: '原因' },
+          },
+        ],
+      })),
+    };
     expect(feishu(rowsCard).dropped).toEqual(['card has 208 elements: Feishu allows 200']);
-    const big: Card = { type: 't', title: 'T', tone: 'blue', summary: 's', blocks: [{ kind: 'text', text: '离'.repeat(11_000) }] };
+    const big: Card = {
+      type: 't',
+      title: 'T',
+      tone: 'blue',
+      summary: 's',
+      blocks: [{ kind: 'text', text: '离'.repeat(11_000) }],
+    };
     expect(feishu(big).dropped).toEqual([expect.stringMatching(/^card is 33\d{3} bytes: Feishu allows 30 KB$/)]);
   });
 
   it('a link that is not http(s) is reported and shown as its label', () => {
-    const r = feishu({ type: 't', title: 'T', tone: 'blue', summary: 's', blocks: [{ kind: 'link', label: '表', url: 'javascript:alert(1)' }] });
+    const r = feishu({
+      type: 't',
+      title: 'T',
+      tone: 'blue',
+      summary: 's',
+      blocks: [{ kind: 'link', label: '表', url: 'javascript:alert(1)' }],
+    });
     expect(r.dropped).toHaveLength(1);
     expect(r.payload.body.elements[0]).toEqual({ tag: 'markdown', content: '表' });
   });
 
   it('brackets in a link cannot end the markdown link early', () => {
-    const r = feishu({ type: 't', title: 'T', tone: 'blue', summary: 's', blocks: [{ kind: 'link', label: '表 [1]', url: 'https://x.test/a_(1)?q=(2)' }] });
+    const r = feishu({
+      type: 't',
+      title: 'T',
+      tone: 'blue',
+      summary: 's',
+      blocks: [{ kind: 'link', label: '表 [1]', url: 'https://x.test/a_(1)?q=(2)' }],
+    });
     expect(r.payload.body.elements[0].content).toBe('[表 &#91;1&#93;](https://x.test/a_%281%29?q=%282%29)');
   });
 
@@ -169,23 +249,32 @@ describe('WeCom template_card', () => {
   it('every fixture keeps the card type rules: <= 6 buttons, keys <= 1024 bytes and unique, <= 20 options, valid task_id', () => {
     for (const f of fixtures) {
       const { payload: p } = wecom(f.card, f.name);
-      const keys: string[] = [...(p.button_list ?? []).map((b: Obj) => b.key), ...(p.submit_button ? [p.submit_button.key] : [])];
+      const keys: string[] = [
+        ...(p.button_list ?? []).map((b: Obj) => b.key),
+        ...(p.submit_button ? [p.submit_button.key] : []),
+      ];
       for (const k of keys) expect(new TextEncoder().encode(k).length, f.name).toBeLessThanOrEqual(1024);
       expect(new Set(keys).size, f.name).toBe(keys.length);
       expect(p.main_title, f.name).toEqual({ title: f.card.title, desc: f.card.summary });
       if (p.card_type === 'button_interaction') expect(p.button_list.length, f.name).toBeLessThanOrEqual(6);
       if (p.card_type === 'vote_interaction') expect(p.checkbox.option_list.length, f.name).toBeLessThanOrEqual(20);
-      if (p.card_type === 'text_notice') expect(p.card_action).toEqual({ type: 1, url: 'https://lixiao.example.edu.cn/' });
+      if (p.card_type === 'text_notice')
+        expect(p.card_action).toEqual({ type: 1, url: 'https://lixiao.example.edu.cn/' });
       else expect(p.task_id, f.name).toMatch(/^[0-9A-Za-z_\-@]{1,128}$/);
       expect(p.horizontal_content_list?.length ?? 0).toBeLessThanOrEqual(6);
       expect(p.jump_list?.length ?? 0).toBeLessThanOrEqual(3);
-      for (const k of p.button_list ?? []) expect(buttonsOf(f.card).map((b) => b.value)).toContainEqual(JSON.parse(k.key));
+      for (const k of p.button_list ?? [])
+        expect(buttonsOf(f.card).map((b) => b.value)).toContainEqual(JSON.parse(k.key));
       expect(JSON.stringify(p), f.name).not.toContain('**');
     }
   });
 
   it('a card with 8 buttons shows 6 and reports the other 2', () => {
-    const buttons: Button[] = Array.from({ length: 8 }, (_, i) => ({ label: `第${i + 1}页`, style: 'default', value: { a: 'page', p: i + 1 } }));
+    const buttons: Button[] = Array.from({ length: 8 }, (_, i) => ({
+      label: `第${i + 1}页`,
+      style: 'default',
+      value: { a: 'page', p: i + 1 },
+    }));
     const r = wecom({ type: 't', title: 'T', tone: 'blue', summary: 's', blocks: [{ kind: 'actions', buttons }] });
     expect(r.payload.button_list).toHaveLength(6);
     expect(r.dropped).toEqual(['button 第7页: WeCom allows 6 buttons', 'button 第8页: WeCom allows 6 buttons']);
@@ -193,15 +282,36 @@ describe('WeCom template_card', () => {
 
   it('a checklist of 25 options shows 20 and reports the rest', () => {
     const options = Array.from({ length: 25 }, (_, i) => ({ id: `${1001 + i}.1`, label: `学生${i + 1}` }));
-    const r = wecom({ type: 't', title: 'T', tone: 'blue', summary: 's', blocks: [{ kind: 'checklist', id: 'p1', options, submit: { label: '通过所选', style: 'primary', value: { a: 'pass_selected' } } }] });
+    const r = wecom({
+      type: 't',
+      title: 'T',
+      tone: 'blue',
+      summary: 's',
+      blocks: [
+        {
+          kind: 'checklist',
+          id: 'p1',
+          options,
+          submit: { label: '通过所选', style: 'primary', value: { a: 'pass_selected' } },
+        },
+      ],
+    });
     expect(r.payload.card_type).toBe('vote_interaction');
     expect(r.payload.checkbox.option_list).toHaveLength(20);
     expect(r.dropped).toEqual(['option 21..25: WeCom checkbox allows 20']);
   });
 
   it('reports an invalid task_id, an over-long key and a confirm it cannot ask', () => {
-    const long: Button = { label: '全部通过', style: 'primary', value: { a: 'pass_page', ids: '1.1,'.repeat(300) }, confirm: { title: '确认', text: '确认？' } };
-    const r = renderWecom({ type: 't', title: 'T', tone: 'blue', summary: 's', blocks: [{ kind: 'actions', buttons: [long] }] }, { taskId: 'bad id!', url: 'https://x.test/' });
+    const long: Button = {
+      label: '全部通过',
+      style: 'primary',
+      value: { a: 'pass_page', ids: '1.1,'.repeat(300) },
+      confirm: { title: '确认', text: '确认？' },
+    };
+    const r = renderWecom(
+      { type: 't', title: 'T', tone: 'blue', summary: 's', blocks: [{ kind: 'actions', buttons: [long] }] },
+      { taskId: 'bad id!', url: 'https://x.test/' },
+    );
     expect(r.dropped).toEqual([
       'task_id "bad id!": WeCom allows [0-9A-Za-z_-@], at most 128 bytes',
       'button 全部通过: key is 1226 bytes, WeCom allows 1024',
@@ -210,7 +320,16 @@ describe('WeCom template_card', () => {
   });
 
   it('a link that is not http(s) is reported, not sent', () => {
-    const r = wecom({ type: 't', title: 'T', tone: 'blue', summary: 's', blocks: [{ kind: 'link', label: '表', url: 'javascript:alert(1)' }, { kind: 'link', label: '图', url: 'https://x.test/' }] });
+    const r = wecom({
+      type: 't',
+      title: 'T',
+      tone: 'blue',
+      summary: 's',
+      blocks: [
+        { kind: 'link', label: '表', url: 'javascript:alert(1)' },
+        { kind: 'link', label: '图', url: 'https://x.test/' },
+      ],
+    });
     expect(r.dropped).toEqual(['link 表: WeCom opens only http(s) links']);
     expect(r.payload.jump_list).toEqual([{ type: 1, title: '图', url: 'https://x.test/' }]);
   });
@@ -233,23 +352,47 @@ describe('HTML', () => {
     }
     return stack;
   }
-  const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (s: string) =>
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
 
   it('every fixture is balanced and every data-value is the JSON of one of its buttons', () => {
     for (const f of fixtures) {
       const html = renderHtml(f.card).payload;
       expect(balanced(html), f.name).toEqual([]);
       const values = [...html.matchAll(/data-value="([^"]*)"/g)].map((m) => JSON.parse(unescape(m[1]!)));
-      expect(values.length, f.name).toBe(buttonsOf(f.card).length - f.card.blocks.filter((b) => b.kind === 'row' && b.result).reduce((n, b) => n + (b.kind === 'row' ? b.buttons.length : 0), 0));
-      for (const v of values) expect(buttonsOf(f.card).map((b) => b.value), f.name).toContainEqual(v);
+      expect(values.length, f.name).toBe(
+        buttonsOf(f.card).length -
+          f.card.blocks
+            .filter((b) => b.kind === 'row' && b.result)
+            .reduce((n, b) => n + (b.kind === 'row' ? b.buttons.length : 0), 0),
+      );
+      for (const v of values)
+        expect(
+          buttonsOf(f.card).map((b) => b.value),
+          f.name,
+        ).toContainEqual(v);
     }
   });
 
   it('escapes <script> and quotes in text, titles and attributes', () => {
     const evil = `<script>alert("x")</script>'`;
     const card: Card = {
-      type: `t"><script>`, title: evil, tone: 'red', summary: 's',
-      blocks: [{ kind: 'text', text: `**${evil}**\n${evil}` }, { kind: 'actions', buttons: [{ label: evil, style: 'danger', value: { a: evil }, confirm: { title: evil, text: evil } }] }],
+      type: `t"><script>`,
+      title: evil,
+      tone: 'red',
+      summary: 's',
+      blocks: [
+        { kind: 'text', text: `**${evil}**\n${evil}` },
+        {
+          kind: 'actions',
+          buttons: [{ label: evil, style: 'danger', value: { a: evil }, confirm: { title: evil, text: evil } }],
+        },
+      ],
     };
     const r = renderHtml(card);
     expect(r.payload).not.toMatch(/<script|"x"|'\)/);
@@ -260,15 +403,34 @@ describe('HTML', () => {
 
   it('a javascript: link is reported and not rendered as a link; http(s) and relative links are', () => {
     for (const url of ['javascript:alert(1)', ' JavaScript:alert(1)', 'java\tscript:alert(1)', 'data:text/html,x']) {
-      const r = renderHtml({ type: 't', title: 'T', tone: 'blue', summary: 's', blocks: [{ kind: 'link', label: '确认书', url }] });
+      const r = renderHtml({
+        type: 't',
+        title: 'T',
+        tone: 'blue',
+        summary: 's',
+        blocks: [{ kind: 'link', label: '确认书', url }],
+      });
       expect(r.dropped, url).toHaveLength(1);
       expect(r.payload, url).not.toMatch(/<a |href/);
       expect(r.payload).toContain('<span class="link">确认书</span>');
     }
-    for (const url of ['https://lixiao.example.edu.cn/forms/supervisor/abc', 'http://127.0.0.1:3000/x', '/forms/supervisor/abc', 'forms/x?a=1&b=2']) {
-      const r = renderHtml({ type: 't', title: 'T', tone: 'blue', summary: 's', blocks: [{ kind: 'link', label: '确认书', url }] });
+    for (const url of [
+      'https://lixiao.example.edu.cn/forms/supervisor/abc',
+      'http://127.0.0.1:3000/x',
+      '/forms/supervisor/abc',
+      'forms/x?a=1&b=2',
+    ]) {
+      const r = renderHtml({
+        type: 't',
+        title: 'T',
+        tone: 'blue',
+        summary: 's',
+        blocks: [{ kind: 'link', label: '确认书', url }],
+      });
       expect(r.dropped, url).toEqual([]);
-      expect(r.payload).toContain(`<a class="link" href="${escapeHtml(url)}" target="_blank" rel="noopener">确认书</a>`);
+      expect(r.payload).toContain(
+        `<a class="link" href="${escapeHtml(url)}" target="_blank" rel="noopener">确认书</a>`,
+      );
     }
   });
 });

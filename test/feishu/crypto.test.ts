@@ -10,7 +10,9 @@ describe('Feishu crypto', () => {
 
   it('signs sha256(timestamp + nonce + key + body) as hex', () => {
     // computed independently: printf '%s' '1700000000n1k{"a":1}' | sha256sum
-    expect(feishuSignature('1700000000', 'n1', 'k', Buffer.from('{"a":1}'))).toBe('260af7f5d58f5f6af3e9c39904d48433ee310e8c4df7989b5b950263274faac5');
+    expect(feishuSignature('1700000000', 'n1', 'k', Buffer.from('{"a":1}'))).toBe(
+      '260af7f5d58f5f6af3e9c39904d48433ee310e8c4df7989b5b950263274faac5',
+    );
   });
 
   it('round-trips what the test helper encrypts', () => {
@@ -20,7 +22,11 @@ describe('Feishu crypto', () => {
 });
 
 const KEY = 'encrypt-key-for-tests';
-const event = { schema: '2.0', header: { event_id: 'e1', event_type: 'im.message.receive_v1', token: 'vt' }, event: {} };
+const event = {
+  schema: '2.0',
+  header: { event_id: 'e1', event_type: 'im.message.receive_v1', token: 'vt' },
+  event: {},
+};
 const refused = (f: () => unknown) => {
   try {
     f();
@@ -34,20 +40,42 @@ const refused = (f: () => unknown) => {
 describe('verifying a callback', () => {
   it('accepts a signed, encrypted event and returns it decrypted', () => {
     const r = feishuRequest(event, KEY);
-    const v = verifyFeishuRequest(r.body, { timestamp: r.headers['x-lark-request-timestamp'], nonce: r.headers['x-lark-request-nonce'], signature: r.headers['x-lark-signature'] }, { encryptKey: KEY });
+    const v = verifyFeishuRequest(
+      r.body,
+      {
+        timestamp: r.headers['x-lark-request-timestamp'],
+        nonce: r.headers['x-lark-request-nonce'],
+        signature: r.headers['x-lark-signature'],
+      },
+      { encryptKey: KEY },
+    );
     expect(v).toEqual({ kind: 'event', body: event });
   });
 
   it('refuses a bad signature, a tampered body and a stale timestamp with 401', () => {
     const r = feishuRequest(event, KEY);
-    const h = { timestamp: r.headers['x-lark-request-timestamp'], nonce: r.headers['x-lark-request-nonce'], signature: r.headers['x-lark-signature'] };
-    expect(refused(() => verifyFeishuRequest(r.body, { ...h, signature: '0'.repeat(64) }, { encryptKey: KEY }))).toBe(401);
+    const h = {
+      timestamp: r.headers['x-lark-request-timestamp'],
+      nonce: r.headers['x-lark-request-nonce'],
+      signature: r.headers['x-lark-signature'],
+    };
+    expect(refused(() => verifyFeishuRequest(r.body, { ...h, signature: '0'.repeat(64) }, { encryptKey: KEY }))).toBe(
+      401,
+    );
     const tampered = Buffer.from(r.body.toString().replace(/.$/, ' }'));
     expect(refused(() => verifyFeishuRequest(tampered, h, { encryptKey: KEY }))).toBe(401);
     const old = feishuRequest(event, KEY, Math.floor(Date.now() / 1000) - 301);
     expect(
       refused(() =>
-        verifyFeishuRequest(old.body, { timestamp: old.headers['x-lark-request-timestamp'], nonce: old.headers['x-lark-request-nonce'], signature: old.headers['x-lark-signature'] }, { encryptKey: KEY }),
+        verifyFeishuRequest(
+          old.body,
+          {
+            timestamp: old.headers['x-lark-request-timestamp'],
+            nonce: old.headers['x-lark-request-nonce'],
+            signature: old.headers['x-lark-signature'],
+          },
+          { encryptKey: KEY },
+        ),
       ),
     ).toBe(401);
     expect(refused(() => verifyFeishuRequest(r.body, {}, { encryptKey: KEY }))).toBe(401);

@@ -22,9 +22,16 @@ let service: FeishuService;
 let url: string;
 const log = createLogger('silent');
 
-async function post(payload: object, opts: { key?: string; ts?: number; raw?: Buffer; headers?: Record<string, string> } = {}) {
+async function post(
+  payload: object,
+  opts: { key?: string; ts?: number; raw?: Buffer; headers?: Record<string, string> } = {},
+) {
   const r = feishuRequest(payload, opts.key ?? KEY, opts.ts);
-  const res = await fetch(`${url}/feishu/webhook`, { method: 'POST', headers: { ...r.headers, ...opts.headers }, body: new Uint8Array(opts.raw ?? r.body) });
+  const res = await fetch(`${url}/feishu/webhook`, {
+    method: 'POST',
+    headers: { ...r.headers, ...opts.headers },
+    body: new Uint8Array(opts.raw ?? r.body),
+  });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
@@ -35,13 +42,22 @@ const message = (openId: string, text: string, messageId = `om_${Math.random().t
     message: { message_id: messageId, chat_type: 'p2p', message_type: 'text', content: JSON.stringify({ text }) },
   });
 const tap = (openId: string, value: object, messageId?: string, formValue?: object) =>
-  feishuEvent('card.action.trigger', { operator: { open_id: openId }, token: 'c-token-1', action: { tag: 'button', value, ...(formValue ? { form_value: formValue } : {}) }, context: { open_message_id: messageId } });
+  feishuEvent('card.action.trigger', {
+    operator: { open_id: openId },
+    token: 'c-token-1',
+    action: { tag: 'button', value, ...(formValue ? { form_value: formValue } : {}) },
+    context: { open_message_id: messageId },
+  });
 
 /** Runs queued jobs until none is left (jobs queue further jobs: a change queues notices). */
 async function drain() {
   const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({}), log });
   for (let i = 0; i < 5; i++)
-    await runQueueOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['feishu']), ...feishu.listeners], { feishu: feishu.sender }), logger: workerLogger(log) });
+    await runQueueOnce({
+      connectionString: db.url,
+      taskList: taskList([notifyListener(hd, ['feishu']), ...feishu.listeners], { feishu: feishu.sender }),
+      logger: workerLogger(log),
+    });
 }
 
 /** Every button value on a sent card, by label, in order. */
@@ -51,7 +67,8 @@ function buttons(card: unknown): { label: string; value: Record<string, unknown>
     if (Array.isArray(v)) return v.forEach(walk);
     if (!v || typeof v !== 'object') return;
     const o = v as Record<string, any>;
-    if (o.tag === 'button' && o.behaviors?.[0]?.value) out.push({ label: o.text?.content, value: o.behaviors[0].value });
+    if (o.tag === 'button' && o.behaviors?.[0]?.value)
+      out.push({ label: o.text?.content, value: o.behaviors[0].value });
     Object.values(o).forEach(walk);
   };
   walk(card);
@@ -59,12 +76,22 @@ function buttons(card: unknown): { label: string; value: Record<string, unknown>
 }
 const sentTo = (openId: string) => fake.messages.filter((m) => m.receive_id === openId);
 const statusOf = async (no: string, step: string) =>
-  (await db.sql<{ status: string }>('select c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2', [no, step]))[0]!.status;
+  (
+    await db.sql<{ status: string }>(
+      'select c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = $2',
+      [no, step],
+    )
+  )[0]!.status;
 
 beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 10);
-  await importStaff(db.orm.em.fork() as EntityManager, db.wf, `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`, 'staff.csv');
+  await importStaff(
+    db.orm.em.fork() as EntityManager,
+    db.wf,
+    `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`,
+    'staff.csv',
+  );
   service = await startFeishuService(db, KEY);
   ({ fake, feishu, url } = service);
 });
@@ -75,7 +102,10 @@ afterAll(async () => {
 
 describe('Feishu webhook', () => {
   it('answers the URL check', async () => {
-    expect(await post({ type: 'url_verification', challenge: 'ch-42', token: 'x' })).toEqual({ status: 200, json: { challenge: 'ch-42' } });
+    expect(await post({ type: 'url_verification', challenge: 'ch-42', token: 'x' })).toEqual({
+      status: 200,
+      json: { challenge: 'ch-42' },
+    });
   });
 
   it('a student writes 进度 and receives the status card; a repeated delivery sends nothing more', async () => {
@@ -99,7 +129,14 @@ describe('Feishu webhook', () => {
     const mine = sentTo('ou_library').at(-1)!;
     const theirs = sentTo('ou_library2').at(-1)!;
     const pass = buttons(mine.content).find((b) => b.label === '通过')!;
-    const target = studentNo(Number(String((mine.content as any).body.elements.find((e: any) => e.tag === 'column_set')?.columns?.[0]?.elements?.[0]?.content ?? '').match(/2021(\d{5})/)?.[1] ?? 0));
+    const target = studentNo(
+      Number(
+        String(
+          (mine.content as any).body.elements.find((e: any) => e.tag === 'column_set')?.columns?.[0]?.elements?.[0]
+            ?.content ?? '',
+        ).match(/2021(\d{5})/)?.[1] ?? 0,
+      ),
+    );
     const res = await post(tap('ou_library', pass.value, mine.message_id));
     expect(res.status).toBe(200);
     expect(res.json.toast).toEqual({ type: 'success', content: '已通过' });
@@ -108,7 +145,11 @@ describe('Feishu webhook', () => {
     await drain();
     const patch = fake.patches.filter((p) => p.message_id === theirs.message_id).at(-1);
     expect(JSON.stringify(patch?.content)).toContain('已通过 · 图书馆员');
-    const studentNotices = fake.messages.filter((m) => m.receive_id === `ou_stu${Number(target.slice(4))}` && (m.content as any).header?.title?.content === '图书馆：已通过');
+    const studentNotices = fake.messages.filter(
+      (m) =>
+        m.receive_id === `ou_stu${Number(target.slice(4))}` &&
+        (m.content as any).header?.title?.content === '图书馆：已通过',
+    );
     expect(studentNotices).toHaveLength(1);
   });
 
@@ -125,12 +166,19 @@ describe('Feishu webhook', () => {
       [theirs.message_id],
     );
     // the card's last row: the students of the first rows have their own tests below
-    const pass = buttons(mine.content).filter((b) => b.label === '通过').at(-1)!;
-    expect((await post(tap('ou_library', pass.value, mine.message_id))).json.toast).toEqual({ type: 'success', content: '已通过' });
+    const pass = buttons(mine.content)
+      .filter((b) => b.label === '通过')
+      .at(-1)!;
+    expect((await post(tap('ou_library', pass.value, mine.message_id))).json.toast).toEqual({
+      type: 'success',
+      content: '已通过',
+    });
     const patchesBefore = fake.patches.length;
     await drain();
     expect(fake.patches.slice(patchesBefore).map((p) => p.message_id)).toContain(theirs.message_id);
-    expect(await db.sql(`select key, last_error from graphile_worker._private_jobs where last_error is not null`)).toEqual([]);
+    expect(
+      await db.sql(`select key, last_error from graphile_worker._private_jobs where last_error is not null`),
+    ).toEqual([]);
     await db.sql(`delete from delivered_card where message_id = 'om_recalled'`);
   });
 
@@ -143,7 +191,10 @@ describe('Feishu webhook', () => {
     const toasts = [a.json.toast.content, b.json.toast.content];
     expect(toasts.filter((t) => t === '已通过')).toHaveLength(1);
     expect(toasts.find((t) => t !== '已通过')).toMatch(/^已由 图书馆员(乙)? 处理过$/);
-    const audit = await db.sql(`select 1 from audit_event e join clearance c on c.student_id = e.student_id and c.step_key = e.step_key where c.id = $1 and e.outcome = 'applied'`, [Number(pass.value.c)]);
+    const audit = await db.sql(
+      `select 1 from audit_event e join clearance c on c.student_id = e.student_id and c.step_key = e.step_key where c.id = $1 and e.outcome = 'applied'`,
+      [Number(pass.value.c)],
+    );
     expect(audit).toHaveLength(1);
   });
 
@@ -164,10 +215,14 @@ describe('Feishu webhook', () => {
     expect((await post(ev, { ts: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
     expect((await post(ev, { key: 'someone-elses-key' })).status).toBe(401);
     expect((await fetch(`${url}/feishu/webhook`, { method: 'POST', body: 'not json' })).status).toBe(400);
-    expect((await fetch(`${url}/feishu/webhook`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) })).status).toBe(413);
+    expect((await fetch(`${url}/feishu/webhook`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) })).status).toBe(
+      413,
+    );
     expect(await db.sql('select count(*) as n from inbound_event')).toEqual(before);
     await drain();
-    expect(sentTo('ou_stu1').filter((m) => (m.content as any).header.title.content.endsWith('的离校进度'))).toHaveLength(0);
+    expect(
+      sentTo('ou_stu1').filter((m) => (m.content as any).header.title.content.endsWith('的离校进度')),
+    ).toHaveLength(0);
   });
 
   it('a 429 storm and a hanging server delay delivery but send each card once', async () => {
@@ -187,12 +242,16 @@ describe('Feishu webhook', () => {
 describe('identity', () => {
   it('people without an open_id are found by email once and stored; an id already held stays put', async () => {
     const { resolveFeishuIds } = await import('../../bot/feishu/resolve-ids.ts');
-    await db.sql(`insert into person (name, email) values ('新老师', 'new@example.edu.cn'), ('重复', 'dup@example.edu.cn')`);
+    await db.sql(
+      `insert into person (name, email) values ('新老师', 'new@example.edu.cn'), ('重复', 'dup@example.edu.cn')`,
+    );
     fake.directory.set('new@example.edu.cn', 'ou_new_teacher');
     fake.directory.set('dup@example.edu.cn', 'ou_library'); // already someone else's
     const r = await resolveFeishuIds(db.orm, feishu.api, log);
     expect(r.found).toBe(1);
-    expect(await db.sql(`select name from person where feishu_open_id = 'ou_new_teacher'`)).toEqual([{ name: '新老师' }]);
+    expect(await db.sql(`select name from person where feishu_open_id = 'ou_new_teacher'`)).toEqual([
+      { name: '新老师' },
+    ]);
     expect(await db.sql(`select feishu_open_id from person where name = '重复'`)).toEqual([{ feishu_open_id: null }]);
     const again = await resolveFeishuIds(db.orm, feishu.api, log);
     expect(again.looked).toBe(1); // only the one still without an id

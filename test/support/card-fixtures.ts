@@ -32,7 +32,9 @@ export interface CardFixture {
 const ALL: Platform[] = ['feishu', 'wecom', 'html'];
 const NOT_WECOM: Platform[] = ['feishu', 'html'];
 
-const step = (s: Partial<StatusStepView> & Pick<StatusStepView, 'key' | 'name' | 'state' | 'duties'>): StatusStepView => ({ office: s.name, phones: [], ...s });
+const step = (
+  s: Partial<StatusStepView> & Pick<StatusStepView, 'key' | 'name' | 'state' | 'duties'>,
+): StatusStepView => ({ office: s.name, phones: [], ...s });
 
 const status = statusCard({
   studentNo: '202301001',
@@ -43,16 +45,83 @@ const status = statusCard({
   deadline: '2026-06-30',
   formUrl: 'https://lixiao.example.edu.cn/forms/supervisor/Zq3xT9pL2mWc',
   steps: [
-    step({ key: 'academic_secretary', name: '学院研究生教务秘书', state: 'pending', duties: ['收《重庆大学研究生导师准许学生离校确认书》', '验证导师签字', '完清其他手续'] }),
-    step({ key: 'student_work', name: '学院研究生工作组', state: 'passed', decidedBy: '张老师', decidedAt: '2026-06-02 10:15', duties: ['收《毕业生登记表》'] }),
-    step({ key: 'party', name: '学院党委/党总支', state: 'passed', decidedBy: '党委办公室', decidedAt: '2026-06-03 09:40', duties: ['转党组织关系'] }),
-    step({ key: 'finance', name: '财务处', state: 'pending', reason: '欠缴学费', amount: '2400.00', duties: ['查看学生是否有欠费'], phones: ['65105869', '65102667'] }),
+    step({
+      key: 'academic_secretary',
+      name: '学院研究生教务秘书',
+      state: 'pending',
+      duties: ['收《重庆大学研究生导师准许学生离校确认书》', '验证导师签字', '完清其他手续'],
+    }),
+    step({
+      key: 'student_work',
+      name: '学院研究生工作组',
+      state: 'passed',
+      decidedBy: '张老师',
+      decidedAt: '2026-06-02 10:15',
+      duties: ['收《毕业生登记表》'],
+    }),
+    step({
+      key: 'party',
+      name: '学院党委/党总支',
+      state: 'passed',
+      decidedBy: '党委办公室',
+      decidedAt: '2026-06-03 09:40',
+      duties: ['转党组织关系'],
+    }),
+    step({
+      key: 'finance',
+      name: '财务处',
+      state: 'pending',
+      reason: '欠缴学费',
+      amount: '2400.00',
+      duties: ['查看学生是否有欠费'],
+      phones: ['65105869', '65102667'],
+    }),
     step({ key: 'loan', name: '国家助学贷款管理中心', state: 'not_applicable', duties: ['完成学生贷款相关手续'] }),
-    step({ key: 'library', name: '图书馆', state: 'returned', reason: '逾期图书 2 本未还，请还书并缴清超期费', duties: ['还清退书及超期欠费', '网上提交学位论文'], phones: ['65102608'] }),
-    step({ key: 'dormitory', name: '学生公寓管理中心', state: 'passed', decidedBy: '王老师', decidedAt: '2026-06-05 16:20', duties: ['退还寝室钥匙'], location: 'A区学生六公寓一楼', phones: ['65111348'] }),
-    step({ key: 'hospital', name: '校医院', state: 'passed', decidedBy: '校医院', decidedAt: '2026-06-01 08:00', duties: ['还清欠费'], phones: ['65111675'] }),
-    step({ key: 'grad_service', name: '研究生院研究生教育服务中心', state: 'passed', decidedBy: '刘老师', decidedAt: '2026-06-04 11:05', duties: ['还清论文制作欠费'] }),
-    step({ key: 'campus_card', name: '一卡通管理中心', state: 'passed', decidedBy: '一卡通管理系统', decidedAt: '2026-06-06 00:12', duties: ['结算一卡通余额'], location: 'A区信息化办公室一楼大厅', phones: ['65112096'] }),
+    step({
+      key: 'library',
+      name: '图书馆',
+      state: 'returned',
+      reason: '逾期图书 2 本未还，请还书并缴清超期费',
+      duties: ['还清退书及超期欠费', '网上提交学位论文'],
+      phones: ['65102608'],
+    }),
+    step({
+      key: 'dormitory',
+      name: '学生公寓管理中心',
+      state: 'passed',
+      decidedBy: '王老师',
+      decidedAt: '2026-06-05 16:20',
+      duties: ['退还寝室钥匙'],
+      location: 'A区学生六公寓一楼',
+      phones: ['65111348'],
+    }),
+    step({
+      key: 'hospital',
+      name: '校医院',
+      state: 'passed',
+      decidedBy: '校医院',
+      decidedAt: '2026-06-01 08:00',
+      duties: ['还清欠费'],
+      phones: ['65111675'],
+    }),
+    step({
+      key: 'grad_service',
+      name: '研究生院研究生教育服务中心',
+      state: 'passed',
+      decidedBy: '刘老师',
+      decidedAt: '2026-06-04 11:05',
+      duties: ['还清论文制作欠费'],
+    }),
+    step({
+      key: 'campus_card',
+      name: '一卡通管理中心',
+      state: 'passed',
+      decidedBy: '一卡通管理系统',
+      decidedAt: '2026-06-06 00:12',
+      duties: ['结算一卡通余额'],
+      location: 'A区信息化办公室一楼大厅',
+      phones: ['65112096'],
+    }),
     step({
       key: 'grad_office',
       name: '研究生院研工办',
@@ -65,7 +134,28 @@ const status = statusCard({
   ],
 });
 
-const NAMES = ['王芳', '张伟', '刘洋', '陈静', '杨帆', '赵磊', '黄丽', '周杰', '吴敏', '徐婷', '孙浩', '马超', '朱琳', '胡军', '郭晓', '何雨', '高峰', '林雪', '罗斌', '谢娜'];
+const NAMES = [
+  '王芳',
+  '张伟',
+  '刘洋',
+  '陈静',
+  '杨帆',
+  '赵磊',
+  '黄丽',
+  '周杰',
+  '吴敏',
+  '徐婷',
+  '孙浩',
+  '马超',
+  '朱琳',
+  '胡军',
+  '郭晓',
+  '何雨',
+  '高峰',
+  '林雪',
+  '罗斌',
+  '谢娜',
+];
 const COLLEGES = ['计算机学院', '机械与运载工程学院', '经济与工商管理学院', '电气工程学院'];
 const CAMPUSES = ['A区', 'B区', '虎溪', null];
 
@@ -73,16 +163,34 @@ const CAMPUSES = ['A区', 'B区', '虎溪', null];
 function financeRows(n: number): PendingRow[] {
   return Array.from({ length: n }, (_, i): PendingRow => {
     const returned = i === 4 || i === 11;
-    const base = { clearanceId: 1001 + i, studentNo: `2023${String(1002 + i).padStart(5, '0')}`, name: NAMES[i]!, college: COLLEGES[i % 4]!, campus: CAMPUSES[i % 4]!, stepName: '财务处' };
+    const base = {
+      clearanceId: 1001 + i,
+      studentNo: `2023${String(1002 + i).padStart(5, '0')}`,
+      name: NAMES[i]!,
+      college: COLLEGES[i % 4]!,
+      campus: CAMPUSES[i % 4]!,
+      stepName: '财务处',
+    };
     if (returned) return { ...base, version: 2, state: 'returned', reason: '请先到财务处窗口缴清住宿费' };
     if (i === 9) return { ...base, version: 1, state: 'pending' };
-    return { ...base, version: 1, state: 'pending', reason: i % 3 ? '欠缴住宿费' : '欠缴学费', amount: i % 3 ? '1200.00' : '2400.00' };
+    return {
+      ...base,
+      version: 1,
+      state: 'pending',
+      reason: i % 3 ? '欠缴住宿费' : '欠缴学费',
+      amount: i % 3 ? '1200.00' : '2400.00',
+    };
   });
 }
 
 const rows = financeRows(20);
 
-const OVERDUE_STEPS = [['图书馆'], ['图书馆', '学生公寓管理中心'], ['学院研究生教务秘书', '图书馆', '学生公寓管理中心'], ['学院研究生教务秘书', '财务处', '图书馆', '学生公寓管理中心']];
+const OVERDUE_STEPS = [
+  ['图书馆'],
+  ['图书馆', '学生公寓管理中心'],
+  ['学院研究生教务秘书', '图书馆', '学生公寓管理中心'],
+  ['学院研究生教务秘书', '财务处', '图书馆', '学生公寓管理中心'],
+];
 
 /** 计算机学院 three weeks before the deadline: most students still open, 23 past their own (earlier) deadline. */
 const digest = collegeDigestCard(
@@ -147,7 +255,11 @@ export const fixtures: CardFixture[] = [
     card: pendingCard({ staffName: '张老师', rows: financeRows(1), page: 1, pages: 1, total: 1, layout: 'checklist' }),
     platforms: ALL,
   },
-  { name: 'pending-empty', card: pendingCard({ staffName: '张老师', rows: [], page: 1, pages: 1, total: 0, layout: 'buttons' }), platforms: ALL },
+  {
+    name: 'pending-empty',
+    card: pendingCard({ staffName: '张老师', rows: [], page: 1, pages: 1, total: 0, layout: 'buttons' }),
+    platforms: ALL,
+  },
   {
     name: 'batch-preview',
     card: batchPreviewCard({
@@ -163,18 +275,44 @@ export const fixtures: CardFixture[] = [
     }),
     platforms: ALL,
   },
-  { name: 'batch-done', card: batchDoneCard({ passed: 3, notPassed: [{ studentNo: '202301005', text: '已被 李老师 退回，未通过' }] }), platforms: ALL },
-  { name: 'help-staff', card: helpCard({ name: '张老师', isStudent: false, steps: ['财务处', '国家助学贷款管理中心'] }), platforms: ALL },
+  {
+    name: 'batch-done',
+    card: batchDoneCard({ passed: 3, notPassed: [{ studentNo: '202301005', text: '已被 李老师 退回，未通过' }] }),
+    platforms: ALL,
+  },
+  {
+    name: 'help-staff',
+    card: helpCard({ name: '张老师', isStudent: false, steps: ['财务处', '国家助学贷款管理中心'] }),
+    platforms: ALL,
+  },
   { name: 'help-student', card: helpCard({ name: '李明', isStudent: true, steps: [] }), platforms: ALL },
   { name: 'unknown-person', card: unknownPersonCard(), platforms: ALL },
   { name: 'error', card: errorCard('学号 202399999 不在本届离校名单中，请检查后重试。'), platforms: ALL },
   {
     name: 'notice',
-    card: noticeCard({ title: '图书馆：已退回', text: '图书馆退回了您的离校手续：逾期图书 2 本未还，请还书并缴清超期费', tone: 'orange', lines: ['办好后请再去办理，或联系该部门。'] }),
+    card: noticeCard({
+      title: '图书馆：已退回',
+      text: '图书馆退回了您的离校手续：逾期图书 2 本未还，请还书并缴清超期费',
+      tone: 'orange',
+      lines: ['办好后请再去办理，或联系该部门。'],
+    }),
     platforms: ALL,
   },
   { name: 'college-digest', card: digest, platforms: ALL },
   { name: 'escalation', card: escalation, platforms: ALL },
-  { name: 'reminder', card: reminderCard({ name: '李明', deadline: '2026-06-30', daysLeft: 3, openSteps: ['学院研究生教务秘书', '图书馆', '研究生院研工办'] }), platforms: ALL },
-  { name: 'reminder-late', card: reminderCard({ name: '李明', deadline: '2026-06-30', daysLeft: -2, openSteps: ['图书馆'] }), platforms: ALL },
+  {
+    name: 'reminder',
+    card: reminderCard({
+      name: '李明',
+      deadline: '2026-06-30',
+      daysLeft: 3,
+      openSteps: ['学院研究生教务秘书', '图书馆', '研究生院研工办'],
+    }),
+    platforms: ALL,
+  },
+  {
+    name: 'reminder-late',
+    card: reminderCard({ name: '李明', deadline: '2026-06-30', daysLeft: -2, openSteps: ['图书馆'] }),
+    platforms: ALL,
+  },
 ];

@@ -34,7 +34,9 @@ export async function freshDb(poolMax = 10): Promise<TestDb> {
   const name = `lixiao_t_${process.pid}_${Date.now()}_${counter++}`;
   await admin((c) => c.query(`create database ${name} template ${inject('templateDb')}`));
   const url = withDatabase(inject('pgAdminUrl'), name);
-  return wrapDb(url, await openOrm(url, poolMax), () => admin((c) => c.query(`drop database if exists ${name} with (force)`)));
+  return wrapDb(url, await openOrm(url, poolMax), () =>
+    admin((c) => c.query(`drop database if exists ${name} with (force)`)),
+  );
 }
 
 /** A handle on a migrated database: the ORM, a small pool for assertions, and a close that runs `afterClose`. */

@@ -6,7 +6,13 @@ import type { AddressInfo } from 'node:net';
  * '429' rate limit, '5xx' gateway error (HTML body), 'hang' never answers, 'token-invalid' revokes the token used,
  * '400' bad request, or any answer spelled out (e.g. a 200 carrying a non-zero code).
  */
-export type FaultMode = '429' | '5xx' | 'hang' | 'token-invalid' | '400' | { status: number; code: number; msg?: string; headers?: Record<string, string> };
+export type FaultMode =
+  | '429'
+  | '5xx'
+  | 'hang'
+  | 'token-invalid'
+  | '400'
+  | { status: number; code: number; msg?: string; headers?: Record<string, string> };
 
 export interface FakeFeishuOptions {
   appId?: string;
@@ -19,8 +25,22 @@ export interface FakeFeishuOptions {
   rateLimitReset?: number;
 }
 
-export interface SentMessage { message_id: string; receive_id: string; receive_id_type: string; msg_type: string; content: unknown; uuid?: string; at: number }
-export interface Call { method: string; path: string; status: number; code?: number; at: number }
+export interface SentMessage {
+  message_id: string;
+  receive_id: string;
+  receive_id_type: string;
+  msg_type: string;
+  content: unknown;
+  uuid?: string;
+  at: number;
+}
+export interface Call {
+  method: string;
+  path: string;
+  status: number;
+  code?: number;
+  at: number;
+}
 
 export interface FakeFeishu {
   url: string;
@@ -67,7 +87,15 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     },
     revokeTokens: () => tokens.clear(),
     reset() {
-      for (const list of [fake.tokenRequests, fake.messages, fake.patches, fake.cardUpdates, fake.idLookups, fake.calls]) list.length = 0;
+      for (const list of [
+        fake.tokenRequests,
+        fake.messages,
+        fake.patches,
+        fake.cardUpdates,
+        fake.idLookups,
+        fake.calls,
+      ])
+        list.length = 0;
       faults.api.length = faults.token.length = 0;
       byUuid.clear();
     },
@@ -101,15 +129,22 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
 
     const isToken = u.pathname === TOKEN_PATH;
     const fault = faults[isToken ? 'token' : 'api'].shift();
-    if (typeof fault === 'object') return answer(fault.status, { code: fault.code, msg: fault.msg ?? 'fault' }, fault.headers);
+    if (typeof fault === 'object')
+      return answer(fault.status, { code: fault.code, msg: fault.msg ?? 'fault' }, fault.headers);
     if (fault === 'hang') return; // the socket stays open until the client gives up or close()
-    if (fault === '429') return answer(429, { code: 99991400, msg: 'request trigger frequency limit' }, { 'x-ogw-ratelimit-limit': '50', 'x-ogw-ratelimit-reset': String(fake.rateLimitReset) });
+    if (fault === '429')
+      return answer(
+        429,
+        { code: 99991400, msg: 'request trigger frequency limit' },
+        { 'x-ogw-ratelimit-limit': '50', 'x-ogw-ratelimit-reset': String(fake.rateLimitReset) },
+      );
     if (fault === '5xx') return answer(502, '<html><body>502 Bad Gateway</body></html>');
     if (fault === '400') return answer(400, { code: 230001, msg: 'invalid request parameter' });
 
     if (isToken) {
       fake.tokenRequests.push({ app_id: String(body.app_id), at: performance.now() });
-      if (body.app_id !== appId || body.app_secret !== appSecret) return answer(400, { code: 10014, msg: 'app secret invalid' });
+      if (body.app_id !== appId || body.app_secret !== appSecret)
+        return answer(400, { code: 10014, msg: 'app secret invalid' });
       const token = `t-fake-${++seq}`;
       tokens.set(token, Date.now() + fake.tokenTtl * 1000);
       return answer(200, { code: 0, msg: 'ok', tenant_access_token: token, expire: fake.tokenTtl });
@@ -118,28 +153,49 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!auth) return answer(400, { code: 99991661, msg: 'Missing access token for authorization.' });
     if (fault === 'token-invalid') tokens.delete(auth); // as if the secret was reset: this token is dead for good
-    if (!((tokens.get(auth) ?? 0) > Date.now())) return answer(400, { code: 99991663, msg: 'Invalid access token for authorization.' });
+    if (!((tokens.get(auth) ?? 0) > Date.now()))
+      return answer(400, { code: 99991663, msg: 'Invalid access token for authorization.' });
 
     if (req.method === 'POST' && u.pathname === '/open-apis/im/v1/messages') {
       const uuid = typeof body.uuid === 'string' ? body.uuid : undefined;
       if (uuid && uuid.length > 50) return answer(400, { code: 99992402, msg: 'field validation failed: uuid' });
       const seen = uuid ? byUuid.get(uuid) : undefined;
-      if (seen) return answer(200, { code: 0, msg: 'success', data: { message_id: seen.message_id, msg_type: seen.msg_type } });
+      if (seen)
+        return answer(200, { code: 0, msg: 'success', data: { message_id: seen.message_id, msg_type: seen.msg_type } });
       let content: unknown;
       try {
         content = JSON.parse(String(body.content));
       } catch {
         return answer(400, { code: 230001, msg: 'invalid message content' });
       }
-      const msg: SentMessage = { message_id: `om_fake_${++seq}`, receive_id: String(body.receive_id), receive_id_type: u.searchParams.get('receive_id_type') ?? '', msg_type: String(body.msg_type), content, uuid, at: performance.now() };
+      const msg: SentMessage = {
+        message_id: `om_fake_${++seq}`,
+        receive_id: String(body.receive_id),
+        receive_id_type: u.searchParams.get('receive_id_type') ?? '',
+        msg_type: String(body.msg_type),
+        content,
+        uuid,
+        at: performance.now(),
+      };
       fake.messages.push(msg);
       if (uuid) byUuid.set(uuid, msg);
-      return answer(200, { code: 0, msg: 'success', data: { message_id: msg.message_id, msg_type: msg.msg_type, chat_id: 'oc_fake', deleted: false, updated: false } });
+      return answer(200, {
+        code: 0,
+        msg: 'success',
+        data: {
+          message_id: msg.message_id,
+          msg_type: msg.msg_type,
+          chat_id: 'oc_fake',
+          deleted: false,
+          updated: false,
+        },
+      });
     }
     const patch = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(u.pathname);
     if (req.method === 'PATCH' && patch) {
       const id = decodeURIComponent(patch[1]!);
-      if (!fake.messages.some((m) => m.message_id === id)) return answer(400, { code: 230011, msg: 'message not found' });
+      if (!fake.messages.some((m) => m.message_id === id))
+        return answer(400, { code: 230011, msg: 'message not found' });
       fake.patches.push({ message_id: id, content: JSON.parse(String(body.content)) });
       return answer(200, { code: 0, msg: 'success', data: {} });
     }
@@ -150,7 +206,8 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     if (req.method === 'POST' && u.pathname === '/open-apis/contact/v3/users/batch_get_id') {
       const emails: string[] = body.emails ?? [];
       const mobiles: string[] = body.mobiles ?? [];
-      if (emails.length > 50 || mobiles.length > 50) return answer(400, { code: 99992402, msg: 'field validation failed: at most 50 emails and 50 mobiles' });
+      if (emails.length > 50 || mobiles.length > 50)
+        return answer(400, { code: 99992402, msg: 'field validation failed: at most 50 emails and 50 mobiles' });
       fake.idLookups.push({ user_id_type: u.searchParams.get('user_id_type') ?? '', emails, mobiles });
       // unknown contacts come back without user_id (JSON drops the undefined)
       const user_list = [

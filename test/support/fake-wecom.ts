@@ -31,7 +31,13 @@ export interface SentWecomMessage {
   duplicate_check_interval?: number;
   at: number;
 }
-export interface WecomCall { method: string; path: string; status: number; errcode?: number; at: number }
+export interface WecomCall {
+  method: string;
+  path: string;
+  status: number;
+  errcode?: number;
+  at: number;
+}
 
 export interface FakeWecom {
   url: string;
@@ -88,7 +94,8 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
       return code;
     },
     reset() {
-      for (const list of [fake.tokenRequests, fake.messages, fake.cardUpdates, fake.lookups, fake.calls]) list.length = 0;
+      for (const list of [fake.tokenRequests, fake.messages, fake.cardUpdates, fake.lookups, fake.calls])
+        list.length = 0;
       faults.api.length = faults.token.length = 0;
       dedupe.clear();
       taskIds.clear();
@@ -110,7 +117,11 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
       call.status = status;
       if (typeof body === 'object' && typeof body.errcode === 'number') call.errcode = body.errcode;
       const text = typeof body === 'string' ? body : JSON.stringify(body);
-      res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/html' : 'application/json; charset=UTF-8' }).end(text);
+      res
+        .writeHead(status, {
+          'content-type': typeof body === 'string' ? 'text/html' : 'application/json; charset=UTF-8',
+        })
+        .end(text);
     };
     const err = (errcode: number, errmsg: string) => answer({ errcode, errmsg: `${errmsg}, hint: [fake-${++seq}]` });
     const chunks: Buffer[] = [];
@@ -150,7 +161,8 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
       if (body.agentid !== agentId) return err(40056, 'invalid agentid');
       const touser = String(body.touser ?? '');
       if (!touser) return err(40031, 'invalid user list');
-      const card = body.msgtype === 'template_card' ? (body.template_card as Record<string, unknown> | undefined) : undefined;
+      const card =
+        body.msgtype === 'template_card' ? (body.template_card as Record<string, unknown> | undefined) : undefined;
       if (body.msgtype === 'template_card' && !card) return err(41059, 'template_card missing');
       if (body.msgtype === 'text' && typeof body.text?.content !== 'string') return err(41009, 'text content missing');
       if (body.msgtype !== 'template_card' && body.msgtype !== 'text') return err(40008, 'invalid message type');
@@ -159,12 +171,24 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
       const key = taskId !== undefined ? `task:${taskId}` : `content:${touser}:${JSON.stringify(body.text ?? card)}`;
       const seen = dedupe.get(key);
       if (body.enable_duplicate_check === 1 && seen && seen.until > Date.now()) {
-        return answer({ errcode: 0, errmsg: 'ok', invaliduser: '', msgid: seen.msg.msgid, ...(seen.msg.response_code ? { response_code: seen.msg.response_code } : {}) });
+        return answer({
+          errcode: 0,
+          errmsg: 'ok',
+          invaliduser: '',
+          msgid: seen.msg.msgid,
+          ...(seen.msg.response_code ? { response_code: seen.msg.response_code } : {}),
+        });
       }
       if (taskId !== undefined && taskIds.has(taskId)) return err(42014, 'task_id exist');
       const unknown = touser.split('|').filter((t) => t.startsWith('unknown'));
       if (unknown.length === touser.split('|').length) return err(81013, 'user & party & tag all invalid');
-      const msg: SentWecomMessage = { msgid: `fake-msgid-${++seq}`, touser, msgtype: body.msgtype, agentid: body.agentid, at: performance.now() };
+      const msg: SentWecomMessage = {
+        msgid: `fake-msgid-${++seq}`,
+        touser,
+        msgtype: body.msgtype,
+        agentid: body.agentid,
+        at: performance.now(),
+      };
       if (card) msg.template_card = card;
       if (body.enable_duplicate_check !== undefined) msg.enable_duplicate_check = body.enable_duplicate_check;
       if (body.duplicate_check_interval !== undefined) msg.duplicate_check_interval = body.duplicate_check_interval;
@@ -175,15 +199,28 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
       }
       if (INTERACTIVE.has(String(card?.card_type))) responseCodes.set((msg.response_code = `fake-rc-${++seq}`), false);
       fake.messages.push(msg);
-      if (body.enable_duplicate_check === 1) dedupe.set(key, { msg, until: Date.now() + Number(body.duplicate_check_interval ?? 1800) * 1000 });
-      return answer({ errcode: 0, errmsg: 'ok', invaliduser: unknown.join('|'), msgid: msg.msgid, ...(msg.response_code ? { response_code: msg.response_code } : {}) });
+      if (body.enable_duplicate_check === 1)
+        dedupe.set(key, { msg, until: Date.now() + Number(body.duplicate_check_interval ?? 1800) * 1000 });
+      return answer({
+        errcode: 0,
+        errmsg: 'ok',
+        invaliduser: unknown.join('|'),
+        msgid: msg.msgid,
+        ...(msg.response_code ? { response_code: msg.response_code } : {}),
+      });
     }
     if (req.method === 'POST' && u.pathname === '/cgi-bin/message/update_template_card') {
       if (body.agentid !== agentId) return err(40056, 'invalid agentid');
       const code = String(body.response_code ?? '');
-      if (responseCodes.get(code) !== false) return err(RESPONSE_CODE_USED, 'invalid response_code: unknown or already used');
+      if (responseCodes.get(code) !== false)
+        return err(RESPONSE_CODE_USED, 'invalid response_code: unknown or already used');
       responseCodes.set(code, true);
-      fake.cardUpdates.push({ userids: body.userids, agentid: body.agentid, response_code: code, template_card: body.template_card });
+      fake.cardUpdates.push({
+        userids: body.userids,
+        agentid: body.agentid,
+        response_code: code,
+        template_card: body.template_card,
+      });
       return answer({ errcode: 0, errmsg: 'ok', invaliduser: [] });
     }
     if (req.method === 'POST' && u.pathname === '/cgi-bin/user/getuserid') {

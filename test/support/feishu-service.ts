@@ -21,7 +21,13 @@ export async function startFeishuService(db: TestDb, encryptKey: string): Promis
   await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid is not null`);
   const log = createLogger('silent');
   const fake = await startFakeFeishu();
-  const config = loadConfig({ DATABASE_URL: db.url, FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'fake-secret', FEISHU_ENCRYPT_KEY: encryptKey, FEISHU_BASE_URL: fake.url });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718',
+    FEISHU_APP_SECRET: 'fake-secret',
+    FEISHU_ENCRYPT_KEY: encryptKey,
+    FEISHU_BASE_URL: fake.url,
+  });
   const feishu = createFeishu(config.feishu!, handlerDeps({ orm: db.orm, wf: db.wf, config, log }), log);
   const server: Server = createServer({ orm: db.orm, wf: db.wf, config, log, feishu }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

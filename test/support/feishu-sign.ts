@@ -14,7 +14,12 @@ export interface SignedRequest {
 }
 
 /** The request Feishu would send for `payload` (encrypted when an encrypt key is given), signed at `ts` (seconds). */
-export function feishuRequest(payload: object, encryptKey?: string, ts = Math.floor(Date.now() / 1000), nonce = randomBytes(8).toString('hex')): SignedRequest {
+export function feishuRequest(
+  payload: object,
+  encryptKey?: string,
+  ts = Math.floor(Date.now() / 1000),
+  nonce = randomBytes(8).toString('hex'),
+): SignedRequest {
   const json = JSON.stringify(payload);
   const body = Buffer.from(encryptKey ? JSON.stringify({ encrypt: feishuEncrypt(encryptKey, json) }) : json);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -30,5 +35,16 @@ let seq = 0;
 /** A v2 event envelope. */
 export function feishuEvent(type: string, event: object, token = 'vtoken') {
   seq++;
-  return { schema: '2.0', header: { event_id: `ev_${Date.now()}_${seq}`, event_type: type, create_time: String(Date.now()), token, app_id: 'cli_a1b2c3d4e5f60718', tenant_key: 't1' }, event };
+  return {
+    schema: '2.0',
+    header: {
+      event_id: `ev_${Date.now()}_${seq}`,
+      event_type: type,
+      create_time: String(Date.now()),
+      token,
+      app_id: 'cli_a1b2c3d4e5f60718',
+      tenant_key: 't1',
+    },
+    event,
+  };
 }

@@ -8,7 +8,11 @@ import type { TestDb } from './db.ts';
 
 export interface TestServer {
   url: string;
-  post: (path: string, body: unknown, headers?: Record<string, string>) => Promise<{ status: number; json: any; headers: Headers }>;
+  post: (
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<{ status: number; json: any; headers: Headers }>;
   close: () => Promise<void>;
 }
 

@@ -16,7 +16,9 @@ export function studentNo(i: number): string {
 export function studentsCsv(n: number, extra: (i: number) => string = () => ''): string {
   const lines = ['student_no,name,college,campus,degree,exit_type,deadline,wecom_userid'];
   for (let i = 0; i < n; i++)
-    lines.push(`${studentNo(i)},学生${i},${COLLEGES[i % 3]},${CAMPUSES[i % 3]},硕士,毕业,2027-06-30,stu${i}${extra(i)}`);
+    lines.push(
+      `${studentNo(i)},学生${i},${COLLEGES[i % 3]},${CAMPUSES[i % 3]},硕士,毕业,2027-06-30,stu${i}${extra(i)}`,
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -47,7 +49,9 @@ export async function seedSeason(db: TestDb, students: number): Promise<void> {
 }
 
 export async function actorFor(db: TestDb, wecomUserid: string): Promise<Actor> {
-  const [p] = await db.sql<{ id: number; name: string }>('select id, name from person where wecom_userid = $1', [wecomUserid]);
+  const [p] = await db.sql<{ id: number; name: string }>('select id, name from person where wecom_userid = $1', [
+    wecomUserid,
+  ]);
   if (!p) throw new Error(`no person ${wecomUserid}`);
   return { kind: 'person', personId: p.id, name: p.name };
 }

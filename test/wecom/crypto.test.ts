@@ -13,7 +13,11 @@ import {
 } from '../../bot/wecom/crypto.ts';
 
 // Sample.py (2018): the enterprise's own app
-const PY = { token: 'hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo', key: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt', corpId: 'ww1436e0e65a779aee' };
+const PY = {
+  token: 'hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo',
+  key: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt',
+  corpId: 'ww1436e0e65a779aee',
+};
 const PY_GET = {
   msg_signature: '012bc692d0a58dd4b10f8dfe5c4ac00ae211ebeb',
   timestamp: '1476416373',
@@ -84,13 +88,16 @@ describe('wecom crypto: official vectors', () => {
   });
 
   it('re-encrypting each echostr with its own random prefix reproduces it', () => {
-    for (const [app, q] of [[PY, PY_GET], [CS, CS_GET]] as const) {
+    for (const [app, q] of [
+      [PY, PY_GET],
+      [CS, CS_GET],
+    ] as const) {
       const plain = wecomDecrypt(app.key, q.echostr, app.corpId);
       expect(wecomEncrypt(app.key, plain, app.corpId, randomPrefix(app.key, q.echostr))).toBe(q.echostr);
     }
   });
 
-  it('the official POST ciphertext carries 22 bytes of padding (why Node\'s 16-byte unpadding is off)', () => {
+  it("the official POST ciphertext carries 22 bytes of padding (why Node's 16-byte unpadding is off)", () => {
     const bodyLen = 16 + 4 + Buffer.byteLength(PY_POST.xml) + PY.corpId.length;
     expect(Buffer.from(PY_POST.encrypt, 'base64').length - bodyLen).toBe(22);
     expect(randomPrefix(PY.key, PY_POST.encrypt)).toEqual(PY_POST.random);
@@ -116,7 +123,9 @@ describe('wecom crypto: refusals', () => {
     expect(reason(() => wecomOpen(PY.token, PY.key, PY.corpId, PY_POST, inBody))).toBe('signature');
     expect(reason(() => wecomDecrypt(PY.key, PY_POST.encrypt.slice(0, 40), PY.corpId))).toBe('length');
     expect(reason(() => wecomDecrypt(PY.key, '', PY.corpId))).toBe('length');
-    expect(['padding', 'length', 'receiveid']).toContain(reason(() => wecomDecrypt(CS.key, PY_POST.encrypt, PY.corpId)));
+    expect(['padding', 'length', 'receiveid']).toContain(
+      reason(() => wecomDecrypt(CS.key, PY_POST.encrypt, PY.corpId)),
+    );
   });
 
   it('refuses a signature that does not match, in constant time, and wecomOpen throws before decrypting', () => {
@@ -149,11 +158,23 @@ describe('wecom crypto: round trips and the passive reply', () => {
   });
 
   it('builds a signed, encrypted reply envelope that opens to the XML', () => {
-    const xml = '<xml><MsgType><![CDATA[update_button]]></MsgType><Button><ReplaceName><![CDATA[已通过]]></ReplaceName></Button></xml>';
+    const xml =
+      '<xml><MsgType><![CDATA[update_button]]></MsgType><Button><ReplaceName><![CDATA[已通过]]></ReplaceName></Button></xml>';
     const env = passiveReply(PY.token, PY.key, PY.corpId, xml, '1476422779', '1597212914');
-    const m = /^<xml><Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]><\/Encrypt><MsgSignature><!\[CDATA\[([0-9a-f]{40})\]\]><\/MsgSignature><TimeStamp>1476422779<\/TimeStamp><Nonce><!\[CDATA\[1597212914\]\]><\/Nonce><\/xml>$/.exec(env);
+    const m =
+      /^<xml><Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]><\/Encrypt><MsgSignature><!\[CDATA\[([0-9a-f]{40})\]\]><\/MsgSignature><TimeStamp>1476422779<\/TimeStamp><Nonce><!\[CDATA\[1597212914\]\]><\/Nonce><\/xml>$/.exec(
+        env,
+      );
     expect(m).not.toBeNull();
-    expect(wecomOpen(PY.token, PY.key, PY.corpId, { msg_signature: m![2]!, timestamp: '1476422779', nonce: '1597212914' }, m![1]!)).toBe(xml);
+    expect(
+      wecomOpen(
+        PY.token,
+        PY.key,
+        PY.corpId,
+        { msg_signature: m![2]!, timestamp: '1476422779', nonce: '1597212914' },
+        m![1]!,
+      ),
+    ).toBe(xml);
     expect(reason(() => passiveReply(PY.token, PY.key, PY.corpId, xml, '1476422779', ']]><x>'))).toBe('input');
   });
 });

@@ -17,7 +17,11 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-const APP: WecomApp = { corpId: 'ww1436e0e65a779aee', token: 'QDG6eK', aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
+const APP: WecomApp = {
+  corpId: 'ww1436e0e65a779aee',
+  token: 'QDG6eK',
+  aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+};
 let db: TestDb;
 let fake: FakeWecom;
 let wecom: Wecom;
@@ -27,14 +31,21 @@ const log = createLogger('silent');
 
 async function post(inner: string, opts: { ts?: number; corpId?: string; query?: string; body?: string } = {}) {
   const r = wecomPost(APP, inner, opts);
-  const res = await fetch(`${url}/wecom/callback?${opts.query ?? r.query}`, { method: 'POST', body: opts.body ?? r.body });
+  const res = await fetch(`${url}/wecom/callback?${opts.query ?? r.query}`, {
+    method: 'POST',
+    body: opts.body ?? r.body,
+  });
   return { status: res.status, text: await res.text() };
 }
 
 async function drain() {
   const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({}), log });
   for (let i = 0; i < 5; i++)
-    await runQueueOnce({ connectionString: db.url, taskList: taskList([notifyListener(hd, ['wecom']), ...wecom.listeners], { wecom: wecom.sender }), logger: workerLogger(log) });
+    await runQueueOnce({
+      connectionString: db.url,
+      taskList: taskList([notifyListener(hd, ['wecom']), ...wecom.listeners], { wecom: wecom.sender }),
+      logger: workerLogger(log),
+    });
 }
 
 const cardsTo = (userid: string) => fake.messages.filter((m) => m.touser === userid && m.msgtype === 'template_card');
@@ -42,7 +53,12 @@ const cardsTo = (userid: string) => fake.messages.filter((m) => m.touser === use
 beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 30);
-  await importStaff(db.orm.em.fork() as EntityManager, db.wf, `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`, 'staff.csv');
+  await importStaff(
+    db.orm.em.fork() as EntityManager,
+    db.wf,
+    `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`,
+    'staff.csv',
+  );
   fake = await startFakeWecom();
   const config = loadConfig({
     DATABASE_URL: db.url,
@@ -113,11 +129,23 @@ describe('WeCom callback', () => {
     const c = cardsTo('library').at(-1)!;
     const card = c.template_card as any;
     const one = [card.checkbox.option_list[0].id];
-    const [a, b] = await Promise.all([post(wecomTap('library', card.submit_button.key, c.task_id!, one)), post(wecomTap('library2', card.submit_button.key, c.task_id!, one))]);
-    const names = [a, b].map((r) => (parseWecomXml(wecomDecrypt(APP.aesKey, field(parseWecomXml(r.text), 'Encrypt')!, APP.corpId)).Button as any).ReplaceName);
+    const [a, b] = await Promise.all([
+      post(wecomTap('library', card.submit_button.key, c.task_id!, one)),
+      post(wecomTap('library2', card.submit_button.key, c.task_id!, one)),
+    ]);
+    const names = [a, b].map(
+      (r) =>
+        (parseWecomXml(wecomDecrypt(APP.aesKey, field(parseWecomXml(r.text), 'Encrypt')!, APP.corpId)).Button as any)
+          .ReplaceName,
+    );
     expect(names.filter((n) => n === '已通过')).toHaveLength(1);
     const [id] = one[0].split('.');
-    expect(await db.sql(`select 1 from audit_event e join clearance c on c.student_id = e.student_id and c.step_key = e.step_key where c.id = $1 and e.outcome = 'applied'`, [Number(id)])).toHaveLength(1);
+    expect(
+      await db.sql(
+        `select 1 from audit_event e join clearance c on c.student_id = e.student_id and c.step_key = e.step_key where c.id = $1 and e.outcome = 'applied'`,
+        [Number(id)],
+      ),
+    ).toHaveLength(1);
   });
 
   it('a tap by someone without the step changes nothing', async () => {
@@ -134,7 +162,9 @@ describe('WeCom callback', () => {
     const before = await db.sql('select count(*) as n from inbound_event');
     const msg = wecomText('stu1', '进度');
     const good = wecomPost(APP, msg);
-    expect((await post(msg, { query: good.query.replace(/msg_signature=[0-9a-f]{4}/, 'msg_signature=0000') })).status).toBe(401);
+    expect(
+      (await post(msg, { query: good.query.replace(/msg_signature=[0-9a-f]{4}/, 'msg_signature=0000') })).status,
+    ).toBe(401);
     expect((await post(msg, { ts: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
     expect((await post(msg, { corpId: 'ww0000000000000000' })).status).toBe(401);
     expect((await post(msg, { body: 'garbage' })).status).toBe(400);
@@ -146,7 +176,8 @@ describe('WeCom callback', () => {
     fake.failNext(1, 'token-expired');
     await post(wecomText('stu2', '进度', '90002'));
     await drain();
-    const statusCards = (u: string) => cardsTo(u).filter((m) => (m.template_card as any).main_title.title.endsWith('的离校进度'));
+    const statusCards = (u: string) =>
+      cardsTo(u).filter((m) => (m.template_card as any).main_title.title.endsWith('的离校进度'));
     expect(statusCards('stu2')).toHaveLength(1);
     fake.failNext(2, '45009');
     await post(wecomText('stu3', '进度', '90003'));
@@ -160,5 +191,12 @@ describe('WeCom callback', () => {
 });
 
 it('signs what WeCom would sign (the helper agrees with the official vector)', () => {
-  expect(wecomSignature('QDG6eK', '1409659589', '263014780', 'P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==')).toBe('5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3');
+  expect(
+    wecomSignature(
+      'QDG6eK',
+      '1409659589',
+      '263014780',
+      'P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==',
+    ),
+  ).toBe('5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3');
 });

@@ -8,8 +8,13 @@ import { table } from '../format.ts';
 
 export async function decideCommand(ctx: CliContext, argv: string[]): Promise<void> {
   const [decision, ...rest] = argv;
-  if (decision !== 'pass' && decision !== 'return' && decision !== 'revoke') throw new UsageError('decide pass|return|revoke --step KEY STUDENT_NO...');
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { step: { type: 'string' }, reason: { type: 'string' } } });
+  if (decision !== 'pass' && decision !== 'return' && decision !== 'revoke')
+    throw new UsageError('decide pass|return|revoke --step KEY STUDENT_NO...');
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { step: { type: 'string' }, reason: { type: 'string' } },
+  });
   if (!values.step) throw new UsageError('decide needs --step KEY');
   if (!positionals.length) throw new UsageError('decide needs at least one STUDENT_NO');
   const results = await decide(await ctx.em(), ctx.wf, {
@@ -20,7 +25,16 @@ export async function decideCommand(ctx: CliContext, argv: string[]): Promise<vo
     items: positionals.map((studentNo) => ({ studentNo, reason: values.reason })),
     via: { platform: 'cli' },
   });
-  ctx.out(table(results.map((r) => ({ ...r, openSteps: r.openSteps?.join(' ') })) as unknown as Record<string, unknown>[], ['studentNo', 'outcome', 'status', 'decidedBy', 'error', 'openSteps']));
+  ctx.out(
+    table(results.map((r) => ({ ...r, openSteps: r.openSteps?.join(' ') })) as unknown as Record<string, unknown>[], [
+      'studentNo',
+      'outcome',
+      'status',
+      'decidedBy',
+      'error',
+      'openSteps',
+    ]),
+  );
   const failed = results.filter((r) => r.outcome !== 'applied' && r.outcome !== 'already_decided');
   if (failed.length) throw new CliError(`${failed.length} of ${results.length} not decided`);
 }

@@ -16,11 +16,13 @@ export async function importCommand(ctx: CliContext, argv: string[]): Promise<vo
     options: { step: { type: 'string' }, mode: { type: 'string' }, season: { type: 'string' } },
   });
   const file = positionals[0];
-  if (kind !== 'students' && kind !== 'staff' && kind !== 'list') throw new UsageError('import what? students, staff or list');
+  if (kind !== 'students' && kind !== 'staff' && kind !== 'list')
+    throw new UsageError('import what? students, staff or list');
   if (!file || positionals.length > 1) throw new UsageError(`import ${kind} takes one FILE.csv`);
   if (kind !== 'students' && values.season) throw new UsageError('--season goes with import students');
   if (kind === 'list' && !values.step) throw new UsageError('import list needs --step KEY');
-  if (kind === 'list' && values.mode !== 'block' && values.mode !== 'pass') throw new UsageError('import list needs --mode block or --mode pass');
+  if (kind === 'list' && values.mode !== 'block' && values.mode !== 'pass')
+    throw new UsageError('import list needs --mode block or --mode pass');
   const text = await readUtf8(file);
   const name = basename(file);
   if (kind === 'students') {
@@ -32,10 +34,18 @@ export async function importCommand(ctx: CliContext, argv: string[]): Promise<vo
     ctx.out(`${name}: ${s.rows} students (${s.created} new, ${s.updated} updated) in season ${s.season}`);
   } else if (kind === 'staff') {
     const s = await importStaff(await ctx.em(), ctx.wf, text, name);
-    ctx.out(`${name}: ${s.people} people; ${s.added} assignments added, ${s.removed} removed, ${s.unchanged} unchanged`);
+    ctx.out(
+      `${name}: ${s.people} people; ${s.added} assignments added, ${s.removed} removed, ${s.unchanged} unchanged`,
+    );
   } else {
     const mode = values.mode as 'block' | 'pass';
-    const s = await importList(await ctx.em(), ctx.wf, { step: values.step!, mode, text, file: name, actorLabel: `cli:${userInfo().username}` });
+    const s = await importList(await ctx.em(), ctx.wf, {
+      step: values.step!,
+      mode,
+      text,
+      file: name,
+      actorLabel: `cli:${userInfo().username}`,
+    });
     ctx.out(
       mode === 'block'
         ? `${name}: ${s.listed} listed, ${s.blocked} held pending, ${s.passed} others passed`

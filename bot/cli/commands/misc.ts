@@ -28,8 +28,15 @@ export async function jobCommand(ctx: CliContext, argv: string[]): Promise<void>
   if (!job) throw new CliError(`unknown job "${name}"; jobs: ${jobs.map((j) => j.name).join(', ')}`);
   const orm = await ctx.orm();
   // Cards go to the console too when the service would have it on (its worker then puts them in the mailboxes).
-  const deps = handlerDeps({ orm, wf: ctx.wf, config: ctx.config, log: ctx.log }, ctx.config.console && isLoopback(ctx.config.host));
+  const deps = handlerDeps(
+    { orm, wf: ctx.wf, config: ctx.config, log: ctx.log },
+    ctx.config.console && isLoopback(ctx.config.host),
+  );
   const times = ctx.config.schedule.has(name) ? parseJobTime(ctx.config.schedule.get(name)!, job.sends) : job.at;
   const run = await runJob(job, jobContext(orm, ctx.wf, ctx.config, deps, new Date()), `cli@${hostname()}`, times);
-  ctx.out(run.ran ? `${name} ran for slot ${run.slot}: ${JSON.stringify(run.result)}` : `${name} slot ${run.slot} was already run by ${run.claimedBy} at ${run.claimedAt}`);
+  ctx.out(
+    run.ran
+      ? `${name} ran for slot ${run.slot}: ${JSON.stringify(run.result)}`
+      : `${name} slot ${run.slot} was already run by ${run.claimedBy} at ${run.claimedAt}`,
+  );
 }

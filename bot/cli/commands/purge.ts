@@ -4,7 +4,10 @@ import { purgeSeason } from '../../../src/seasons/purge-season.ts';
 import { UsageError, type CliContext } from '../context.ts';
 
 export async function purgeCommand(ctx: CliContext, argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { season: { type: 'string' }, 'include-open': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { season: { type: 'string' }, 'include-open': { type: 'boolean' } },
+  });
   if (!values.season) throw new UsageError('purge needs --season LABEL');
   const s = await purgeSeason(await ctx.em(), ctx.wf, values.season, { includeOpen: values['include-open'] });
   ctx.out(

@@ -6,15 +6,29 @@ import { CliError, type CliContext } from '../context.ts';
 import { parseFormat, render } from '../format.ts';
 
 export async function reportCommand(ctx: CliContext, argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { college: { type: 'string' }, season: { type: 'string' }, format: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { college: { type: 'string' }, season: { type: 'string' }, format: { type: 'string' } },
+  });
   const em = await ctx.em();
   let rows: ProgressRow[];
   if (values.season === undefined) rows = await progressReport(em, ctx.wf, values.college);
   else {
-    const [season] = await em.execute<{ id: number; report: KeptReport | null }[]>('select id, report from season where label = ?', [values.season]);
+    const [season] = await em.execute<{ id: number; report: KeptReport | null }[]>(
+      'select id, report from season where label = ?',
+      [values.season],
+    );
     if (!season) throw new CliError(`no season "${values.season}"`);
     // A purged season has no students left: its report is the one kept at the purge.
-    rows = season.report ? season.report.rows.filter((r) => values.college === undefined || r.college === values.college) : await progressReport(em, ctx.wf, values.college, season.id);
+    rows = season.report
+      ? season.report.rows.filter((r) => values.college === undefined || r.college === values.college)
+      : await progressReport(em, ctx.wf, values.college, season.id);
   }
-  ctx.out(render(rows as unknown as Record<string, unknown>[], ['college', 'step', 'step_name', 'pending', 'passed', 'returned', 'not_applicable'], parseFormat(values.format)));
+  ctx.out(
+    render(
+      rows as unknown as Record<string, unknown>[],
+      ['college', 'step', 'step_name', 'pending', 'passed', 'returned', 'not_applicable'],
+      parseFormat(values.format),
+    ),
+  );
 }

@@ -8,7 +8,11 @@ import { table } from '../format.ts';
 const LABEL = { pending: '待办理', passed: '已通过', returned: '已退回', not_applicable: '无需办理' } as const;
 
 export async function statusCommand(ctx: CliContext, argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' } },
+  });
   if (positionals.length !== 1) throw new UsageError('status takes one STUDENT_NO');
   const s = await studentStatus(await ctx.em(), ctx.wf, positionals[0]!);
   if (!s) throw new CliError(`no student with number ${positionals[0]}`);
