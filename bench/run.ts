@@ -12,8 +12,12 @@ import { digestSeason } from './scenario-digest.ts';
 import { scratchDatabase, type ScratchDb } from './scratch-db.ts';
 import { seed } from './seed.ts';
 import { SETTINGS as S } from './settings.ts';
+import { studentNo } from '../test/support/season.ts';
 import { fmt } from './stats.ts';
-import { tapSequence } from './workload.ts';
+import { tapSequence, tapSequenceOf } from './workload.ts';
+import { baselineUpdates } from './scenario-baseline.ts';
+import { apiReturns, gatePasses } from './scenario-slow-paths.ts';
+import { printRatios } from './ratios.ts';
 import { statusQuestions } from './scenario-status.ts';
 import { startChangeDrain } from '../src/queue/drain-changes.ts';
 import { createLogger } from '../src/log.ts';
@@ -25,6 +29,7 @@ async function main(): Promise<number> {
   let code = 0;
   const loadAtStart = os.loadavg();
   try {
+    console.log(`host: ${os.cpus().length} CPUs, ${os.cpus()[0]?.model.trim() ?? 'unknown'}, Node ${process.version}`);
     const t0 = performance.now();
     scratch = await scratchDatabase();
     console.log(`database: ${scratch.mode} (ready in ${fmt(performance.now() - t0, 0)} ms)`);
@@ -42,11 +47,34 @@ async function main(): Promise<number> {
       seed: S.seed,
     });
     const opts = { concurrency: S.concurrency, warmup: S.warmup };
+    // The slow paths need students the main sequence leaves pending (returns) or has passed everywhere (the gate).
+    const mainSet = new Set(taps.map((t) => t.studentNo));
+    const untouched = Array.from({ length: S.students }, (_, i) => studentNo(i)).filter((n) => !mainSet.has(n));
+    const tappedOnce = taps.filter((t) => !t.duplicate).map((t) => t.studentNo);
+    const half = Math.floor(tappedOnce.length / 2);
+    const slow = {
+      returns: tapSequenceOf(untouched.slice(0, S.slowPaths.students), S.duplicateRatio, S.seed + 1),
+      returnsRated: tapSequenceOf(
+        untouched.slice(S.slowPaths.students, 2 * S.slowPaths.students),
+        S.duplicateRatio,
+        S.seed + 2,
+      ),
+      gate: tapSequenceOf(tappedOnce.slice(0, half), S.duplicateRatio, S.seed + 3),
+      gateRated: tapSequenceOf(tappedOnce.slice(half), S.duplicateRatio, S.seed + 4),
+    };
     const results: ScenarioResult[] = [];
     // BENCH_ONLY=A,D2 runs just those scenarios (by the letter and number their label starts with).
     const only = process.env.BENCH_ONLY?.split(',').map((x) => x.trim());
     const want = (label: string) => !only || only.includes(label.split(' ')[0]!);
     const scenarios: [string, () => Promise<ScenarioResult>][] = [
+      [
+        'Z baseline: bare Koa + one prepared UPDATE',
+        () =>
+          baselineUpdates(db!, S.baselineStep, S.poolMax, taps, {
+            ...opts,
+            label: 'Z baseline: bare Koa + one prepared UPDATE',
+          }),
+      ],
       ['A http taps, capacity', () => httpTaps(db!, S.steps.http, taps, { ...opts, label: 'A http taps, capacity' })],
       ...S.rates.map((rate, i): [string, () => Promise<ScenarioResult>] => {
         const label = `A${i + 2} http taps at ${rate}/s`;
@@ -97,11 +125,51 @@ async function main(): Promise<number> {
             label: 'E2 wecom card taps at 100/s',
           }),
       ],
+      [
+        'R api returns with a reason, capacity',
+        () =>
+          apiReturns(db!, S.slowPaths.returnStep, slow.returns, {
+            ...opts,
+            label: 'R api returns with a reason, capacity',
+          }),
+      ],
+      [
+        `R2 api returns at ${S.slowPaths.rate}/s`,
+        () =>
+          apiReturns(db!, S.slowPaths.returnRatedStep, slow.returnsRated, {
+            ...opts,
+            rate: S.slowPaths.rate,
+            label: `R2 api returns at ${S.slowPaths.rate}/s`,
+          }),
+      ],
+      // Last of the tap scenarios: they pass every other step of the students they use.
+      [
+        'K final-gate passes with revokes, capacity',
+        () =>
+          gatePasses(db!, slow.gate, {
+            ...opts,
+            revokeEveryMs: S.slowPaths.revokeEveryMs,
+            revokeStep: S.slowPaths.revokeStep,
+            label: 'K final-gate passes with revokes, capacity',
+          }),
+      ],
+      [
+        `K2 final-gate passes at ${S.slowPaths.rate}/s`,
+        () =>
+          gatePasses(db!, slow.gateRated, {
+            ...opts,
+            rate: S.slowPaths.rate,
+            revokeEveryMs: S.slowPaths.revokeEveryMs,
+            revokeStep: S.slowPaths.revokeStep,
+            label: `K2 final-gate passes at ${S.slowPaths.rate}/s`,
+          }),
+      ],
     ];
     for (const [label, run] of scenarios) if (want(label)) results.push(await run());
     // Last: it grows the season to 20,000 students.
     if (want('F digest')) results.push(...(await digestSeason(db, 20_000)));
 
+    printRatios(results);
     printSummary(
       await machine(db),
       { dbMode: scratch.mode, poolMax: S.poolMax, concurrency: S.concurrency, loadAtStart },

@@ -32,6 +32,17 @@ export const SETTINGS = {
   feishuRate: Number(process.env.BENCH_FEISHU_RATE ?? 100),
   /** the rate the service is meant to sustain at p99 < 50 ms (D3), and who taps it: a school admin, on the party step */
   feishuTarget: { rate: 500, step: 'party', tapper: 'admin-school' },
+  /** scenario Z's step: a bare UPDATE passes it, then it is reset to pending for the final-gate scenarios */
+  baselineStep: 'grad_office',
+  /** the slow paths: returns (R) on students the main sequence leaves alone, final-gate passes (K) on the ones it passed */
+  slowPaths: {
+    students: 1200,
+    returnStep: 'library',
+    returnRatedStep: 'hospital',
+    rate: 100,
+    revokeStep: 'library',
+    revokeEveryMs: 50,
+  },
   /** the staff member (wecom_userid in test/support/season.ts STAFF_CSV) who taps the direct scenario */
   directActor: 'loan',
 } as const;

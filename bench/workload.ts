@@ -35,7 +35,16 @@ export function tapSequence(opts: { students: number; distinct: number; duplicat
     Array.from({ length: opts.students }, (_, i) => studentNo(i)),
     rand,
   ).slice(0, opts.distinct);
-  let dupsLeft = Math.round(opts.distinct * opts.duplicateRatio);
+  return withDuplicates(fresh, opts.duplicateRatio, rand);
+}
+
+/** The same mix over given students, in their order: for scenarios that need students the main sequence left alone. */
+export function tapSequenceOf(students: readonly string[], duplicateRatio: number, seed: number): Tap[] {
+  return withDuplicates(students, duplicateRatio, seededRandom(seed));
+}
+
+function withDuplicates(fresh: readonly string[], duplicateRatio: number, rand: () => number): Tap[] {
+  let dupsLeft = Math.round(fresh.length * duplicateRatio);
   const taps: Tap[] = [];
   const sent: string[] = [];
   let k = 0;
