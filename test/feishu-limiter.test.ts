@@ -104,3 +104,27 @@ describe('feishu limiter', () => {
     expect(feishuRule('msg:om_1')).toEqual({ tokens: 5, windowMs: 1000 });
   });
 });
+
+describe('feishu limiter lanes', () => {
+  it('a card patch asked for behind a backlog of notices and digests is granted before all of them', async () => {
+    const clock = virtualClock();
+    const limiter = createLimiter({ now: clock.now, sleep: clock.sleep });
+    const order: string[] = [];
+    const take = (label: string, rank: number) =>
+      void limiter.acquire(['app/s', 'app/min'], rank).then(() => order.push(label));
+    // 120 waiting: 50 go in the first second, the rest wait for the window
+    for (let i = 0; i < 60; i++) take(`digest${i}`, 2);
+    for (let i = 0; i < 60; i++) take(`notice${i}`, 1);
+    await clock.run(10); // the first 50 (digests, first come) are granted at once
+    take('patch', 0);
+    take('notice-late', 1);
+    await clock.run();
+    expect(order).toHaveLength(122);
+    expect(order.slice(0, 50).every((l) => l.startsWith('digest'))).toBe(true);
+    // the next grant after the first second's 50 is the patch, then every notice, then the digests left
+    expect(order[50]).toBe('patch');
+    expect(order.slice(51, 112).every((l) => l.startsWith('notice'))).toBe(true);
+    expect(order[111]).toBe('notice-late');
+    expect(order.slice(112).every((l) => l.startsWith('digest'))).toBe(true);
+  });
+});

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { actorFor, seedSeason, studentNo } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
-import { enqueueClearanceChanges } from '../src/queue/enqueue.ts';
+import { enqueueClearanceChanges, enqueueSend, enqueueSends } from '../src/queue/enqueue.ts';
 import { drainChanges } from '../src/queue/drain-changes.ts';
 import { named, runQueueOnce, taskList, workerLogger, type ChangeListener } from '../src/queue/worker.ts';
 import { createLogger } from '../src/log.ts';
@@ -109,5 +109,22 @@ describe('listeners of one change', () => {
     await drain([notify, patch]);
     expect({ notified, patched }).toEqual({ notified: 1, patched: 2 });
     await expect.poll(pendingJobs, { timeout: 3000 }).toEqual([]);
+  });
+
+  it('sends wait in lanes: a chat answer before a notice before a digest, whatever the order they were queued in', async () => {
+    const digest = { platform: 'feishu', to: 'ou_a', card: {}, key: 'lane-digest', lane: 'bulk' as const };
+    const notice = { platform: 'feishu', to: 'ou_a', card: {}, key: 'lane-notice' };
+    const answer = { platform: 'feishu', to: 'ou_a', card: {}, key: 'lane-answer', lane: 'interactive' as const };
+    await enqueueSends(em(), [digest, { ...digest, key: 'lane-digest-2' }]);
+    await enqueueSend(em(), notice);
+    await enqueueSend(em(), answer);
+    const sent: string[] = [];
+    await runQueueOnce({
+      connectionString: db.url,
+      taskList: taskList([], { feishu: async (job) => void sent.push(job.key) }),
+      logger: workerLogger(createLogger('silent')),
+      concurrency: 1,
+    });
+    expect(sent).toEqual(['lane-answer', 'lane-notice', 'lane-digest', 'lane-digest-2']);
   });
 });

@@ -4,6 +4,8 @@ import { freshDb, type TestDb } from './support/db.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { takeShared } from '../src/delivery/shared-buckets.ts';
 import { sharedWecomLimiter } from '../bot/wecom/shared-limiter.ts';
+import { sharedFeishuLimiter } from '../bot/feishu/shared-limiter.ts';
+import { APP_KEYS, feishuRule } from '../bot/feishu/limiter.ts';
 import { memberKeys } from '../bot/wecom/api.ts';
 
 let db: TestDb;
@@ -71,5 +73,24 @@ describe('rate-limit buckets shared through PostgreSQL', () => {
     expect(thirtyFirst).toBe(false);
     expect(waits[0]).toBeGreaterThan(60_000); // until the first of the 30 leaves WeCom's 65 s window
     await first.acquire(memberKeys('lisi')); // another member is not held
+  });
+
+  it("Feishu: two instances together keep to the app's 50 calls a second, not 50 each", async () => {
+    const waits: number[] = [];
+    const hold = (ms: number) => (waits.push(ms), new Promise<void>(() => {})); // a wait that outlasts the test
+    // each instance's own limiter would let its 50 through at once; only the shared budget holds the 51st back.
+    // Feishu's 50 a second, with the second stretched to a minute so that a slow machine cannot let it pass.
+    const rule = (key: string) => (key === 'app/s' ? { tokens: 50, windowMs: 60_000 } : feishuRule(key));
+    const first = sharedFeishuLimiter(db.orm, hold, rule);
+    const second = sharedFeishuLimiter(db.orm, hold, rule);
+    for (let i = 0; i < 50; i++) await (i % 2 ? second : first).acquire([...APP_KEYS]);
+    let fiftyFirst = false;
+    void second.acquire([...APP_KEYS]).then(() => (fiftyFirst = true));
+    await expect.poll(() => waits.length, { timeout: 2000 }).toBe(1);
+    expect(fiftyFirst).toBe(false);
+    expect(waits[0]).toBeGreaterThan(0);
+    expect(waits[0]).toBeLessThanOrEqual(60_000);
+    const [n] = await db.sql<{ n: number }>(`select count(*)::int as n from rate_spend where key = 'app/s'`);
+    expect(n!.n).toBe(50);
   });
 });

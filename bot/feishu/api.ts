@@ -6,13 +6,16 @@ import type { Logger } from '../../src/log.ts';
 import { classify, FeishuApiError } from './api-errors.ts';
 import { APP_KEYS, createLimiter, messageKey, userKey, type Limiter } from './limiter.ts';
 import { createTokenHolder } from './token.ts';
+import { LANE_RANK, type Lane } from '../../src/delivery/lanes.ts';
 
 export { FeishuApiError } from './api-errors.ts';
 
 export interface FeishuApi {
-  sendCard(openId: string, card: object, uuid: string): Promise<{ messageId: string }>;
-  sendText(openId: string, text: string, uuid: string): Promise<{ messageId: string }>;
-  patchCard(messageId: string, card: object): Promise<void>;
+  /** `lane`: which waiters it goes ahead of when the app's quota is short (default notice) */
+  sendCard(openId: string, card: object, uuid: string, lane?: Lane): Promise<{ messageId: string }>;
+  sendText(openId: string, text: string, uuid: string, lane?: Lane): Promise<{ messageId: string }>;
+  /** default lane interactive: a copy someone may be looking at */
+  patchCard(messageId: string, card: object, lane?: Lane): Promise<void>;
   updateByToken(token: string, card: object): Promise<void>;
   /** email or mobile (as given) -> open_id; contacts Feishu does not know are absent. */
   idsByContact(emails: string[], mobiles: string[]): Promise<Map<string, string>>;
@@ -84,11 +87,12 @@ export function createFeishuApi(
     op: string,
     keys: string[],
     fn: (auth: ReturnType<typeof lark.withTenantToken>) => Promise<T>,
+    lane: Lane = 'interactive',
   ): Promise<T> {
     let refreshed = false;
     let rateRetries = 0;
     for (;;) {
-      await limiter.acquire(keys);
+      await limiter.acquire(keys, LANE_RANK[lane]);
       let token: string | undefined;
       const started = performance.now();
       try {
@@ -125,15 +129,20 @@ export function createFeishuApi(
     msgType: 'interactive' | 'text',
     content: string,
     uuid: string,
+    lane: Lane,
   ): Promise<{ messageId: string }> {
-    const res = await call('im.message.create', [...APP_KEYS, userKey(openId)], (auth) =>
-      client.im.v1.message.create(
-        {
-          params: { receive_id_type: 'open_id' },
-          data: { receive_id: openId, msg_type: msgType, content, uuid: feishuUuid(uuid) },
-        },
-        auth,
-      ),
+    const res = await call(
+      'im.message.create',
+      [...APP_KEYS, userKey(openId)],
+      (auth) =>
+        client.im.v1.message.create(
+          {
+            params: { receive_id_type: 'open_id' },
+            data: { receive_id: openId, msg_type: msgType, content, uuid: feishuUuid(uuid) },
+          },
+          auth,
+        ),
+      lane,
     );
     const messageId = res?.data?.message_id;
     // a retry with the same uuid returns the same message, so asking again is safe
@@ -143,12 +152,19 @@ export function createFeishuApi(
   }
 
   return {
-    sendCard: (openId, card, uuid) => send(openId, 'interactive', JSON.stringify(card), uuid),
-    sendText: (openId, text, uuid) => send(openId, 'text', JSON.stringify({ text }), uuid),
+    sendCard: (openId, card, uuid, lane = 'notice') => send(openId, 'interactive', JSON.stringify(card), uuid, lane),
+    sendText: (openId, text, uuid, lane = 'notice') => send(openId, 'text', JSON.stringify({ text }), uuid, lane),
 
-    async patchCard(messageId, card) {
-      await call('im.message.patch', [...APP_KEYS, messageKey(messageId)], (auth) =>
-        client.im.v1.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } }, auth),
+    async patchCard(messageId, card, lane = 'interactive') {
+      await call(
+        'im.message.patch',
+        [...APP_KEYS, messageKey(messageId)],
+        (auth) =>
+          client.im.v1.message.patch(
+            { path: { message_id: messageId }, data: { content: JSON.stringify(card) } },
+            auth,
+          ),
+        lane,
       );
     },
 
@@ -170,8 +186,11 @@ export function createFeishuApi(
           emails: emails.slice(i * BATCH, (i + 1) * BATCH),
           mobiles: mobiles.slice(i * BATCH, (i + 1) * BATCH),
         };
-        const res = await call('contact.user.batch_get_id', [...APP_KEYS], (auth) =>
-          client.contact.v3.user.batchGetId({ params: { user_id_type: 'open_id' }, data }, auth),
+        const res = await call(
+          'contact.user.batch_get_id',
+          [...APP_KEYS],
+          (auth) => client.contact.v3.user.batchGetId({ params: { user_id_type: 'open_id' }, data }, auth),
+          'bulk',
         );
         for (const u of res?.data?.user_list ?? []) {
           if (!u.user_id) continue; // unknown contact, or no permission to see it

@@ -58,6 +58,7 @@ export async function handleMessage(deps: Deps, log: Logger, e: FeishuMessageEve
         key: `re:${msg.messageId}:${i}`,
         personId: me?.personId,
         shows: card.shows,
+        lane: 'interactive',
       });
   });
 }

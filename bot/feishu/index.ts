@@ -8,6 +8,7 @@ import { createFeishuApi, type FeishuApi } from './api.ts';
 import { feishuDispatcher, type CardCallbackAnswer } from './events.ts';
 import { feishuCopiesListener, feishuSender } from './outbound.ts';
 import { startFeishuLongConnection } from './ws.ts';
+import { sharedFeishuLimiter } from './shared-limiter.ts';
 
 export interface Feishu {
   api: FeishuApi;
@@ -23,7 +24,7 @@ export function createFeishu(
   cfg: NonNullable<Config['feishu']>,
   deps: Deps,
   log: Logger,
-  api: FeishuApi = createFeishuApi(cfg, log),
+  api: FeishuApi = createFeishuApi(cfg, log, { limiter: sharedFeishuLimiter(deps.orm) }),
 ): Feishu {
   const secrets = { encryptKey: cfg.encryptKey, verificationToken: cfg.verificationToken };
   const lateUpdate = async (token: string, answer: unknown) => {

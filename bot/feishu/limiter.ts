@@ -11,8 +11,11 @@ export interface BucketRule {
 }
 
 export interface Limiter {
-  /** Resolves once every named bucket had a token, taking one from each at the same instant. */
-  acquire(keys: string[]): Promise<void>;
+  /**
+   * Resolves once every named bucket had a token, taking one from each at the same instant. Waiters of a lower `rank`
+   * go first (0: what someone is looking at; see src/delivery/lanes.ts), in arrival order within a rank.
+   */
+  acquire(keys: string[], rank?: number): Promise<void>;
   /** Holds every acquire until `atMs` (this limiter's clock), e.g. Feishu's `x-ogw-ratelimit-reset`. */
   pauseUntil(atMs: number): void;
   pauseFor(ms: number): void;
@@ -45,6 +48,7 @@ export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeo
 
 interface Waiter {
   keys: string[];
+  rank: number;
   resolve: () => void;
 }
 
@@ -78,7 +82,7 @@ export function createLimiter(opts: LimiterOptions = {}): Limiter {
     return wait;
   }
 
-  // Grants in arrival order, but a waiter held only by its own user bucket does not block the others.
+  // Grants in rank and arrival order, but a waiter held only by its own user bucket does not block the others.
   function pass(): void {
     const t = now();
     for (let i = 0; i < waiters.length;) {
@@ -116,11 +120,13 @@ export function createLimiter(opts: LimiterOptions = {}): Limiter {
   }
 
   return {
-    acquire(keys) {
+    acquire(keys, rank = 0) {
       const unique = [...new Set(keys)];
       for (const key of unique) rule(key); // an unknown bucket is a bug: fail at the call, not later
       return new Promise<void>((resolve) => {
-        waiters.push({ keys: unique, resolve });
+        // behind every waiter of the same or a lower rank, ahead of the rest
+        const at = waiters.findIndex((w) => w.rank > rank);
+        waiters.splice(at === -1 ? waiters.length : at, 0, { keys: unique, rank, resolve });
         pass();
       });
     },

@@ -18,7 +18,7 @@ function render(card: Card, log: Logger): object {
 export function feishuSender(api: FeishuApi, deps: Deps, log: Logger): CardSender {
   return async (job) => {
     const card = job.card as Card;
-    const { messageId } = await api.sendCard(job.to, render(card, log), job.key);
+    const { messageId } = await api.sendCard(job.to, render(card, log), job.key, job.lane);
     if (job.shows && job.personId)
       await recordDelivered(deps.orm.em.fork() as EntityManager, {
         platform: 'feishu',

@@ -33,6 +33,7 @@ export async function handleWecom(deps: Deps, log: Logger, inbound: WecomInbound
           key: `re_${msg.eventId}_${i}`,
           personId: me?.personId,
           shows: card.shows,
+          lane: 'interactive',
         });
     });
     return null;

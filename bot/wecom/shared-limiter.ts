@@ -1,32 +1,19 @@
 // WeCom's pacing across instances: the in-process buckets first, then the per-member ones again in PostgreSQL.
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLimiter, realSleep, type Limiter } from '../feishu/limiter.ts';
-import { takeShared } from '../../src/delivery/shared-buckets.ts';
+import { sharedLimiter } from '../delivery/shared-limiter.ts';
 import { wecomRule } from './api.ts';
 
 /**
  * WeCom drops a member's 31st message in a minute silently, and any instance's worker may send it: each process
  * counting its own sends would let two instances send 60. The member buckets are therefore also taken in the
- * database (one short transaction per attempt); the app-wide bucket, far below WeCom's quota, stays per process.
- * Tokens are counted when granted; the 5 s of margin in wecomRule's window covers the call that follows.
+ * database; the app-wide bucket, far below WeCom's quota, stays per process. Tokens are counted when granted; the
+ * 5 s of margin in wecomRule's window covers the call that follows.
  */
 export function sharedWecomLimiter(
   orm: MikroORM,
   sleep: (ms: number) => Promise<void> = realSleep,
   local: Limiter = createLimiter({ rule: wecomRule, sleep }),
 ): Limiter {
-  return {
-    ...local,
-    async acquire(keys) {
-      await local.acquire(keys);
-      const members = [...new Set(keys)]
-        .filter((k) => k.startsWith('member:'))
-        .map((key) => ({ key, ...wecomRule(key) }));
-      for (;;) {
-        const wait = await takeShared(orm.em.fork() as EntityManager, members);
-        if (wait === 0) return;
-        await sleep(wait);
-      }
-    },
-  };
+  return sharedLimiter(orm, local, wecomRule, (key) => key.startsWith('member:'), sleep);
 }

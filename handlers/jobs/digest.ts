@@ -26,6 +26,10 @@ export const digestJob: JobDef = {
       for (const a of admins.filter((x) => x.college_id === d.collegeId))
         items.push({ personId: a.person_id, card, key: `digest_${slot}_${d.collegeId}_${a.person_id}` });
     }
-    return { colleges: digests.length, digests: items.length, queued: await deliver(em, deps.platforms ?? [], items) };
+    return {
+      colleges: digests.length,
+      digests: items.length,
+      queued: await deliver(em, deps.platforms ?? [], items, 'bulk'),
+    };
   },
 };

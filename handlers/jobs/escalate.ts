@@ -18,6 +18,6 @@ export const escalateJob: JobDef = {
     );
     const card = escalationCard(rows, slot);
     const items = admins.map((a) => ({ personId: a.person_id, card, key: `escalate_${slot}_${a.person_id}` }));
-    return { offices: rows.length, queued: await deliver(em, deps.platforms ?? [], items) };
+    return { offices: rows.length, queued: await deliver(em, deps.platforms ?? [], items, 'bulk') };
   },
 };

@@ -41,6 +41,10 @@ export const nudgeJob: JobDef = {
       const d = await nudgeHandler(deps, h.person_id, today, 'job', em);
       if (d) items.push(d);
     }
-    return { handlers: handlers.length, nudged: items.length, queued: await deliver(em, deps.platforms ?? [], items) };
+    return {
+      handlers: handlers.length,
+      nudged: items.length,
+      queued: await deliver(em, deps.platforms ?? [], items, 'bulk'),
+    };
   },
 };

@@ -17,6 +17,6 @@ export const remindJob: JobDef = {
       card: reminderCard(r),
       key: `remind_${slot}_${r.studentId}`,
     }));
-    return { reminded: items.length, queued: await deliver(em, deps.platforms ?? [], items) };
+    return { reminded: items.length, queued: await deliver(em, deps.platforms ?? [], items, 'bulk') };
   },
 };

@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgIntArray } from '../db/pg-array.ts';
 import { enqueueSend, enqueueSends, type SendCardJob } from '../queue/enqueue.ts';
+import type { Lane } from './lanes.ts';
 
 export type DeliveryPlatform = 'console' | 'feishu' | 'wecom';
 
@@ -18,8 +19,13 @@ export interface Delivery {
   cardFor?: Partial<Record<DeliveryPlatform, Delivery['card']>>;
 }
 
-/** Returns how many sends were queued. */
-export async function deliver(em: EntityManager, platforms: DeliveryPlatform[], items: Delivery[]): Promise<number> {
+/** Returns how many sends were queued. `lane`: notices by default; scheduled mass sends say `bulk`. */
+export async function deliver(
+  em: EntityManager,
+  platforms: DeliveryPlatform[],
+  items: Delivery[],
+  lane: Lane = 'notice',
+): Promise<number> {
   if (!items.length || !platforms.length) return 0;
   const people = await em.execute<Record<string, string | number | null>[]>(
     `select id, ${[...new Set(platforms.map((p) => ID_COLUMN[p]))].join(', ')} from person where id = any(?::int[])`,
@@ -32,7 +38,7 @@ export async function deliver(em: EntityManager, platforms: DeliveryPlatform[], 
       const to = byId.get(item.personId)?.[ID_COLUMN[platform]];
       const card = item.cardFor?.[platform] ?? item.card;
       if (to !== null && to !== undefined)
-        jobs.push({ platform, to: String(to), card, key: item.key, personId: item.personId, shows: card.shows });
+        jobs.push({ platform, to: String(to), card, key: item.key, personId: item.personId, shows: card.shows, lane });
     }
   if (jobs.length === 1) await enqueueSend(em, jobs[0]!);
   else await enqueueSends(em, jobs);

@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import { prepared } from '../db/prepared.ts';
+import { LANE_PRIORITY, type Lane } from '../delivery/lanes.ts';
 
 export const JOB = {
   /** One or more clearances changed state: notify the student, refresh cards, tell the final office. */
@@ -21,7 +22,11 @@ export interface SendCardJob {
   personId?: number;
   /** for pending cards: the page and clearances shown, so later changes can update this copy in place */
   shows?: { page: number; clearanceIds: number[] };
+  /** which lane it waits in, for the queue and the platform's quota (default `notice`) */
+  lane?: Lane;
 }
+
+const priorityOf = (job: SendCardJob) => LANE_PRIORITY[job.lane ?? 'notice'];
 
 export interface ClearanceChange {
   clearanceId: number;
@@ -56,20 +61,24 @@ export async function enqueueClearanceChanges(
 /** Queues a card for delivery; the job key makes a repeated enqueue (a retried event) one delivery. */
 export async function enqueueSend(em: EntityManager, job: SendCardJob): Promise<void> {
   await em.execute(
-    `select graphile_worker.add_job(?, ?::json, job_key => ?, max_attempts => 8, job_key_mode => 'preserve_run_at')`,
-    [JOB.sendCard, JSON.stringify(job), `send:${job.platform}:${job.key}`.slice(0, 500)],
+    `select graphile_worker.add_job(?, ?::json, job_key => ?, max_attempts => 8, job_key_mode => 'preserve_run_at', priority => ?)`,
+    [JOB.sendCard, JSON.stringify(job), `send:${job.platform}:${job.key}`.slice(0, 500), priorityOf(job)],
   );
 }
 
 /** Many sends in one statement (graphile-worker's add_jobs), for jobs that message a whole season. */
 export async function enqueueSends(em: EntityManager, jobs: SendCardJob[]): Promise<void> {
   for (let i = 0; i < jobs.length; i += 1000) {
-    const chunk = jobs
-      .slice(i, i + 1000)
-      .map((job) => ({ payload: job, job_key: `send:${job.platform}:${job.key}`.slice(0, 500) }));
+    const chunk = jobs.slice(i, i + 1000).map((job) => ({
+      payload: job,
+      job_key: `send:${job.platform}:${job.key}`.slice(0, 500),
+      priority: priorityOf(job),
+    }));
+    // job_spec: (identifier, payload, queue_name, run_at, max_attempts, job_key, priority, flags)
     await em.execute(
       `select count(*) from graphile_worker.add_jobs(array(
-         select row(?, x.payload, null, null, 8, x.job_key, null, null)::graphile_worker.job_spec from jsonb_to_recordset(?::jsonb) as x(payload json, job_key text)
+         select row(?, x.payload, null, null, 8, x.job_key, x.priority, null)::graphile_worker.job_spec
+           from jsonb_to_recordset(?::jsonb) as x(payload json, job_key text, priority int)
        ), true)`,
       [JOB.sendCard, JSON.stringify(chunk)],
     );
