@@ -16,7 +16,8 @@ import { jobs } from '../handlers/index.ts';
 import { createWecom } from './wecom/index.ts';
 import { resolveWecomIds } from './wecom/resolve-ids.ts';
 import { resolveFeishuIds } from './feishu/resolve-ids.ts';
-import { notifyListener } from './delivery/notify.ts';
+import { notifyListener, studentNoticeTask } from './delivery/notify.ts';
+import { STUDENT_NOTICE_TASK } from '../src/delivery/notice-queue.ts';
 import { consoleWanted } from './console/wanted.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   const wecom = config.wecom && createWecom(config.wecom, hd, log);
   const deps = { orm: db.orm, wf, config, log, inbox, feishu, wecom };
   const listeners = [
-    named('notify', notifyListener(hd, hd.platforms)),
+    named('notify', notifyListener(hd, hd.platforms, config.noticeWindowSec)),
     ...(feishu?.listeners.map((l) => named('feishu-copies', l)) ?? []),
     ...(wecom?.listeners.map((l) => named('wecom-copies', l)) ?? []),
   ];
@@ -65,7 +66,13 @@ async function main(): Promise<void> {
     ...(feishu ? { feishu: feishu.sender } : {}),
     ...(wecom ? { wecom: wecom.sender } : {}),
   };
-  const worker = await startWorker({ connectionString: db.url, log, listeners, senders });
+  const worker = await startWorker({
+    connectionString: db.url,
+    log,
+    listeners,
+    senders,
+    tasks: { [STUDENT_NOTICE_TASK]: studentNoticeTask(hd, hd.platforms) },
+  });
   const longConnection = feishu?.start();
   const scheduler = config.scheduler
     ? createScheduler({

@@ -63,4 +63,6 @@ export interface Outgoing {
   card: Card;
   /** stable id of this notice, so a retried job does not send it twice */
   key: string;
+  /** a student's notice of one change: it may wait to be told together with others (the coalescing window) */
+  about?: { clearanceId: number; version: number };
 }

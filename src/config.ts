@@ -24,6 +24,7 @@ const env = z.object({
     .default('7,3,1'),
   LIXIAO_NEAR_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   LIXIAO_SCHEDULER: z.enum(['on', 'off']).default('on'),
+  LIXIAO_NOTICE_WINDOW: z.coerce.number().int().min(0).max(3600).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   FEISHU_APP_ID: z.string().optional(),
   FEISHU_APP_SECRET: z.string().optional(),
@@ -66,6 +67,8 @@ export interface Config {
   remindDays: number[];
   nearDays: number;
   scheduler: boolean;
+  /** seconds a student's notices wait to go out as one message (0: each at once; default 60 with a chat platform) */
+  noticeWindowSec: number;
 }
 
 function parseSchedule(spec: string | undefined): Map<string, string> {
@@ -173,5 +176,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     remindDays: [...new Set(e.LIXIAO_REMIND_DAYS.split(',').map(Number))].sort((a, b) => b - a),
     nearDays: e.LIXIAO_NEAR_DAYS,
     scheduler: e.LIXIAO_SCHEDULER === 'on',
+    // the window spares a chat platform's quotas and the student's phone; the local console has neither
+    noticeWindowSec: e.LIXIAO_NOTICE_WINDOW ?? (platformConfigured ? 60 : 0),
   };
 }

@@ -46,7 +46,7 @@ const drain = async (sender: CardSender = feishu.sender) => {
   for (let i = 0; i < 4; i++)
     await runQueueOnce({
       connectionString: db.url,
-      taskList: taskList([notifyListener(hd, ['feishu'])], { feishu: sender }),
+      taskList: taskList([notifyListener(hd, ['feishu'], 0)], { feishu: sender }),
       logger: workerLogger(log),
     });
 };

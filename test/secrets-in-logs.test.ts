@@ -91,7 +91,7 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++)
     await runQueueOnce({
       connectionString: db.url,
-      taskList: taskList([notifyListener(hd, ['feishu', 'wecom'])], { feishu: feishu.sender, wecom: wecom.sender }),
+      taskList: taskList([notifyListener(hd, ['feishu', 'wecom'], 0)], { feishu: feishu.sender, wecom: wecom.sender }),
       logger: workerLogger(log),
     });
 });

@@ -55,7 +55,7 @@ async function drain() {
   for (let i = 0; i < 5; i++)
     await runQueueOnce({
       connectionString: db.url,
-      taskList: taskList([notifyListener(hd, ['feishu']), ...feishu.listeners], { feishu: feishu.sender }),
+      taskList: taskList([notifyListener(hd, ['feishu'], 0), ...feishu.listeners], { feishu: feishu.sender }),
       logger: workerLogger(log),
     });
 }

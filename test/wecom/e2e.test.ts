@@ -43,7 +43,7 @@ async function drain() {
   for (let i = 0; i < 5; i++)
     await runQueueOnce({
       connectionString: db.url,
-      taskList: taskList([notifyListener(hd, ['wecom']), ...wecom.listeners], { wecom: wecom.sender }),
+      taskList: taskList([notifyListener(hd, ['wecom'], 0), ...wecom.listeners], { wecom: wecom.sender }),
       logger: workerLogger(log),
     });
 }
