@@ -53,7 +53,7 @@ async function main(): Promise<void> {
 
   const inbox = consoleWanted(config, log) ? new ConsoleInbox() : undefined;
   const hd = handlerDeps({ orm: db.orm, wf, config, log }, Boolean(inbox));
-  const feishu = config.feishu && createFeishu(config.feishu, hd, log);
+  const feishu = config.feishu && createFeishu(config.feishu, hd, log, undefined, config.copyWindowSec);
   const wecom = config.wecom && createWecom(config.wecom, hd, log);
   const deps = { orm: db.orm, wf, config, log, inbox, feishu, wecom };
   const listeners = [
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     log,
     listeners,
     senders,
-    tasks: { [STUDENT_NOTICE_TASK]: studentNoticeTask(hd, hd.platforms) },
+    tasks: { [STUDENT_NOTICE_TASK]: studentNoticeTask(hd, hd.platforms), ...feishu?.tasks },
   });
   const longConnection = feishu?.start();
   const scheduler = config.scheduler

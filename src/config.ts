@@ -25,6 +25,7 @@ const env = z.object({
   LIXIAO_NEAR_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   LIXIAO_SCHEDULER: z.enum(['on', 'off']).default('on'),
   LIXIAO_NOTICE_WINDOW: z.coerce.number().int().min(0).max(3600).optional(),
+  LIXIAO_COPY_WINDOW: z.coerce.number().int().min(0).max(600).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   FEISHU_APP_ID: z.string().optional(),
   FEISHU_APP_SECRET: z.string().optional(),
@@ -69,6 +70,8 @@ export interface Config {
   scheduler: boolean;
   /** seconds a student's notices wait to go out as one message (0: each at once; default 60 with a chat platform) */
   noticeWindowSec: number;
+  /** seconds a changed Feishu list card waits to be patched once with its latest state (0: at every change) */
+  copyWindowSec: number;
 }
 
 function parseSchedule(spec: string | undefined): Map<string, string> {
@@ -178,5 +181,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     scheduler: e.LIXIAO_SCHEDULER === 'on',
     // the window spares a chat platform's quotas and the student's phone; the local console has neither
     noticeWindowSec: e.LIXIAO_NOTICE_WINDOW ?? (platformConfigured ? 60 : 0),
+    copyWindowSec: e.LIXIAO_COPY_WINDOW,
   };
 }

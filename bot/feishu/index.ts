@@ -3,10 +3,11 @@ import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Config } from '../../src/config.ts';
 import type { Logger } from '../../src/log.ts';
 import type { Deps } from '../../handlers/index.ts';
+import type { TaskList } from 'graphile-worker';
 import type { CardSender, ChangeListener } from '../../src/queue/worker.ts';
 import { createFeishuApi, type FeishuApi } from './api.ts';
 import { feishuDispatcher, type CardCallbackAnswer } from './events.ts';
-import { feishuCopiesListener, feishuSender } from './outbound.ts';
+import { FEISHU_PATCH_COPY_TASK, feishuCopiesListener, feishuPatchCopyTask, feishuSender } from './outbound.ts';
 import { startFeishuLongConnection } from './ws.ts';
 import { sharedFeishuLimiter } from './shared-limiter.ts';
 
@@ -16,6 +17,8 @@ export interface Feishu {
   secrets: { encryptKey?: string; verificationToken?: string };
   sender: CardSender;
   listeners: ChangeListener[];
+  /** the queue's tasks of its own (a copy patched once its window has passed) */
+  tasks: TaskList;
   /** starts the long connection in ws mode; a no-op for webhook mode */
   start: () => { close: () => void };
 }
@@ -25,6 +28,8 @@ export function createFeishu(
   deps: Deps,
   log: Logger,
   api: FeishuApi = createFeishuApi(cfg, log, { limiter: sharedFeishuLimiter(deps.orm) }),
+  /** seconds a changed list card waits to be patched once with its latest state (0: at every change) */
+  copyWindowSec = 0,
 ): Feishu {
   const secrets = { encryptKey: cfg.encryptKey, verificationToken: cfg.verificationToken };
   const lateUpdate = async (token: string, answer: unknown) => {
@@ -37,7 +42,8 @@ export function createFeishu(
     dispatcher,
     secrets,
     sender: feishuSender(api, deps, log),
-    listeners: [feishuCopiesListener(api, deps, log)],
+    listeners: [feishuCopiesListener(api, deps, log, copyWindowSec)],
+    tasks: { [FEISHU_PATCH_COPY_TASK]: feishuPatchCopyTask(api, deps, log) },
     start: () => (cfg.mode === 'ws' ? startFeishuLongConnection(cfg, dispatcher, log) : { close: () => {} }),
   };
 }

@@ -3,7 +3,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Card } from '../../cards/model.ts';
 import { renderFeishu } from '../../cards/render/feishu.ts';
 import { refreshedPendingCard, type Deps } from '../../handlers/index.ts';
-import { cardsShowing, recordDelivered } from '../../src/delivery/delivered-cards.ts';
+import type { Task } from 'graphile-worker';
+import {
+  cardsShowing,
+  deliveredCard,
+  recordDelivered,
+  type DeliveredCardRow,
+} from '../../src/delivery/delivered-cards.ts';
+import { LANE_PRIORITY } from '../../src/delivery/lanes.ts';
+import { pgTextArray } from '../../src/db/pg-array.ts';
 import type { CardSender, ChangeListener } from '../../src/queue/worker.ts';
 import type { Logger } from '../../src/log.ts';
 import type { FeishuApi } from './api.ts';
@@ -30,25 +38,75 @@ export function feishuSender(api: FeishuApi, deps: Deps, log: Logger): CardSende
   };
 }
 
-/** Every delivered list card that shows a changed clearance is rebuilt for its owner and patched in place. */
-export function feishuCopiesListener(api: FeishuApi, deps: Deps, log: Logger): ChangeListener {
+/** graphile-worker's task that patches one copy with its latest state, once its window has passed. */
+export const FEISHU_PATCH_COPY_TASK = 'feishu_patch_copy';
+
+/** Rebuilds one delivered copy for its owner, marking `changed` rows with what happened to them, and patches it. */
+async function patchCopy(
+  api: FeishuApi,
+  deps: Deps,
+  log: Logger,
+  em: EntityManager,
+  copy: DeliveredCardRow,
+  changed: number[],
+): Promise<void> {
+  const card = await refreshedPendingCard(deps, copy.personId, copy.page, changed, FEISHU_CAPS);
+  if (!card) return;
+  try {
+    await api.patchCard(copy.messageId, render(card, log), 'interactive');
+  } catch (e) {
+    // A rate limit or an outage fails the job, which patches again later (idempotent). A copy that cannot be
+    // patched at all (recalled, too old) must not keep the others stale: a job carries many people's changes.
+    if ((e as { retryable?: boolean }).retryable) throw e;
+    log.warn({ messageId: copy.messageId, error: (e as Error).message }, 'feishu card patch failed');
+    return;
+  }
+  if (card.shows) await recordDelivered(em, { ...copy, kind: card.type, ...card.shows });
+}
+
+/**
+ * Every delivered list card that shows a changed clearance is rebuilt for its owner and patched in place. With a
+ * window, a copy is patched once per window with the state at its end (a job per copy, its time kept from the first
+ * change), not once per change: ten offices tapping all morning would otherwise spend the app's quota on patches.
+ */
+export function feishuCopiesListener(api: FeishuApi, deps: Deps, log: Logger, windowSec = 0): ChangeListener {
   return async ({ changes }) => {
     const em = deps.orm.em.fork() as EntityManager;
     const changed = changes.map((c) => c.clearanceId);
-    for (const copy of await cardsShowing(em, 'feishu', changed)) {
-      const mine = changed.filter((id) => copy.clearanceIds.includes(id));
-      const card = await refreshedPendingCard(deps, copy.personId, copy.page, mine, FEISHU_CAPS);
-      if (!card) continue;
-      try {
-        await api.patchCard(copy.messageId, render(card, log));
-      } catch (e) {
-        // A rate limit or an outage fails the job, which patches again later (idempotent). A copy that cannot be
-        // patched at all (recalled, too old) must not keep the others stale: a job carries many people's changes.
-        if ((e as { retryable?: boolean }).retryable) throw e;
-        log.warn({ messageId: copy.messageId, error: (e as Error).message }, 'feishu card patch failed');
-        continue;
-      }
-      if (card.shows) await recordDelivered(em, { ...copy, kind: card.type, ...card.shows });
-    }
+    const copies = await cardsShowing(em, 'feishu', changed);
+    if (windowSec > 0) return void (await schedulePatches(em, copies, windowSec));
+    for (const copy of copies)
+      await patchCopy(
+        api,
+        deps,
+        log,
+        em,
+        copy,
+        changed.filter((id) => copy.clearanceIds.includes(id)),
+      );
+  };
+}
+
+async function schedulePatches(em: EntityManager, copies: DeliveredCardRow[], windowSec: number): Promise<void> {
+  if (!copies.length) return;
+  // job_spec: (identifier, payload, queue_name, run_at, max_attempts, job_key, priority, flags)
+  await em.execute(
+    `select count(*) from graphile_worker.add_jobs(array(
+       select row(?, json_build_object('messageId', m), null, now() + ? * interval '1 second', 10,
+                  'patch:feishu:' || m, ?, null)::graphile_worker.job_spec
+         from unnest(?::text[]) m
+     ), true)`,
+    [FEISHU_PATCH_COPY_TASK, windowSec, LANE_PRIORITY.interactive, pgTextArray(copies.map((c) => c.messageId))],
+  );
+}
+
+/** The window's end: the copy as it is now, every decided row it shows marked with what happened to it. */
+export function feishuPatchCopyTask(api: FeishuApi, deps: Deps, log: Logger): Task {
+  return async (payload) => {
+    const { messageId } = payload as { messageId: string };
+    const em = deps.orm.em.fork() as EntityManager;
+    const copy = await deliveredCard(em, 'feishu', messageId);
+    if (!copy) return; // too old to update, or its person was purged
+    await patchCopy(api, deps, log, em, copy, copy.clearanceIds);
   };
 }

@@ -59,3 +59,18 @@ export async function cardsShowing(
     [platform, pgIntArray(clearanceIds), maxAgeDays],
   );
 }
+
+/** One delivered copy by its message id, if it is young enough to be updated. */
+export async function deliveredCard(
+  em: EntityManager,
+  platform: string,
+  messageId: string,
+  maxAgeDays = 14,
+): Promise<DeliveredCardRow | null> {
+  const [row] = await em.execute<DeliveredCardRow[]>(
+    `select platform, message_id as "messageId", person_id as "personId", kind, page, clearance_ids as "clearanceIds"
+       from delivered_card where platform = ? and message_id = ? and created_at > now() - make_interval(days => ?)`,
+    [platform, messageId, maxAgeDays],
+  );
+  return row ?? null;
+}

@@ -23,6 +23,8 @@ export interface FakeFeishuOptions {
   tokenTtl?: number;
   /** seconds sent in `x-ogw-ratelimit-reset` on a 429 */
   rateLimitReset?: number;
+  /** enforce the app's quota as Feishu does: API calls past it are answered 429 / 99991400 (and counted) */
+  quota?: { perSecond: number; perMinute: number };
 }
 
 export interface SentMessage {
@@ -46,7 +48,7 @@ export interface FakeFeishu {
   url: string;
   tokenRequests: { app_id: string; at: number }[];
   messages: SentMessage[];
-  patches: { message_id: string; content: unknown }[];
+  patches: { message_id: string; content: unknown; at: number }[];
   cardUpdates: { token: string; card: unknown }[];
   idLookups: { user_id_type: string; emails: string[]; mobiles: string[] }[];
   /** every request, answered or not (status 0 = left hanging) */
@@ -54,6 +56,10 @@ export interface FakeFeishu {
   directory: Map<string, string>;
   tokenTtl: number;
   rateLimitReset: number;
+  /** API calls answered 429 because they were over `quota` */
+  overQuota: number;
+  /** when each API call within the quota was accepted (performance.now()), oldest first */
+  accepted: number[];
   /** The next n requests to `on` (API calls by default, or the token endpoint) fail with `mode`. */
   failNext(n: number, mode: FaultMode, on?: 'api' | 'token'): void;
   revokeTokens(): void;
@@ -82,6 +88,8 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     directory: new Map(Object.entries(opts.directory ?? {})),
     tokenTtl: opts.tokenTtl ?? 7200,
     rateLimitReset: opts.rateLimitReset ?? 1,
+    overQuota: 0,
+    accepted: [],
     failNext(n, mode, on = 'api') {
       for (let i = 0; i < n; i++) faults[on].push(mode);
     },
@@ -94,8 +102,10 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
         fake.cardUpdates,
         fake.idLookups,
         fake.calls,
+        fake.accepted,
       ])
         list.length = 0;
+      fake.overQuota = 0;
       faults.api.length = faults.token.length = 0;
       byUuid.clear();
     },
@@ -105,6 +115,18 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
         server.closeAllConnections(); // 'hang' requests never end on their own
       }),
   };
+
+  /** Sliding windows of one second and one minute over accepted calls; a call within both is accepted and counted. */
+  function overQuota(quota: { perSecond: number; perMinute: number }, at: number): boolean {
+    const inLast = (ms: number) => {
+      let n = 0;
+      for (let i = fake.accepted.length - 1; i >= 0 && fake.accepted[i]! > at - ms; i--) n++;
+      return n;
+    };
+    if (inLast(1000) >= quota.perSecond || inLast(60_000) >= quota.perMinute) return true;
+    fake.accepted.push(at);
+    return false;
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const u = new URL(req.url ?? '/', 'http://fake');
@@ -128,6 +150,14 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     }
 
     const isToken = u.pathname === TOKEN_PATH;
+    if (!isToken && opts.quota && overQuota(opts.quota, call.at)) {
+      fake.overQuota++;
+      return answer(
+        429,
+        { code: 99991400, msg: 'request trigger frequency limit' },
+        { 'x-ogw-ratelimit-limit': String(opts.quota.perSecond), 'x-ogw-ratelimit-reset': '1' },
+      );
+    }
     const fault = faults[isToken ? 'token' : 'api'].shift();
     if (typeof fault === 'object')
       return answer(fault.status, { code: fault.code, msg: fault.msg ?? 'fault' }, fault.headers);
@@ -196,7 +226,7 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
       const id = decodeURIComponent(patch[1]!);
       if (!fake.messages.some((m) => m.message_id === id))
         return answer(400, { code: 230011, msg: 'message not found' });
-      fake.patches.push({ message_id: id, content: JSON.parse(String(body.content)) });
+      fake.patches.push({ message_id: id, content: JSON.parse(String(body.content)), at: performance.now() });
       return answer(200, { code: 0, msg: 'success', data: {} });
     }
     if (req.method === 'POST' && u.pathname === '/open-apis/interactive/v1/card/update') {

@@ -16,6 +16,8 @@ export interface FakeWecomOptions {
   directory?: Record<string, string>;
   /** seconds a token lives (WeCom: 7200) */
   tokenTtl?: number;
+  /** as WeCom does, a member's messages past this many a minute are answered ok and never delivered (`dropped`) */
+  memberPerMinute?: number;
 }
 
 export interface SentWecomMessage {
@@ -43,6 +45,8 @@ export interface FakeWecom {
   url: string;
   tokenRequests: { corpid: string; at: number }[];
   messages: SentWecomMessage[];
+  /** messages answered ok but not delivered: past `memberPerMinute` */
+  dropped: SentWecomMessage[];
   cardUpdates: { userids: string[]; agentid: number; response_code: string; template_card: unknown }[];
   lookups: { by: 'mobile' | 'email'; value: string; email_type?: number }[];
   /** every request, answered or not (status 0 = left hanging); paths only: the query holds the token */
@@ -75,11 +79,13 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
   const responseCodes = new Map<string, boolean>(); // code -> already used
   const faults: { api: WecomFaultMode[]; token: WecomFaultMode[] } = { api: [], token: [] };
   let seq = 0;
+  const deliveredTo = new Map<string, number[]>(); // member -> when their delivered messages arrived, in the last minute
 
   const fake: FakeWecom = {
     url: '',
     tokenRequests: [],
     messages: [],
+    dropped: [],
     cardUpdates: [],
     lookups: [],
     calls: [],
@@ -94,7 +100,8 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
       return code;
     },
     reset() {
-      for (const list of [fake.tokenRequests, fake.messages, fake.cardUpdates, fake.lookups, fake.calls])
+      deliveredTo.clear();
+      for (const list of [fake.tokenRequests, fake.messages, fake.dropped, fake.cardUpdates, fake.lookups, fake.calls])
         list.length = 0;
       faults.api.length = faults.token.length = 0;
       dedupe.clear();
@@ -198,7 +205,10 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
         taskIds.add(taskId);
       }
       if (INTERACTIVE.has(String(card?.card_type))) responseCodes.set((msg.response_code = `fake-rc-${++seq}`), false);
-      fake.messages.push(msg);
+      const times = (deliveredTo.get(touser) ?? []).filter((t) => t > msg.at - 60_000);
+      deliveredTo.set(touser, times);
+      if (opts.memberPerMinute !== undefined && times.length >= opts.memberPerMinute) fake.dropped.push(msg);
+      else (fake.messages.push(msg), times.push(msg.at));
       if (body.enable_duplicate_check === 1)
         dedupe.set(key, { msg, until: Date.now() + Number(body.duplicate_check_interval ?? 1800) * 1000 });
       return answer({

@@ -1,0 +1,116 @@
+// Copies of a list card patched once per window with their latest state, not once per change.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { freshDb, type TestDb } from '../support/db.ts';
+import { seedSeason, STAFF_CSV } from '../support/season.ts';
+import { startFeishuService, type FeishuService } from '../support/feishu-service.ts';
+import { feishuEvent, feishuRequest } from '../support/feishu-sign.ts';
+import { handlerDeps } from '../../bot/server.ts';
+import { createFeishu, type Feishu } from '../../bot/feishu/index.ts';
+import { runQueueOnce, taskList, workerLogger } from '../../src/queue/worker.ts';
+import { importStaff } from '../../src/imports/staff.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+
+const KEY = 'feishu-copy-window-key';
+const log = createLogger('silent');
+let db: TestDb;
+let service: FeishuService;
+let windowed: Feishu;
+
+const post = async (payload: object) => {
+  const r = feishuRequest(payload, KEY);
+  const res = await fetch(`${service.url}/feishu/webhook`, {
+    method: 'POST',
+    headers: r.headers,
+    body: new Uint8Array(r.body),
+  });
+  return (await res.json()) as { toast?: { content: string } };
+};
+const message = (openId: string, text: string) =>
+  feishuEvent('im.message.receive_v1', {
+    sender: { sender_id: { open_id: openId }, sender_type: 'user' },
+    message: {
+      message_id: `om_${Math.random().toString(36).slice(2)}`,
+      chat_type: 'p2p',
+      message_type: 'text',
+      content: JSON.stringify({ text }),
+    },
+  });
+const tap = (openId: string, value: object, messageId: string) =>
+  feishuEvent('card.action.trigger', {
+    operator: { open_id: openId },
+    token: 'c-window',
+    action: { tag: 'button', value },
+    context: { open_message_id: messageId },
+  });
+const drain = (feishu: Feishu) =>
+  runQueueOnce({
+    connectionString: db.url,
+    taskList: taskList(feishu.listeners, { feishu: feishu.sender }, feishu.tasks),
+    logger: workerLogger(log),
+  });
+function passValues(card: unknown): object[] {
+  const out: object[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, any>;
+    if (o.tag === 'button' && o.text?.content === '通过' && o.behaviors?.[0]?.value) out.push(o.behaviors[0].value);
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return out;
+}
+
+beforeAll(async () => {
+  db = await freshDb();
+  await seedSeason(db, 10);
+  await importStaff(
+    db.orm.em.fork() as EntityManager,
+    db.wf,
+    `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`,
+    's.csv',
+  );
+  service = await startFeishuService(db, KEY);
+  const config = loadConfig({
+    FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718',
+    FEISHU_APP_SECRET: 'fake-secret',
+    FEISHU_ENCRYPT_KEY: KEY,
+    FEISHU_BASE_URL: service.fake.url,
+  });
+  windowed = createFeishu(config.feishu!, handlerDeps({ orm: db.orm, wf: db.wf, config, log }), log, undefined, 30);
+});
+afterAll(async () => {
+  await service.close();
+  await db.close();
+});
+
+describe('the copies window', () => {
+  it('three taps on one list: each copy is patched once, when the window ends, with all three rows', async () => {
+    await post(message('ou_library', '待办'));
+    await post(message('ou_library2', '待办'));
+    await drain(service.feishu);
+    const { fake } = service;
+    const mine = fake.messages.filter((m) => m.receive_id === 'ou_library').at(-1)!;
+    const theirs = fake.messages.filter((m) => m.receive_id === 'ou_library2').at(-1)!;
+    for (const value of passValues(mine.content).slice(0, 3))
+      expect((await post(tap('ou_library', value, mine.message_id))).toast?.content).toBe('已通过');
+    const before = fake.patches.length;
+    await drain(windowed);
+    expect(fake.patches.length).toBe(before);
+    const jobs = await db.sql<{ key: string; in_s: number }>(
+      `select key, extract(epoch from run_at - now())::int as in_s from graphile_worker._private_jobs where key like 'patch:feishu:%' order by key`,
+    );
+    expect(jobs.map((j) => j.key).sort()).toEqual(
+      [`patch:feishu:${mine.message_id}`, `patch:feishu:${theirs.message_id}`].sort(),
+    );
+    for (const j of jobs) expect(j.in_s).toBeGreaterThan(10);
+
+    await db.sql(`update graphile_worker._private_jobs set run_at = now() where key like 'patch:feishu:%'`);
+    await drain(windowed);
+    const patches = fake.patches.slice(before);
+    expect(patches.map((p) => p.message_id).sort()).toEqual([mine.message_id, theirs.message_id].sort());
+    for (const p of patches) expect(JSON.stringify(p.content).match(/已通过 · 图书馆员/g)).toHaveLength(3);
+  });
+});
