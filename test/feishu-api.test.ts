@@ -86,7 +86,11 @@ describe('feishu api: sending', () => {
     await feishu.patchCard(messageId, { ...card, header: { title: { tag: 'plain_text', content: '已通过' } } });
     await feishu.updateByToken('c-token-1', card);
     expect(fake.patches).toEqual([
-      { message_id: messageId, content: { ...card, header: { title: { tag: 'plain_text', content: '已通过' } } } },
+      {
+        message_id: messageId,
+        content: { ...card, header: { title: { tag: 'plain_text', content: '已通过' } } },
+        at: expect.any(Number),
+      },
     ]);
     expect(fake.cardUpdates).toEqual([{ token: 'c-token-1', card }]);
   });
