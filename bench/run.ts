@@ -18,9 +18,21 @@ import { tapSequence, tapSequenceOf } from './workload.ts';
 import { baselineUpdates } from './scenario-baseline.ts';
 import { apiReturns, gatePasses } from './scenario-slow-paths.ts';
 import { printRatios } from './ratios.ts';
+import { busiestMorning, MORNING } from './scenario-morning.ts';
 import { statusQuestions } from './scenario-status.ts';
 import { startChangeDrain } from '../src/queue/drain-changes.ts';
 import { createLogger } from '../src/log.ts';
+
+async function morningOnItsOwn(size: 'full' | 'short'): Promise<ScenarioResult> {
+  const scratch = await scratchDatabase();
+  const db = await openBenchDb(scratch.url, S.poolMax);
+  try {
+    return await busiestMorning(db, MORNING[size], `H busiest morning (${size})`);
+  } finally {
+    await db.close();
+    await scratch.drop();
+  }
+}
 
 async function main(): Promise<number> {
   let scratch: ScratchDb | undefined;
@@ -168,6 +180,8 @@ async function main(): Promise<number> {
     for (const [label, run] of scenarios) if (want(label)) results.push(await run());
     // Last: it grows the season to 20,000 students.
     if (want('F digest')) results.push(...(await digestSeason(db, 20_000)));
+    // H on a season of its own, with the worker and both platforms on: `--short` for a run of a few minutes.
+    if (want('H busiest')) results.push(await morningOnItsOwn(process.argv.includes('--short') ? 'short' : 'full'));
 
     printRatios(results);
     printSummary(

@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     listeners,
     senders,
     tasks: { [STUDENT_NOTICE_TASK]: studentNoticeTask(hd, hd.platforms), ...feishu?.tasks },
+    interactiveTasks: Object.keys(feishu?.tasks ?? {}),
   });
   const longConnection = feishu?.start();
   const scheduler = config.scheduler

@@ -1,6 +1,6 @@
 // The Feishu rate limiter on a virtual clock: per-user and per-app quotas, fairness between users, pause-until.
 import { describe, expect, it } from 'vitest';
-import { createLimiter, feishuRule } from '../bot/feishu/limiter.ts';
+import { APP_KEYS, BACKGROUND_KEY, createLimiter, feishuRule } from '../bot/feishu/limiter.ts';
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
 
@@ -67,7 +67,8 @@ describe('feishu limiter', () => {
     for (let i = 0; i < 120; i++) take('all', ['app/s', 'app/min', `user:ou_${i}`]);
     await clock.run();
     const at = (t: number) => grants.all!.filter((x) => x === t).length;
-    expect([at(0), at(1000), at(2000)]).toEqual([50, 50, 20]);
+    expect([at(0), at(1100), at(2200)]).toEqual([50, 50, 20]);
+    expect(busiest(grants.all!, 1000)).toBe(50);
   });
 
   it('caps the app at 1000 per minute even when the per-second bucket has room', async () => {
@@ -75,8 +76,8 @@ describe('feishu limiter', () => {
     for (let i = 0; i < 1001; i++) take('all', ['app/s', 'app/min', `user:ou_${i}`]);
     await clock.run();
     expect(grants.all).toHaveLength(1001);
-    expect(grants.all![999]).toBe(19_000); // 20 seconds of 50
-    expect(grants.all![1000]).toBe(60_000); // the first token of the minute comes back
+    expect(grants.all![999]).toBe(19 * 1100); // 20 windows of 50
+    expect(grants.all![1000]).toBe(61_000); // the first token of the minute comes back
     expect(busiest(grants.all!, 60_000)).toBe(1000);
   });
 
@@ -126,5 +127,28 @@ describe('feishu limiter lanes', () => {
     expect(order.slice(51, 112).every((l) => l.startsWith('notice'))).toBe(true);
     expect(order[111]).toBe('notice-late');
     expect(order.slice(112).every((l) => l.startsWith('digest'))).toBe(true);
+  });
+
+  it("notices leave part of the minute to what someone is looking at: a patch asked at the notices' limit goes within a second", async () => {
+    const clock = virtualClock();
+    const limiter = createLimiter({ now: clock.now, sleep: clock.sleep });
+    const background: number[] = [];
+    let patchAt: number | undefined;
+    for (let i = 0; i < 1000; i++)
+      void limiter.acquire([...APP_KEYS, BACKGROUND_KEY], 1).then(() => background.push(clock.now()));
+    await clock.run(30_000);
+    expect(background).toHaveLength(920); // the notices' share of the minute, then they wait for it to come back
+    void limiter.acquire([...APP_KEYS], 0).then(() => (patchAt = clock.now()));
+    await clock.run(31_000);
+    expect(patchAt).toBeDefined();
+    expect(patchAt! - 30_000).toBeLessThanOrEqual(1000);
+    await clock.run();
+    expect(background).toHaveLength(1000);
+    expect(
+      busiest(
+        [...background, patchAt!].sort((a, b) => a - b),
+        60_000,
+      ),
+    ).toBeLessThanOrEqual(1000);
   });
 });

@@ -5,7 +5,7 @@ import { actorFor, seedSeason, studentNo } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
 import { enqueueClearanceChanges, enqueueSend, enqueueSends } from '../src/queue/enqueue.ts';
 import { drainChanges } from '../src/queue/drain-changes.ts';
-import { named, runQueueOnce, taskList, workerLogger, type ChangeListener } from '../src/queue/worker.ts';
+import { named, runQueueOnce, startWorker, taskList, workerLogger, type ChangeListener } from '../src/queue/worker.ts';
 import { createLogger } from '../src/log.ts';
 
 let db: TestDb;
@@ -126,5 +126,36 @@ describe('listeners of one change', () => {
       concurrency: 1,
     });
     expect(sent).toEqual(['lane-answer', 'lane-notice', 'lane-digest', 'lane-digest-2']);
+  });
+
+  it('an answer someone waits for is sent while every worker is held by notices waiting for the quota', async () => {
+    await db.sql('delete from graphile_worker._private_jobs');
+    const sent: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const worker = await startWorker({
+      connectionString: db.url,
+      log: createLogger('silent'),
+      listeners: [],
+      concurrency: 1,
+      senders: {
+        feishu: async (job) => {
+          if (job.lane !== 'interactive') await held; // a notice waiting for the app's minute to come back
+          sent.push(job.key);
+        },
+      },
+    });
+    try {
+      await enqueueSends(
+        em(),
+        [1, 2, 3].map((i) => ({ platform: 'feishu', to: 'ou_a', card: {}, key: `held-${i}` })),
+      );
+      await enqueueSend(em(), { platform: 'feishu', to: 'ou_b', card: {}, key: 'answer', lane: 'interactive' });
+      await expect.poll(() => sent, { timeout: 20_000 }).toEqual(['answer']);
+    } finally {
+      release();
+      await expect.poll(() => sent.length, { timeout: 20_000 }).toBe(4);
+      await worker.stop();
+    }
   });
 });

@@ -4,7 +4,7 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import type { Logger } from '../../src/log.ts';
 import { classify, FeishuApiError } from './api-errors.ts';
-import { APP_KEYS, createLimiter, messageKey, userKey, type Limiter } from './limiter.ts';
+import { APP_KEYS, BACKGROUND_KEY, createLimiter, messageKey, userKey, type Limiter } from './limiter.ts';
 import { createTokenHolder } from './token.ts';
 import { LANE_RANK, type Lane } from '../../src/delivery/lanes.ts';
 
@@ -92,7 +92,7 @@ export function createFeishuApi(
     let refreshed = false;
     let rateRetries = 0;
     for (;;) {
-      await limiter.acquire(keys, LANE_RANK[lane]);
+      await limiter.acquire(lane === 'interactive' ? keys : [...keys, BACKGROUND_KEY], LANE_RANK[lane]);
       let token: string | undefined;
       const started = performance.now();
       try {

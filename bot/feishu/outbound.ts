@@ -100,13 +100,30 @@ async function schedulePatches(em: EntityManager, copies: DeliveredCardRow[], wi
   );
 }
 
-/** The window's end: the copy as it is now, every decided row it shows marked with what happened to it. */
+/**
+ * The window's end: the copy as it is now, its rows decided since it was last drawn marked with what happened to them
+ * (rows decided before that were shown then, and make way for pending ones now, as a patch at every change did).
+ */
 export function feishuPatchCopyTask(api: FeishuApi, deps: Deps, log: Logger): Task {
   return async (payload) => {
     const { messageId } = payload as { messageId: string };
     const em = deps.orm.em.fork() as EntityManager;
     const copy = await deliveredCard(em, 'feishu', messageId);
     if (!copy) return; // too old to update, or its person was purged
-    await patchCopy(api, deps, log, em, copy, copy.clearanceIds);
+    const changed = await em.execute<{ id: number }[]>(
+      `select c.id from clearance c, delivered_card d
+        where d.platform = 'feishu' and d.message_id = ? and c.id = any(d.clearance_ids) and c.decided_at >= d.updated_at`,
+      [messageId],
+    );
+    if (changed.length)
+      // nothing decided since it was drawn: it already shows the latest state
+      await patchCopy(
+        api,
+        deps,
+        log,
+        em,
+        copy,
+        changed.map((r) => r.id),
+      );
   };
 }

@@ -7,8 +7,10 @@ import { LANE_PRIORITY, type Lane } from '../delivery/lanes.ts';
 export const JOB = {
   /** One or more clearances changed state: notify the student, refresh cards, tell the final office. */
   clearanceChanged: 'clearance_changed',
-  /** Deliver one card to one person on one platform (chat replies, notices). */
+  /** Deliver one card to one person on one platform (notices, digests). */
   sendCard: 'send_card',
+  /** The same for what someone is waiting for (an answer to what they wrote): run by workers kept for it. */
+  sendCardNow: 'send_card_now',
 } as const;
 
 export interface SendCardJob {
@@ -27,6 +29,7 @@ export interface SendCardJob {
 }
 
 const priorityOf = (job: SendCardJob) => LANE_PRIORITY[job.lane ?? 'notice'];
+const taskOf = (job: SendCardJob) => (job.lane === 'interactive' ? JOB.sendCardNow : JOB.sendCard);
 
 export interface ClearanceChange {
   clearanceId: number;
@@ -62,7 +65,7 @@ export async function enqueueClearanceChanges(
 export async function enqueueSend(em: EntityManager, job: SendCardJob): Promise<void> {
   await em.execute(
     `select graphile_worker.add_job(?, ?::json, job_key => ?, max_attempts => 8, job_key_mode => 'preserve_run_at', priority => ?)`,
-    [JOB.sendCard, JSON.stringify(job), `send:${job.platform}:${job.key}`.slice(0, 500), priorityOf(job)],
+    [taskOf(job), JSON.stringify(job), `send:${job.platform}:${job.key}`.slice(0, 500), priorityOf(job)],
   );
 }
 
@@ -70,6 +73,7 @@ export async function enqueueSend(em: EntityManager, job: SendCardJob): Promise<
 export async function enqueueSends(em: EntityManager, jobs: SendCardJob[]): Promise<void> {
   for (let i = 0; i < jobs.length; i += 1000) {
     const chunk = jobs.slice(i, i + 1000).map((job) => ({
+      task: taskOf(job),
       payload: job,
       job_key: `send:${job.platform}:${job.key}`.slice(0, 500),
       priority: priorityOf(job),
@@ -77,10 +81,10 @@ export async function enqueueSends(em: EntityManager, jobs: SendCardJob[]): Prom
     // job_spec: (identifier, payload, queue_name, run_at, max_attempts, job_key, priority, flags)
     await em.execute(
       `select count(*) from graphile_worker.add_jobs(array(
-         select row(?, x.payload, null, null, 8, x.job_key, x.priority, null)::graphile_worker.job_spec
-           from jsonb_to_recordset(?::jsonb) as x(payload json, job_key text, priority int)
+         select row(x.task, x.payload, null, null, 8, x.job_key, x.priority, null)::graphile_worker.job_spec
+           from jsonb_to_recordset(?::jsonb) as x(task text, payload json, job_key text, priority int)
        ), true)`,
-      [JOB.sendCard, JSON.stringify(chunk)],
+      [JSON.stringify(chunk)],
     );
   }
 }

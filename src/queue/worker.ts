@@ -52,6 +52,12 @@ export interface QueueOptions {
   senders?: Record<string, CardSender>;
   /** further tasks by name (e.g. the coalesced student notices) */
   tasks?: TaskList;
+  /**
+   * Tasks that also get workers of their own (`interactiveConcurrency`), which run nothing else: a backlog of notices
+   * waiting for the platform's quota then never holds every worker while someone waits for an answer.
+   */
+  interactiveTasks?: string[];
+  interactiveConcurrency?: number;
   concurrency?: number;
 }
 
@@ -93,14 +99,14 @@ export function taskList(
     if (!sender) return helpers.logger.warn(`no sender for platform ${job.platform}; card dropped`);
     await sender(job);
   };
-  return { ...tasks, [JOB.clearanceChanged]: clearanceChanged, [JOB.sendCard]: sendCard };
+  return { ...tasks, [JOB.clearanceChanged]: clearanceChanged, [JOB.sendCard]: sendCard, [JOB.sendCardNow]: sendCard };
 }
 
 export async function startWorker(opts: QueueOptions): Promise<{ runner: Runner; stop: () => Promise<void> }> {
   // Our own pool, so a dropped connection (database restart) is logged instead of crashing the process.
   const pool = new pg.Pool({
     connectionString: opts.connectionString,
-    max: (opts.concurrency ?? 4) + 2,
+    max: (opts.concurrency ?? 4) + (opts.interactiveConcurrency ?? 2) + 3,
     connectionTimeoutMillis: 5000,
     keepAlive: true,
   });
@@ -115,11 +121,22 @@ export async function startWorker(opts: QueueOptions): Promise<{ runner: Runner;
     pollInterval: 2000,
     taskList: taskList(opts.listeners, opts.senders, opts.tasks),
   });
+  const all = taskList(opts.listeners, opts.senders, opts.tasks);
+  const reserved = [JOB.sendCardNow, ...(opts.interactiveTasks ?? [])].filter((name) => all[name]);
+  const interactive = await run({
+    pgPool: pool,
+    concurrency: opts.interactiveConcurrency ?? 2,
+    noHandleSignals: true,
+    logger: workerLogger(opts.log),
+    pollInterval: 2000,
+    taskList: Object.fromEntries(reserved.map((name) => [name, all[name]!])),
+  });
   const drain = startChangeDrain(pool, opts.log);
   return {
     runner,
     stop: async () => {
       await drain.stop();
+      await interactive.stop();
       await runner.stop();
       await pool.end();
     },

@@ -1,0 +1,347 @@
+// Scenario H, the busiest morning: a block list, ten offices tapping and students asking 进度 at once, the worker on,
+// against fakes that enforce Feishu's and WeCom's quotas. It measures what people see: the notice, every copy patched.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { importList } from '../src/imports/lists.ts';
+import { importStaff } from '../src/imports/staff.ts';
+import { feishuEvent, feishuRequest } from '../test/support/feishu-sign.ts';
+import { STAFF_CSV, seedSeason, studentNo } from '../test/support/season.ts';
+import type { BenchDb } from './bench-db.ts';
+import { MORNING_KEY, startMorningService, type MorningService } from './morning-service.ts';
+import { fmt, formatLatency, summarize } from './stats.ts';
+import type { ScenarioResult } from './result.ts';
+import type { Check } from './verify.ts';
+
+export interface MorningSize {
+  students: number;
+  /** students the finance block list passes (the rest are on it, held) */
+  listPasses: number;
+  tapsPerSecondPerOffice: number;
+  questionsPerMinute: number;
+  minutes: number;
+  /** give up waiting for the backlog after this long */
+  drainLimitMinutes: number;
+}
+
+export const MORNING: Record<'full' | 'short', MorningSize> = {
+  full: {
+    students: 20_000,
+    listPasses: 9000,
+    tapsPerSecondPerOffice: 5,
+    questionsPerMinute: 200,
+    minutes: 10,
+    drainLimitMinutes: 90,
+  },
+  short: {
+    students: 2000,
+    listPasses: 900,
+    tapsPerSecondPerOffice: 5,
+    questionsPerMinute: 200,
+    minutes: 1,
+    drainLimitMinutes: 20,
+  },
+};
+
+/** Ten offices (a step and the handler who taps it), each with a colleague holding the same list. */
+const OFFICES: [step: string, tapper: string][] = [
+  ['library', 'library'],
+  ['hospital', 'hospital'],
+  ['loan', 'loan'],
+  ['grad_service', 'service'],
+  ['campus_card', 'card'],
+  ['dormitory', 'dorm-a'],
+  ['academic_secretary', 'sec-cs'],
+  ['academic_secretary', 'sec-me'],
+  ['student_work', 'sw-cs'],
+  ['party', 'party-cs'],
+];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let seq = 0;
+
+async function postEvent(webhook: string, event: object): Promise<{ toast?: { content?: string } }> {
+  const r = feishuRequest(event, MORNING_KEY);
+  const res = await fetch(webhook, { method: 'POST', headers: r.headers, body: new Uint8Array(r.body) });
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+  return (await res.json()) as { toast?: { content?: string } };
+}
+
+const ask = (openId: string, text: string, messageId = `om_h_${++seq}`) =>
+  feishuEvent('im.message.receive_v1', {
+    sender: { sender_id: { open_id: openId }, sender_type: 'user' },
+    message: { message_id: messageId, chat_type: 'p2p', message_type: 'text', content: JSON.stringify({ text }) },
+  });
+
+/** Sends `tick(i)` `perSecond` times a second for `ms` (an open loop: a slow answer does not slow the arrivals). */
+async function openLoop(perSecond: number, ms: number, tick: (i: number) => Promise<void>): Promise<void> {
+  const start = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; ; i++) {
+    const at = start + (i * 1000) / perSecond;
+    if (at - start >= ms) break;
+    const wait = at - performance.now();
+    if (wait > 0) await sleep(wait);
+    pending.push(tick(i).catch((e: Error) => void errors.push(e.message)));
+  }
+  await Promise.all(pending);
+}
+const errors: string[] = [];
+
+interface Decided {
+  student: string;
+  at: number;
+  /** the office's copies that showed the row when it was decided */
+  copies: string[];
+}
+
+export async function busiestMorning(db: BenchDb, size: MorningSize, label: string): Promise<ScenarioResult> {
+  console.log(
+    `\n== ${label}: ${size.students} students; a finance block list passing ${size.listPasses}; 10 offices × ${size.tapsPerSecondPerOffice} taps/s; ${size.questionsPerMinute} 进度 a minute; ${size.minutes} min; worker on, quotas enforced`,
+  );
+  await seedSeason(db, size.students);
+  // each tapper's colleague holds the same step and scope, so the office's list has two copies
+  const staff = STAFF_CSV.split('\n').concat(
+    OFFICES.map(([, tapper]) => {
+      const own = STAFF_CSV.split('\n')
+        .find((line) => line.split(',')[5] === tapper)!
+        .split(',');
+      return `${tapper}同事,handler,${own[2]},${own[3]},${own[4]},${tapper}-2`;
+    }),
+  );
+  await importStaff(db.orm.em.fork() as EntityManager, db.wf, staff.join('\n'), 'staff.csv');
+  await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid is not null`);
+  const service = await startMorningService(db);
+  try {
+    return await measure(db, service, size, label);
+  } finally {
+    await service.close();
+  }
+}
+
+async function measure(
+  db: BenchDb,
+  service: MorningService,
+  size: MorningSize,
+  label: string,
+): Promise<ScenarioResult> {
+  const { feishuFake: feishu, wecomFake: wecom, webhook } = service;
+  // Every office holder asks for their list: the cards the taps come from, and the copies to patch.
+  const holders = OFFICES.flatMap(([, who]) => [who, `${who}-2`]);
+  for (const who of holders) await postEvent(webhook, ask(`ou_${who}`, '待办'));
+  for (let i = 0; i < 600; i++) {
+    const [n] = await db.sql<{ n: number }>(`select count(*)::int as n from delivered_card where platform = 'feishu'`);
+    if (n!.n >= holders.length) break;
+    await sleep(100);
+  }
+  const copyOf = new Map(
+    (
+      await db.sql<{ who: string; message_id: string }>(
+        `select p.wecom_userid as who, d.message_id from delivered_card d join person p on p.id = d.person_id where d.platform = 'feishu'`,
+      )
+    ).map((r) => [r.who, r.message_id]),
+  );
+  feishu.reset();
+  wecom.reset();
+
+  const decided: Decided[] = [];
+  const asked: { openId: string; at: number; messageId: string }[] = [];
+  const t0 = performance.now();
+  const ms = size.minutes * 60_000;
+
+  const list = (async () => {
+    const held = Array.from({ length: size.students - size.listPasses }, (_, i) => studentNo(size.listPasses + i));
+    const csv = ['student_no,reason', ...held.map((no) => `${no},学费未缴清`)].join('\n');
+    await importList(db.orm.em.fork() as EntityManager, db.wf, {
+      step: 'finance',
+      mode: 'block',
+      text: csv,
+      file: 'finance.csv',
+      actorLabel: 'bench:finance',
+    });
+    const at = performance.now();
+    for (let i = 0; i < size.listPasses; i++) decided.push({ student: studentNo(i), at, copies: [] });
+  })();
+
+  const office = ([step, who]: [string, string]) => {
+    const tapped = new Set<number>();
+    const mine = copyOf.get(who)!;
+    return openLoop(size.tapsPerSecondPerOffice, ms, async () => {
+      // the librarian taps the first row still pending on the card as it is now
+      const [row] = await db.sql<{ id: number; version: number; student_no: string }>(
+        `select c.id, c.version, s.student_no from delivered_card d, unnest(d.clearance_ids) x(id)
+           join clearance c on c.id = x.id join student s on s.id = c.student_id
+          where d.platform = 'feishu' and d.message_id = $1 and c.status = 'pending' and not (c.id = any($2::int[]))
+          limit 1`,
+        [mine, [...tapped]],
+      );
+      const target =
+        row ??
+        (
+          await db.sql<{ id: number; version: number; student_no: string }>(
+            `select c.id, c.version, s.student_no from clearance c join student s on s.id = c.student_id
+              where c.step_key = $1 and c.status = 'pending' and not (c.id = any($2::int[])) limit 1`,
+            [step, [...tapped]],
+          )
+        )[0];
+      if (!target) return;
+      tapped.add(target.id);
+      const answer = await postEvent(
+        webhook,
+        feishuEvent('card.action.trigger', {
+          operator: { open_id: `ou_${who}` },
+          token: `c-h-${++seq}`,
+          action: { tag: 'button', value: { a: 'pass', c: target.id, v: target.version } },
+          context: { open_message_id: mine },
+        }),
+      );
+      if (answer.toast?.content === '已通过')
+        decided.push({
+          student: target.student_no,
+          at: performance.now(),
+          copies: row ? [mine, copyOf.get(`${who}-2`)!] : [],
+        });
+    });
+  };
+
+  const questions = openLoop(size.questionsPerMinute / 60, ms, async (i) => {
+    const no = studentNo((i * 7919) % size.students);
+    const messageId = `om_h_q${i}`;
+    asked.push({ openId: `ou_stu${Number(no.slice(4))}`, at: performance.now(), messageId });
+    await postEvent(webhook, ask(`ou_stu${Number(no.slice(4))}`, '进度', messageId));
+  });
+
+  await Promise.all([list, questions, ...OFFICES.map(office)]);
+  const loadEnd = performance.now();
+  console.log(
+    `  load done in ${fmt((loadEnd - t0) / 1000, 0)} s: ${decided.length} decisions; waiting for the backlog`,
+  );
+  const drained = await waitForDrain(db, size.drainLimitMinutes * 60_000);
+  const drainEnd = performance.now();
+  return report(db, service, size, label, { t0, loadEnd, drainEnd, drained, decided, asked });
+}
+
+/** Until nothing is queued, held or recorded and not yet turned into jobs. */
+async function waitForDrain(db: BenchDb, limitMs: number): Promise<boolean> {
+  const until = performance.now() + limitMs;
+  while (performance.now() < until) {
+    const [q] = await db.sql<{ jobs: number; outbox: number; held: number }>(
+      `select (select count(*) from graphile_worker._private_jobs
+                where attempts < max_attempts and task_id in (select id from graphile_worker._private_tasks
+                  where identifier in ('send_card', 'send_card_now', 'clearance_changed', 'student_notice', 'feishu_patch_copy')))::int as jobs,
+              (select count(*) from change_outbox)::int as outbox,
+              (select count(*) from notice_queue)::int as held`,
+    );
+    if (q!.jobs + q!.outbox + q!.held === 0) return true;
+    await sleep(1000);
+  }
+  return false;
+}
+
+interface Timeline {
+  t0: number;
+  loadEnd: number;
+  drainEnd: number;
+  drained: boolean;
+  decided: Decided[];
+  asked: { openId: string; at: number; messageId: string }[];
+}
+
+/** The most items in any window of `ms` (sorted times). */
+function busiest(times: number[], ms: number): number {
+  let best = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= ms) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+async function report(
+  db: BenchDb,
+  { feishuFake: feishu, wecomFake: wecom }: MorningService,
+  size: MorningSize,
+  label: string,
+  t: Timeline,
+): Promise<ScenarioResult> {
+  // student -> the times notices reached them on Feishu (chat answers carry the uuid re:…, notices do not)
+  const notices = new Map<string, number[]>();
+  for (const m of feishu.messages)
+    if (m.receive_id.startsWith('ou_stu') && !m.uuid?.startsWith('re:'))
+      notices.set(m.receive_id, [...(notices.get(m.receive_id) ?? []), m.at]);
+  const openIdOf = (no: string) => `ou_stu${Number(no.slice(4))}`;
+  const noticeLag: number[] = [];
+  let lost = 0;
+  for (const d of t.decided) {
+    const first = (notices.get(openIdOf(d.student)) ?? []).find((at) => at >= d.at);
+    if (first === undefined) lost++;
+    else noticeLag.push(first - d.at);
+  }
+  const decisionsPer = new Map<string, number>();
+  for (const d of t.decided) decisionsPer.set(d.student, (decisionsPer.get(d.student) ?? 0) + 1);
+  const doubled = [...decisionsPer].filter(([no, n]) => (notices.get(openIdOf(no))?.length ?? 0) > n).length;
+
+  const patchesOf = new Map<string, number[]>();
+  for (const p of feishu.patches) patchesOf.set(p.message_id, [...(patchesOf.get(p.message_id) ?? []), p.at]);
+  const copyLag: number[] = [];
+  let unpatched = 0;
+  for (const d of t.decided.filter((x) => x.copies.length)) {
+    const each = d.copies.map((c) => (patchesOf.get(c) ?? []).find((at) => at >= d.at));
+    if (each.some((x) => x === undefined)) unpatched++;
+    else copyLag.push(Math.max(...(each as number[])) - d.at);
+  }
+  const answerLag = t.asked.flatMap((q) => {
+    const m = feishu.messages.find((x) => x.receive_id === q.openId && x.uuid === `re:${q.messageId}:0`);
+    return m ? [m.at - q.at] : [];
+  });
+
+  const accepted = feishu.accepted;
+  const backlogSec = ((accepted.at(-1) ?? t.t0) - (accepted[0] ?? t.t0)) / 1000;
+  const wecomPerMember = new Map<string, number[]>();
+  for (const m of wecom.messages) wecomPerMember.set(m.touser, [...(wecomPerMember.get(m.touser) ?? []), m.at]);
+  const wecomBusiest = Math.max(0, ...[...wecomPerMember.values()].map((times) => busiest(times, 60_000)));
+
+  const s = (xs: number[]) => formatLatency(summarize(xs.map((x) => x)));
+  console.log(
+    `  decisions: ${t.decided.length} (${size.listPasses} by list, ${t.decided.length - size.listPasses} by tap); errors ${errors.length}`,
+  );
+  for (const e of errors.slice(0, 5)) console.log(`  error: ${e}`);
+  console.log(`  decision -> student's notice on Feishu: ${s(noticeLag)}`);
+  console.log(`  decision -> every copy of the office's card patched: ${s(copyLag)}`);
+  console.log(`  进度 -> status card sent: ${s(answerLag)}`);
+  console.log(
+    `  Feishu: ${accepted.length} calls; busiest second ${busiest(accepted, 1000)} / 50, busiest minute ${busiest(accepted, 60_000)} / 1000; ` +
+      `${fmt((accepted.length / Math.max(backlogSec, 1)) * 60, 0)} a minute over ${fmt(backlogSec, 0)} s of backlog (${fmt((accepted.length / Math.max(backlogSec, 1) / (1000 / 60)) * 100, 0)} % of the quota); over quota (429): ${feishu.overQuota}`,
+  );
+  console.log(
+    `  WeCom: ${wecom.messages.length} messages; busiest member-minute ${wecomBusiest} / 30; dropped by WeCom: ${wecom.dropped.length}`,
+  );
+  console.log(
+    `  backlog drained ${t.drained ? `${fmt((t.drainEnd - t.loadEnd) / 1000, 0)} s after the load ended` : 'NOT within the limit'}`,
+  );
+  const eq = (name: string, got: number, want: number): Check => ({
+    name,
+    ok: got === want,
+    detail: `${got} (expected ${want})`,
+  });
+  const checks: Check[] = [
+    eq('requests that failed', errors.length, 0),
+    eq('backlog drained', t.drained ? 1 : 0, 1),
+    eq('decided students never told', lost, 0),
+    eq('students told more often than decided', doubled, 0),
+    eq('tapped rows whose copies were never patched', unpatched, 0),
+    eq('Feishu calls over quota (429)', feishu.overQuota, 0),
+    eq('WeCom messages dropped past 30 a member-minute', wecom.dropped.length, 0),
+    eq('status questions answered', answerLag.length, t.asked.length),
+  ];
+  for (const c of checks) console.log(`  check ${c.ok ? 'ok' : 'FAILED'}: ${c.name}: ${c.detail}`);
+  const [passed] = await db.sql<{ n: number }>(`select count(*)::int as n from clearance where status = 'passed'`);
+  return {
+    label,
+    step: 'mixed',
+    unit: 'rows',
+    count: t.decided.length,
+    wallMs: t.drainEnd - t.t0,
+    perSec: t.decided.length / ((t.drainEnd - t.t0) / 1000),
+    latency: summarize(noticeLag),
+    verification: { lost, doubled, unacknowledged: 0, late: 0, checks, ok: checks.every((c) => c.ok) && passed!.n > 0 },
+  };
+}
