@@ -185,4 +185,22 @@ describe('the console in a browser', () => {
     expect(sizes.colleges.every((lines) => lines === 1)).toBe(true);
     await wide.close();
   });
+  it('a librarian undoes their own pass from its row (撤销): the student is open on the card again', async () => {
+    await actAs(await personId('p.email', 'library@example.edu.cn'));
+    const card = await send('待办');
+    const row = card
+      .locator('.row')
+      .filter({ has: page.getByRole('button', { name: '通过' }) })
+      .first();
+    const no = (await row.locator('.row-title').textContent())!.split(' ')[0]!;
+    await row.getByRole('button', { name: '通过' }).click();
+    const mine = card.locator('.row', { hasText: no });
+    await mine.getByRole('button', { name: '撤销' }).click();
+    await expect.poll(() => mine.getByRole('button', { name: '通过' }).count()).toBe(1);
+    const [row2] = await db.sql<{ status: string }>(
+      `select c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and c.step_key = 'library'`,
+      [no],
+    );
+    expect(row2!.status).toBe('pending');
+  });
 });
