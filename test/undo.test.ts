@@ -149,6 +149,18 @@ describe('撤销 学号 by chat', () => {
     expect(await clearance(no, 'hospital')).toEqual(now);
   });
 
+  it('查 学号 shows 撤销 beside 通过 / 退回 on a return of one’s own, which stays open to pass', async () => {
+    const no = studentNo(7);
+    await say('hospital', `退回 ${no} 欠费未结清`);
+    const [, card] = await say('hospital', `查 ${no}`);
+    expect(rowOf(card!, no).buttons.map((b) => b.label)).toEqual(['通过', '退回', '撤销']);
+    const undo = rowOf(card!, no).buttons[2]!;
+    expect((await tap('hospital', undo.value)).toast!.text).toBe('已撤销，学生会收到通知');
+    expect((await clearance(no, 'hospital')).status).toBe('pending');
+    const [, after] = await say('hospital', `查 ${no}`);
+    expect(rowOf(after!, no).buttons.map((b) => b.label)).toEqual(['通过', '退回']);
+  });
+
   it('is refused once 研工办 has passed the student, and changes nothing', async () => {
     const no = studentNo(4);
     await passAllBut(no, ['library', 'grad_office']);

@@ -14,6 +14,8 @@ export interface PendingRow {
   state: 'pending' | 'returned';
   reason?: string | null;
   amount?: string | null;
+  /** an open row the viewer returned themself: 撤销 (on this version) beside 通过 / 退回 */
+  undo?: number;
 }
 
 export interface PendingView {
@@ -63,6 +65,7 @@ function rowBlock(r: PendingRow, result?: RowOutcome, undoable = true, named = f
           value: { a: 'return', c: r.clearanceId, v: r.version },
           input: { name: 'reason', placeholder: '退回原因（学生会看到）' },
         },
+        ...(r.undo !== undefined && undoable ? [undoButton(r, r.undo, named)] : []),
       ];
   return { kind: 'row', id: `r${r.clearanceId}`, title: `${r.studentNo} ${r.name}`, lines, buttons, result };
 }
@@ -116,9 +119,10 @@ export function pendingCard(v: PendingView): Card {
   let untold = false;
   const rowBlocks = v.rows.map((r) => {
     const result = v.results?.[r.clearanceId];
-    const fits = result?.undo !== undefined && spare > 0;
+    const wants = (result ? result.undo : r.undo) !== undefined;
+    const fits = wants && spare > 0;
     if (fits) spare--;
-    else if (result?.undo !== undefined) untold = true;
+    else if (wants) untold = true;
     return rowBlock(r, result, fits, v.layout === 'checklist');
   });
   const blocks: Block[] = [

@@ -39,14 +39,17 @@ export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: st
   });
   // Rows this person passed or returned themself show what they did, with 撤销 (a returned row stays open to pass).
   const open = new Set(mine.map((i) => i.clearanceId));
-  const decided = (await ownDecisions(deps, s, me, studentNo)).filter((i) => !open.has(i.clearanceId));
+  const own = await ownDecisions(deps, s, me, studentNo);
+  const decided = own.filter((i) => !open.has(i.clearanceId));
+  // a return of their own stays open to pass once the student has sorted it out, and can be undone beside that
+  const returnedByMe = new Map(own.filter((i) => open.has(i.clearanceId)).map((i) => [i.clearanceId, i.version]));
   if (!mine.length && !decided.length) return [status];
   return [
     status,
     pendingCard({
       staffName: me.name,
       rows: [
-        ...mine.map((i) => pendingRow(deps, i)),
+        ...mine.map((i) => ({ ...pendingRow(deps, i), undo: returnedByMe.get(i.clearanceId) })),
         ...decided.map((i) => pendingRow(deps, { ...i, status: 'pending' })),
       ],
       results: Object.fromEntries(
