@@ -5,7 +5,7 @@ import { deliver, type DeliveryPlatform } from '../../src/delivery/deliver.ts';
 import type { ChangeListener } from '../../src/queue/worker.ts';
 
 export function notifyListener(deps: Deps, platforms: DeliveryPlatform[]): ChangeListener {
-  return async ({ changes }) => {
-    await deliver(deps.orm.em.fork() as EntityManager, platforms, await noticesFor(deps, changes));
+  return async ({ changes, cause }) => {
+    await deliver(deps.orm.em.fork() as EntityManager, platforms, await noticesFor(deps, changes, cause));
   };
 }

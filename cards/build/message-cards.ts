@@ -14,6 +14,7 @@ export function helpCard(who: { name: string; isStudent: boolean; steps: string[
         '**查 学号**：查看一名学生的进度，并在他的卡片上通过或退回。',
         '**通过 学号 学号 …**：按名单通过（先预览，再确认）。',
         '**退回 学号 原因**：退回一名学生并告诉他原因。',
+        '**撤销 学号**：撤销自己刚才的通过或退回（研工办通过前）；卡片上也有“撤销”。',
       ].join('\n'),
     });
   blocks.push({ kind: 'text', text: '**帮助**（或 help）：显示本说明。' });

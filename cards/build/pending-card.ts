@@ -14,6 +14,8 @@ export interface PendingRow {
   state: 'pending' | 'returned';
   reason?: string | null;
   amount?: string | null;
+  /** an open row the viewer returned themself: 撤销 (on this version) beside 通过 / 退回 */
+  undo?: number;
 }
 
 export interface PendingView {
@@ -22,20 +24,39 @@ export interface PendingView {
   page: number;
   pages: number;
   total: number;
-  /** after a tap: what happened to a row, by clearance id */
-  results?: Record<number, { tone: Tone; text: string }>;
+  /** after a tap: what happened to a row, by clearance id; `undo` is the version a 撤销 of the viewer's own decision acts on */
+  results?: Record<number, RowOutcome>;
   /** platforms with few buttons per card (WeCom: 6) get checkboxes and one submit instead */
   layout: 'buttons' | 'checklist';
 }
 
+export interface RowOutcome {
+  tone: Tone;
+  text: string;
+  undo?: number;
+}
+
+/** What the checklist layout is for: platforms with few buttons per card (WeCom: 6 per card, wecom.md). */
+const FEW_BUTTONS = 6;
+
 const ref = (r: PendingRow) => `${r.clearanceId}.${r.version}`;
 
-function rowBlock(r: PendingRow, result?: { tone: Tone; text: string }): Block {
+/** Beside its row the word is enough; in a bare list of buttons (checklist layout: WeCom) it names the student. */
+const undoButton = (r: PendingRow, version: number, named: boolean): Button => ({
+  label: named ? `撤销 ${r.name}` : '撤销',
+  style: 'default',
+  value: { a: 'undo', c: r.clearanceId, v: version },
+});
+
+/** `undoable`: whether this row's 撤销 fits on the card (a decided row of the viewer's own shows one). */
+function rowBlock(r: PendingRow, result?: RowOutcome, undoable = true, named = false): Block {
   const lines = [`${r.college} · ${r.campus ?? '校区未填'} · ${r.stepName}`];
   if (r.state === 'returned') lines.push(`已退回：${r.reason ?? ''}，学生补办后可通过`);
   else if (r.reason) lines.push(`名单原因：${r.reason}${r.amount ? `（${r.amount} 元）` : ''}`);
   const buttons: Button[] = result
-    ? []
+    ? result.undo !== undefined && undoable
+      ? [undoButton(r, result.undo, named)]
+      : []
     : [
         { label: '通过', style: 'primary', value: { a: 'pass', c: r.clearanceId, v: r.version } },
         {
@@ -44,6 +65,7 @@ function rowBlock(r: PendingRow, result?: { tone: Tone; text: string }): Block {
           value: { a: 'return', c: r.clearanceId, v: r.version },
           input: { name: 'reason', placeholder: '退回原因（学生会看到）' },
         },
+        ...(r.undo !== undefined && undoable ? [undoButton(r, r.undo, named)] : []),
       ];
   return { kind: 'row', id: `r${r.clearanceId}`, title: `${r.studentNo} ${r.name}`, lines, buttons, result };
 }
@@ -64,7 +86,11 @@ export function pendingCard(v: PendingView): Card {
     const done = results.length
       ? `刚才：${results.filter((r) => r.tone === 'green').length} 人已通过${results.some((r) => r.tone !== 'green') ? `，${results.filter((r) => r.tone !== 'green').length} 人未办成（发送“查 学号”看原因）` : ''}。`
       : '';
-    const hints = [v.page < v.pages ? `发送“待办 ${v.page + 1}”看下一页` : '', '退回请发送“退回 学号 原因”']
+    const hints = [
+      v.page < v.pages ? `发送“待办 ${v.page + 1}”看下一页` : '',
+      '退回请发送“退回 学号 原因”',
+      results.some((r) => r.undo !== undefined) ? '撤销刚才的办理请发送“撤销 学号”' : '',
+    ]
       .filter(Boolean)
       .join('；');
     return {
@@ -86,9 +112,23 @@ export function pendingCard(v: PendingView): Card {
       ],
     };
   }
+  // On a platform with few buttons (a bare list of labels, WeCom) one 撤销 at most, within what the open rows and paging
+  // leave, so that which row it undoes is never a guess; the rest say how in words.
+  let spare =
+    v.layout === 'checklist' ? Math.min(1, FEW_BUTTONS - 2 * open.length - paging(v).length) : Number.POSITIVE_INFINITY;
+  let untold = false;
+  const rowBlocks = v.rows.map((r) => {
+    const result = v.results?.[r.clearanceId];
+    const wants = (result ? result.undo : r.undo) !== undefined;
+    const fits = wants && spare > 0;
+    if (fits) spare--;
+    else if (wants) untold = true;
+    return rowBlock(r, result, fits, v.layout === 'checklist');
+  });
   const blocks: Block[] = [
     { kind: 'text', text: `${v.staffName}，您好。${summary}。` },
-    ...v.rows.map((r) => rowBlock(r, v.results?.[r.clearanceId])),
+    ...rowBlocks,
+    ...(untold ? [{ kind: 'note' as const, text: '撤销请发送“撤销 学号”。' }] : []),
   ];
   const actions: Button[] = [];
   if (v.layout === 'buttons' && open.length > 1)

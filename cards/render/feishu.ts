@@ -161,15 +161,16 @@ function renderBlocks(card: Card, dropped: string[]): El[] {
           vertical_align: 'center',
           elements: [md([`**${esc(b.title)}**`, ...b.lines.map(esc)].join('\n'))],
         };
-        const tapped = b.result ? [] : b.buttons.filter((x) => !x.input);
-        const typed = b.result ? [] : b.buttons.filter((x) => x.input);
+        // A decided row shows its result, and beside it the buttons it still has (撤销 of one's own decision).
+        const tapped = b.buttons.filter((x) => !x.input);
+        const typed = b.buttons.filter((x) => x.input);
         const right = b.result
           ? [
               {
                 tag: 'column',
                 width: 'auto',
                 vertical_align: 'center',
-                elements: [md(font(b.result.tone, b.result.text))],
+                elements: [md(font(b.result.tone, b.result.text)), ...tapped.map((x) => button(x))],
               },
             ]
           : tapped.length

@@ -123,9 +123,9 @@ function checkbox(b: Extract<Block, { kind: 'checklist' }>, dropped: string[]): 
 export function renderWecom(card: Card, opts: { taskId: string; url: string }): Rendered<object> {
   const dropped: string[] = [];
   const checklists = card.blocks.filter((b) => b.kind === 'checklist');
-  // A decided row shows its result instead of its buttons, as on every platform.
+  // A decided row shows its result and the buttons it still has (撤销 of one's own decision), as on every platform.
   const tapped: Tapped[] = card.blocks.flatMap((b) =>
-    b.kind === 'row' && !b.result
+    b.kind === 'row'
       ? b.buttons.map((button) => ({ button, row: b.title }))
       : b.kind === 'actions'
         ? b.buttons.map((button) => ({ button }))

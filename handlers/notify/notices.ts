@@ -6,7 +6,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ClearanceChange } from '../../src/queue/enqueue.ts';
 import type { Deps, Outgoing } from '../types.ts';
 
-export async function noticesFor(deps: Deps, changes: ClearanceChange[]): Promise<Outgoing[]> {
+/** `cause`: what made the changes (the decision, `undo`, a list), when the caller knows it; it words the notice. */
+export async function noticesFor(deps: Deps, changes: ClearanceChange[], cause?: string): Promise<Outgoing[]> {
   const em = deps.orm.em.fork() as EntityManager;
   // A clearance may appear at several versions (changes are drained in order): the newest named here is the one
   // described, and only while it is still current; a newer change comes with a job of its own.
@@ -58,6 +59,15 @@ export async function noticesFor(deps: Deps, changes: ClearanceChange[]): Promis
           title: `${step.name}：暂未通过`,
           text: `${step.name}暂未通过：${r.reason}${r.amount ? `（${r.amount} 元）` : ''}`,
           tone: 'orange',
+        }),
+      );
+    } else if (r.status === 'pending' && cause === 'undo') {
+      to(
+        noticeCard({
+          title: `${step.name}：恢复为待办理`,
+          text: `${step.name}的办理人撤销了刚才对您的办理结果，该环节恢复为待办理。`,
+          tone: 'orange',
+          lines: ['如有疑问，请联系该部门。'],
         }),
       );
     } else if (r.status === 'pending') {

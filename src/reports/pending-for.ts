@@ -71,13 +71,15 @@ export type ClearanceItem = Omit<PendingItem, 'status'> & {
   studentId: number;
   collegeId: number;
   decidedBy: string | null;
+  /** the person who decided, when a person did (their own decisions they may undo) */
+  decidedById?: number | null;
   decidedAt: Date | string | null;
 };
 
 /** The select behind clearanceItems, for a statement that reads them along with other things (`where` picks the rows). */
 export function clearanceItemSelect(where: string): string {
   return `select c.id as "clearanceId", c.version, s.id as "studentId", s.student_no as "studentNo", s.name, s.college_id as "collegeId", co.name as college, s.campus,
-            c.step_key as "stepKey", c.status, c.reason, c.amount::text as amount, c.decided_by_label as "decidedBy", c.decided_at as "decidedAt"
+            c.step_key as "stepKey", c.status, c.reason, c.amount::text as amount, c.decided_by_label as "decidedBy", c.decided_by_id as "decidedById", c.decided_at as "decidedAt"
        from clearance c join student s on s.id = c.student_id join college co on co.id = s.college_id
       where ${where}`;
 }

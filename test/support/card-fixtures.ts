@@ -243,7 +243,7 @@ export const fixtures: CardFixture[] = [
       ...page1,
       layout: 'buttons',
       results: {
-        1003: { tone: 'green', text: '已通过 · 张老师 2026-06-18 14:32' },
+        1003: { tone: 'green', text: '已通过 · 张老师 2026-06-18 14:32', undo: 2 },
         1008: { tone: 'grey', text: '已由 李老师 于 2026-06-18 14:30 通过' },
       },
     }),
@@ -253,6 +253,22 @@ export const fixtures: CardFixture[] = [
   {
     name: 'pending-checklist-one',
     card: pendingCard({ staffName: '张老师', rows: financeRows(1), page: 1, pages: 1, total: 1, layout: 'checklist' }),
+    platforms: ALL,
+  },
+  {
+    name: 'pending-checklist-undo',
+    card: pendingCard({
+      staffName: '张老师',
+      rows: financeRows(3),
+      page: 1,
+      pages: 1,
+      total: 1,
+      layout: 'checklist',
+      results: {
+        1001: { tone: 'green', text: '已通过 · 张老师 2026-06-18 14:32', undo: 2 },
+        1002: { tone: 'green', text: '已通过 · 张老师 2026-06-18 14:33', undo: 2 },
+      },
+    }),
     platforms: ALL,
   },
   {
@@ -271,13 +287,21 @@ export const fixtures: CardFixture[] = [
       unknown: ['202399999'],
       notYours: ['202205017'],
       alreadyDone: [{ studentNo: '202301004', text: '图书馆 已通过（李老师 2026-06-17 09:12）' }],
+      gateClosed: [
+        { studentNo: '202301007', name: '赵磊', stepName: '研究生院研工办', waitsFor: '图书馆、一卡通管理中心' },
+      ],
       confirmRef: 'b3f9c2a1',
     }),
     platforms: ALL,
   },
   {
     name: 'batch-done',
-    card: batchDoneCard({ passed: 3, notPassed: [{ studentNo: '202301005', text: '已被 李老师 退回，未通过' }] }),
+    card: batchDoneCard({
+      passed: 3,
+      notPassed: [{ studentNo: '202301005', text: '已被 李老师 退回，未通过' }],
+      unknown: ['202399999', '202205017'],
+      gateClosed: ['202301007'],
+    }),
     platforms: ALL,
   },
   {
