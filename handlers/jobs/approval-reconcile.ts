@@ -9,6 +9,8 @@ export const approvalReconcileJob: JobDef = {
   at: { hour: 0, minute: 0, everyMinutes: 5 },
   sends: false,
   run: async ({ em }) => {
+    // 288 slots a day: their claims matter only while the slot is current
+    await em.execute("delete from cron_run where job = 'approval-reconcile' and claimed_at < now() - interval '1 day'");
     const [defined] = await em.execute<{ n: number }[]>('select count(*)::int as n from approval_definition');
     if (!defined?.n) return { queued: false };
     // one waiting comparison at most: a slow one is not stacked
