@@ -21,13 +21,15 @@ export async function enqueuePushes(
   em: EntityManager,
   studentIds: number[],
   delayMs = PUSH_DEBOUNCE_MS,
+  // a decision's push goes before the pushes of a whole season (graphile-worker: lower runs first)
+  priority: 0 | 5 = delayMs > 0 ? 0 : 5,
 ): Promise<number> {
   if (!studentIds.length) return 0;
   const [row] = await em.execute<{ n: number }[]>(
     `select count(graphile_worker.add_job(?::text, json_build_object('studentId', id), queue_name => 'feishu_approval',
-            run_at => now() + (? * interval '1 millisecond'), max_attempts => 10, job_key => 'approval:' || id, job_key_mode => 'replace'))::int as n
+            run_at => now() + (? * interval '1 millisecond'), priority => ?::int, max_attempts => 10, job_key => 'approval:' || id, job_key_mode => 'replace'))::int as n
        from unnest(?::int[]) as id`,
-    [APPROVAL_JOB.push, delayMs, pgIntArray([...new Set(studentIds)])],
+    [APPROVAL_JOB.push, delayMs, priority, pgIntArray([...new Set(studentIds)])],
   );
   return row?.n ?? 0;
 }
