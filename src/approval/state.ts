@@ -114,7 +114,8 @@ export async function planAndSave(
           decidedById: c.decided_by_id,
           decidedAt: c.decided_at ? new Date(c.decided_at).getTime() : null,
           mode: s.approval_tasks,
-          handlers: handlers.filter((h) => h.step_key === s.key).map((h) => h.person_id),
+          // an office whose own system reports through the API (一卡通) gets no tasks: its staff only handle exceptions
+          handlers: s.staff_use_system ? handlers.filter((h) => h.step_key === s.key).map((h) => h.person_id) : [],
         };
       });
     const previous = Number(inst!.update_time) > 0 ? { status: inst!.status, endTime: Number(inst!.end_time) } : null;
