@@ -59,13 +59,20 @@ async function main(): Promise<void> {
     named('notify', notifyListener(hd, hd.platforms)),
     ...(feishu?.listeners.map((l) => named('feishu-copies', l)) ?? []),
     ...(wecom?.listeners.map((l) => named('wecom-copies', l)) ?? []),
+    ...(feishu && feishu.approval ? [named('feishu-approval', feishu.approval.listener)] : []),
   ];
   const senders = {
     ...(inbox ? { console: inbox.sender() } : {}),
     ...(feishu ? { feishu: feishu.sender } : {}),
     ...(wecom ? { wecom: wecom.sender } : {}),
   };
-  const worker = await startWorker({ connectionString: db.url, log, listeners, senders });
+  const worker = await startWorker({
+    connectionString: db.url,
+    log,
+    listeners,
+    senders,
+    tasks: feishu ? feishu.approval?.tasks : undefined,
+  });
   const longConnection = feishu?.start();
   const scheduler = config.scheduler
     ? createScheduler({

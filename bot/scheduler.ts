@@ -65,7 +65,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   const tasks: ScheduledTask[] = o.jobs.map((job) => {
     const t = times.get(job.name)!;
     return cron.schedule(
-      `${t.minute} ${t.hour} * * ${t.weekday ?? '*'}`,
+      t.everyMinutes ? `*/${t.everyMinutes} * * * *` : `${t.minute} ${t.hour} * * ${t.weekday ?? '*'}`,
       () => tick(job, new Date()).catch((e) => o.log.error({ err: e, job: job.name }, 'job failed')),
       {
         timezone: o.timeZone,

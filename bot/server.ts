@@ -80,6 +80,7 @@ export function createServer(deps: ServerDeps): Koa<RequestState> {
   supervisorFormRoute(router, { orm: deps.orm, university: deps.wf.university || deps.wf.name });
   if (deps.inbox) consoleRoutes(router, handlerDeps(deps), deps.inbox);
   if (deps.feishu) feishuWebhookRoute(router, { log: deps.log, ...deps.feishu });
+  deps.feishu?.approval?.routes(router);
   if (deps.wecom) wecomCallbackRoute(router, { log: deps.log, secrets: deps.wecom.secrets, handle: deps.wecom.handle });
 
   app.use(requestContext(deps.log));

@@ -4,6 +4,7 @@ import { digestJob } from './jobs/digest.ts';
 import { nudgeJob } from './jobs/nudges.ts';
 import { remindJob } from './jobs/reminders.ts';
 import { escalateJob } from './jobs/escalate.ts';
+import { approvalReconcileJob } from './jobs/approval-reconcile.ts';
 import type { JobDef } from './jobs/types.ts';
 
 export { onMessage } from './chat/on-message.ts';
@@ -35,7 +36,7 @@ export const actions = [
   'nudge',
 ] as const;
 
-export const jobs: JobDef[] = [digestJob, nudgeJob, remindJob, escalateJob, cleanupJob];
+export const jobs: JobDef[] = [digestJob, nudgeJob, remindJob, escalateJob, cleanupJob, approvalReconcileJob];
 
 export function jobNamed(name: string): JobDef | undefined {
   return jobs.find((j) => j.name === name);

@@ -31,6 +31,13 @@ const env = z.object({
   FEISHU_VERIFICATION_TOKEN: z.string().optional(),
   FEISHU_BASE_URL: z.string().url().default('https://open.feishu.cn'),
   FEISHU_MODE: z.enum(['webhook', 'ws']).default('webhook'),
+  FEISHU_APPROVAL: z.enum(['on', 'off']).default('off'),
+  FEISHU_APPROVAL_TOKEN: z.string().optional(),
+  FEISHU_APPROVAL_KEY: z.string().optional(),
+  FEISHU_APPROVAL_CODE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, - and _, at most 128')
+    .default('lixiao-graduate-clearance'),
   WECOM_CORP_ID: z.string().optional(),
   WECOM_AGENT_ID: z.string().optional(),
   WECOM_SECRET: z.string().optional(),
@@ -57,6 +64,8 @@ export interface Config {
     verificationToken?: string;
     baseUrl: string;
     mode: 'webhook' | 'ws';
+    /** the approval center (三方审批), when FEISHU_APPROVAL=on */
+    approval?: { token: string; key?: string; customCode: string };
   };
   wecom?: { corpId: string; agentId: string; secret: string; token: string; encodingAesKey: string; baseUrl: string };
   console: boolean;
@@ -128,6 +137,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'Feishu webhook mode needs FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN to check callbacks',
     );
+  if (e.FEISHU_APPROVAL === 'on' && !f)
+    throw new ConfigError('FEISHU_APPROVAL=on needs FEISHU_APP_ID and FEISHU_APP_SECRET');
+  if (e.FEISHU_APPROVAL === 'on' && (e.FEISHU_APPROVAL_TOKEN ?? '').length < 32)
+    throw new ConfigError('FEISHU_APPROVAL=on needs FEISHU_APPROVAL_TOKEN of at least 32 random characters');
   const w = allOrNone(
     {
       WECOM_CORP_ID: e.WECOM_CORP_ID,
@@ -158,6 +171,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       verificationToken: e.FEISHU_VERIFICATION_TOKEN,
       baseUrl: e.FEISHU_BASE_URL,
       mode: e.FEISHU_MODE,
+      approval:
+        e.FEISHU_APPROVAL === 'on'
+          ? {
+              token: e.FEISHU_APPROVAL_TOKEN!,
+              key: e.FEISHU_APPROVAL_KEY || undefined,
+              customCode: e.FEISHU_APPROVAL_CODE,
+            }
+          : undefined,
     },
     wecom: w && {
       corpId: w.WECOM_CORP_ID,

@@ -14,6 +14,7 @@ import { spotCheckCommand } from './commands/spot-check.ts';
 import { decideCommand } from './commands/decide.ts';
 import { demoCommand, jobCommand, migrateCommand } from './commands/misc.ts';
 import { purgeCommand } from './commands/purge.ts';
+import { feishuCommand } from './commands/feishu.ts';
 import { SeasonError } from '../../src/seasons/season-error.ts';
 
 const USAGE = `usage: lixiao <command>
@@ -32,7 +33,10 @@ const USAGE = `usage: lixiao <command>
   demo                                            load the demo season into an empty database
   job run NAME                                    run a scheduled job now, claiming its current slot
   purge --season LABEL [--include-open]           remove a closed season's personal data, keep its report
-                                                  (run as the tables' owner)`;
+                                                  (run as the tables' owner)
+  feishu approval-setup                           create or update the Feishu approval definition, store
+                                                  its approval_code, list the permissions the app needs
+  feishu approval-push --season LABEL             queue a full push of every student of the season`;
 
 const COMMANDS: Record<string, (ctx: CliContext, argv: string[]) => Promise<void>> = {
   migrate: migrateCommand,
@@ -44,6 +48,7 @@ const COMMANDS: Record<string, (ctx: CliContext, argv: string[]) => Promise<void
   demo: demoCommand,
   job: jobCommand,
   purge: purgeCommand,
+  feishu: feishuCommand,
 };
 
 const INPUT_ERRORS = [

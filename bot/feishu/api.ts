@@ -16,6 +16,15 @@ export interface FeishuApi {
   updateByToken(token: string, card: object): Promise<void>;
   /** email or mobile (as given) -> open_id; contacts Feishu does not know are absent. */
   idsByContact(emails: string[], mobiles: string[]): Promise<Map<string, string>>;
+  /** Any other OpenAPI call, through the same token, limiter and retries (the approval center's endpoints). */
+  openApi<T>(op: string, req: OpenApiRequest): Promise<T>;
+}
+
+export interface OpenApiRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  params?: Record<string, string>;
+  data?: unknown;
 }
 
 export interface FeishuApiOptions {
@@ -156,6 +165,10 @@ export function createFeishuApi(
       await call('interactive.card.update', [...APP_KEYS], (auth) =>
         client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token, card } }, auth),
       );
+    },
+
+    async openApi<T>(op: string, req: OpenApiRequest): Promise<T> {
+      return (await call(op, [...APP_KEYS], (auth) => client.request(req, auth))) as T;
     },
 
     async idsByContact(emails, mobiles) {

@@ -8,6 +8,7 @@ import { createFeishuApi, type FeishuApi } from './api.ts';
 import { feishuDispatcher, type CardCallbackAnswer } from './events.ts';
 import { feishuCopiesListener, feishuSender } from './outbound.ts';
 import { startFeishuLongConnection } from './ws.ts';
+import { createApproval, type FeishuApproval } from './approval/index.ts';
 
 export interface Feishu {
   api: FeishuApi;
@@ -15,6 +16,8 @@ export interface Feishu {
   secrets: { encryptKey?: string; verificationToken?: string };
   sender: CardSender;
   listeners: ChangeListener[];
+  /** the approval center, when FEISHU_APPROVAL=on */
+  approval?: FeishuApproval;
   /** starts the long connection in ws mode; a no-op for webhook mode */
   start: () => { close: () => void };
 }
@@ -37,6 +40,7 @@ export function createFeishu(
     secrets,
     sender: feishuSender(api, deps, log),
     listeners: [feishuCopiesListener(api, deps, log)],
+    approval: cfg.approval && createApproval(cfg.approval, api, deps, log),
     start: () => (cfg.mode === 'ws' ? startFeishuLongConnection(cfg, dispatcher, log) : { close: () => {} }),
   };
 }

@@ -5,6 +5,11 @@ import type { JobTime } from './types.ts';
 /** The slot that `now` belongs to: today's date, or for weekly jobs the date of this week's run day. */
 export function slotOf(at: JobTime, now: Date, timeZone: string): string {
   const today = localDate(now, timeZone);
+  if (at.everyMinutes) {
+    const { hour, minute } = localParts(now, timeZone);
+    const m = Math.floor((hour * 60 + minute) / at.everyMinutes) * at.everyMinutes;
+    return `${today}T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  }
   if (at.weekday === undefined) return today;
   const { weekday } = localParts(now, timeZone);
   return addDays(today, -((weekday - at.weekday + 7) % 7)); // this week's run day, on or before today
@@ -12,6 +17,7 @@ export function slotOf(at: JobTime, now: Date, timeZone: string): string {
 
 /** Whether the slot's time has come (so an instance starting later may catch it up). */
 export function slotDue(at: JobTime, now: Date, timeZone: string): boolean {
+  if (at.everyMinutes) return true;
   const p = localParts(now, timeZone);
   if (at.weekday !== undefined && p.weekday < at.weekday) return false;
   if (at.weekday !== undefined && p.weekday > at.weekday) return true;
@@ -29,8 +35,11 @@ export function inQuietHours(window: string | undefined, now: Date, timeZone: st
   return from <= to ? t >= from && t < to : t >= from || t < to;
 }
 
-/** "09:05" or "Mon 09:35" -> a JobTime; minutes :00 and :30 are refused for jobs that message people. */
+/** "09:05", "Mon 09:35" or (jobs that message nobody) "every 5m" -> a JobTime; minutes :00 and :30 are refused for jobs that message people. */
 export function parseJobTime(text: string, sends: boolean): JobTime {
+  const every = /^every\s+(\d{1,3})m$/.exec(text.trim());
+  if (every && !sends && Number(every[1]) >= 1 && Number(every[1]) <= 60)
+    return { hour: 0, minute: 0, everyMinutes: Number(every[1]) };
   const m = /^(?:(Sun|Mon|Tue|Wed|Thu|Fri|Sat)\s+)?(\d{1,2}):(\d{2})$/.exec(text.trim());
   if (!m) throw new Error(`"${text}" is not a time like 09:05 or Mon 09:35`);
   const hour = Number(m[2]);

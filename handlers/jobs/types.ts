@@ -26,6 +26,8 @@ export interface JobTime {
   minute: number;
   /** weekly jobs: 0 = Sunday … 6 = Saturday */
   weekday?: number;
+  /** jobs that run every few minutes (hour and minute are then unused): one slot per interval */
+  everyMinutes?: number;
 }
 
 export interface JobDef {

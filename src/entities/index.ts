@@ -12,3 +12,4 @@ export { ApiRequest } from './api-request.ts';
 export { DeliveredCard } from './delivered-card.ts';
 export { ChangeOutbox } from './change-outbox.ts';
 export { RateSpend } from './rate-spend.ts';
+export { ApprovalDefinition, ApprovalInstance, ApprovalTask } from './approval.ts';

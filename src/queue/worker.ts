@@ -50,10 +50,16 @@ export interface QueueOptions {
   log: Logger;
   listeners: ChangeListener[];
   senders?: Record<string, CardSender>;
+  /** further tasks a platform brings (the Feishu approval center's pushes) */
+  tasks?: TaskList;
   concurrency?: number;
 }
 
-export function taskList(listeners: ChangeListener[], senders: Record<string, CardSender> = {}): TaskList {
+export function taskList(
+  listeners: ChangeListener[],
+  senders: Record<string, CardSender> = {},
+  extra: TaskList = {},
+): TaskList {
   const clearanceChanged: Task = async (payload, helpers) => {
     const p = payload as { changes: ClearanceChange[]; cause: string };
     // Each listener runs at most once per change set: a retry (a card update failed) must not notify the students
@@ -87,7 +93,7 @@ export function taskList(listeners: ChangeListener[], senders: Record<string, Ca
     if (!sender) return helpers.logger.warn(`no sender for platform ${job.platform}; card dropped`);
     await sender(job);
   };
-  return { [JOB.clearanceChanged]: clearanceChanged, [JOB.sendCard]: sendCard };
+  return { ...extra, [JOB.clearanceChanged]: clearanceChanged, [JOB.sendCard]: sendCard };
 }
 
 export async function startWorker(opts: QueueOptions): Promise<{ runner: Runner; stop: () => Promise<void> }> {
@@ -107,7 +113,7 @@ export async function startWorker(opts: QueueOptions): Promise<{ runner: Runner;
     noHandleSignals: true,
     logger: workerLogger(opts.log),
     pollInterval: 2000,
-    taskList: taskList(opts.listeners, opts.senders),
+    taskList: taskList(opts.listeners, opts.senders, opts.tasks),
   });
   const drain = startChangeDrain(pool, opts.log);
   return {

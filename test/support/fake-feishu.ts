@@ -1,6 +1,7 @@
 // A fake Feishu OpenAPI on 127.0.0.1 for tests: tokens, messages (uuid dedupe), patches, card updates, id lookups, faults.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 
 /**
  * '429' rate limit, '5xx' gateway error (HTML body), 'hang' never answers, 'token-invalid' revokes the token used,
@@ -42,6 +43,18 @@ export interface Call {
   at: number;
 }
 
+/** The approval center (三方审批) as the fake holds it. */
+export interface FakeApproval {
+  /** real approval_code -> the definition as last sent (with the custom code it was created under) */
+  definitions: Map<string, { customCode: string; body: Record<string, any> }>;
+  /** instance_id -> the instance as last synced (REPLACE: exactly the last payload) */
+  instances: Map<string, Record<string, any>>;
+  syncs: Record<string, any>[];
+  checks: Record<string, any>[];
+  /** drops a task from an instance, as if Feishu had lost it */
+  loseTask(instanceId: string, taskId: string): void;
+}
+
 export interface FakeFeishu {
   url: string;
   tokenRequests: { app_id: string; at: number }[];
@@ -51,6 +64,7 @@ export interface FakeFeishu {
   idLookups: { user_id_type: string; emails: string[]; mobiles: string[] }[];
   /** every request, answered or not (status 0 = left hanging) */
   calls: Call[];
+  approval: FakeApproval;
   directory: Map<string, string>;
   tokenTtl: number;
   rateLimitReset: number;
@@ -79,6 +93,16 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     cardUpdates: [],
     idLookups: [],
     calls: [],
+    approval: {
+      definitions: new Map(),
+      instances: new Map(),
+      syncs: [],
+      checks: [],
+      loseTask(instanceId, taskId) {
+        const inst = fake.approval.instances.get(instanceId);
+        if (inst) inst.task_list = (inst.task_list ?? []).filter((t: any) => t.task_id !== taskId);
+      },
+    },
     directory: new Map(Object.entries(opts.directory ?? {})),
     tokenTtl: opts.tokenTtl ?? 7200,
     rateLimitReset: opts.rateLimitReset ?? 1,
@@ -94,8 +118,12 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
         fake.cardUpdates,
         fake.idLookups,
         fake.calls,
+        fake.approval.syncs,
+        fake.approval.checks,
       ])
         list.length = 0;
+      fake.approval.definitions.clear();
+      fake.approval.instances.clear();
       faults.api.length = faults.token.length = 0;
       byUuid.clear();
     },
@@ -216,6 +244,10 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
       ];
       return answer(200, { code: 0, msg: 'success', data: { user_list } });
     }
+    if (u.pathname.startsWith('/open-apis/approval/v4/')) {
+      const out = approvalRoute(fake.approval, req.method ?? '', u.pathname, body);
+      if (out) return answer(out.status, out.body);
+    }
     return answer(404, { code: 404, msg: `fake feishu: no route ${req.method} ${u.pathname}` });
   }
 
@@ -228,4 +260,82 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
   await new Promise((r) => server.once('listening', r));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
+}
+
+// The approval center's endpoints, checked the way the docs and field reports describe them:
+// https://open.feishu.cn/document/server-docs/approval-v4/external_approval/create and external_instance/create.
+const invalid = (msg: string) => ({ status: 400, body: { code: 1390001, msg: `param is invalid: ${msg}` } });
+const ok = (data: unknown) => ({ status: 200, body: { code: 0, msg: 'success', data } });
+
+function textsAreArrays(body: Record<string, any>): boolean {
+  return Array.isArray(body.i18n_resources) && body.i18n_resources.every((r: any) => Array.isArray(r.texts));
+}
+
+function approvalRoute(
+  a: FakeApproval,
+  method: string,
+  path: string,
+  body: Record<string, any>,
+): { status: number; body: unknown } | null {
+  if (method === 'POST' && path === '/open-apis/approval/v4/external_approvals') {
+    const name = String(body.approval_name ?? '');
+    if (!name.startsWith('@i18n@') || name.length < 9) return invalid('approval_name');
+    if (!textsAreArrays(body)) return { status: 400, body: { code: 9499, msg: 'Invalid parameter type' } };
+    if (!body.external?.action_callback_url || !body.external?.action_callback_token) return invalid('external');
+    const code = String(body.approval_code ?? '');
+    const existing = a.definitions.get(code);
+    if (existing) {
+      a.definitions.set(code, { ...existing, body });
+      // an update may answer another code than the one sent (the doc: keep using the one you sent)
+      return ok({ approval_code: existing.customCode });
+    }
+    const real = `FAKE-${randomUUID().toUpperCase()}`;
+    a.definitions.set(real, { customCode: code, body });
+    return ok({ approval_code: real });
+  }
+  if (method === 'POST' && path === '/open-apis/approval/v4/external_instances') {
+    // pushing with the custom code fails (field report): only the code creation returned is known
+    if (!a.definitions.has(String(body.approval_code)))
+      return { status: 400, body: { code: 1390002, msg: 'approval code not found' } };
+    if (body.update_mode !== 'REPLACE') return invalid('this fake takes REPLACE only');
+    if (!body.instance_id || !body.status || !(body.links?.pc_link || body.links?.mobile_link))
+      return invalid('instance');
+    if (!body.open_id && !body.user_id) return invalid('open_id or user_id');
+    if (!textsAreArrays(body)) return { status: 400, body: { code: 9499, msg: 'Invalid parameter type' } };
+    for (const f of ['start_time', 'end_time', 'update_time'])
+      if (typeof body[f] !== 'string') return invalid(`${f} must be a string of milliseconds`);
+    const ids = new Set([String(body.instance_id)]);
+    for (const t of body.task_list ?? []) {
+      if (!t.open_id && !t.user_id) return invalid(`task ${t.task_id} has no open_id or user_id`);
+      if (!Array.isArray(t.action_configs)) return invalid('action_configs');
+      for (const f of ['create_time', 'end_time', 'update_time'])
+        if (typeof t[f] !== 'string') return invalid(`task ${f} must be a string of milliseconds`);
+      if (ids.has(String(t.task_id))) return invalid(`duplicate id ${t.task_id}`);
+      ids.add(String(t.task_id));
+    }
+    a.syncs.push(body);
+    a.instances.set(String(body.instance_id), structuredClone(body));
+    return ok({ data: body });
+  }
+  if (method === 'POST' && path === '/open-apis/approval/v4/external_instances/check') {
+    if (!Array.isArray(body.instances)) return invalid('instances');
+    a.checks.push(body);
+    const diff = [];
+    for (const want of body.instances) {
+      const have = a.instances.get(String(want.instance_id));
+      const tasks = new Map((have?.task_list ?? []).map((t: any) => [String(t.task_id), String(t.update_time)]));
+      const differs =
+        !have ||
+        String(have.update_time) !== String(want.update_time) ||
+        (want.tasks ?? []).some((t: any) => tasks.get(String(t.task_id)) !== String(t.update_time));
+      if (differs)
+        diff.push({
+          instance_id: want.instance_id,
+          update_time: have?.update_time,
+          tasks: [...tasks].map(([task_id, update_time]) => ({ task_id, update_time })),
+        });
+    }
+    return ok({ diff_instances: diff });
+  }
+  return null;
 }
