@@ -5,7 +5,6 @@ import { jobNamed, jobs } from '../../../handlers/index.ts';
 import { runJob } from '../../../handlers/jobs/run-job.ts';
 import { parseJobTime } from '../../../handlers/jobs/slots.ts';
 import { handlerDeps } from '../../server.ts';
-import { isLoopback } from '../../console/wanted.ts';
 import { jobContext } from '../../jobs-context.ts';
 import { CliError, UsageError, type CliContext } from '../context.ts';
 
@@ -28,10 +27,7 @@ export async function jobCommand(ctx: CliContext, argv: string[]): Promise<void>
   if (!job) throw new CliError(`unknown job "${name}"; jobs: ${jobs.map((j) => j.name).join(', ')}`);
   const orm = await ctx.orm();
   // Cards go to the console too when the service would have it on (its worker then puts them in the mailboxes).
-  const deps = handlerDeps(
-    { orm, wf: ctx.wf, config: ctx.config, log: ctx.log },
-    ctx.config.console && isLoopback(ctx.config.host),
-  );
+  const deps = handlerDeps({ orm, wf: ctx.wf, config: ctx.config, log: ctx.log }, ctx.config.console);
   const times = ctx.config.schedule.has(name) ? parseJobTime(ctx.config.schedule.get(name)!, job.sends) : job.at;
   const run = await runJob(job, jobContext(orm, ctx.wf, ctx.config, deps, new Date()), `cli@${hostname()}`, times);
   ctx.out(
