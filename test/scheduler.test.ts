@@ -127,7 +127,7 @@ describe('the scheduler across instances', () => {
     vi.useFakeTimers({ now: at('2026-06-15T09:04:30') });
     const s = scheduler([job('t_cron', '09:05')], 'a');
     await vi.advanceTimersByTimeAsync(31_000);
-    await vi.waitFor(() => expect(runs).toEqual([{ job: 't_cron', slot: '2026-06-15' }]), { timeout: 5000 });
+    await vi.waitFor(() => expect(runs).toEqual([{ job: 't_cron', slot: '2026-06-15' }]), { timeout: 15_000 });
     await s.stop();
   });
 });
