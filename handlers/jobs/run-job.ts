@@ -13,8 +13,8 @@ export async function runJob(
   ctx: Omit<JobContext, 'slot'>,
   by: string,
   at: JobTime = job.at,
+  slot: string = slotOf(at, ctx.now, ctx.timeZone),
 ): Promise<JobRun> {
-  const slot = slotOf(at, ctx.now, ctx.timeZone);
   // The claim commits with the job's work: a job that fails leaves its slot free for the catch-up or an operator.
   // A second instance claiming meanwhile waits on the claim's row, then finds it taken.
   return ctx.em.transactional(async (t) => {
