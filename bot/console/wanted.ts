@@ -2,8 +2,6 @@
 import type { Config } from '../../src/config.ts';
 import type { Logger } from '../../src/log.ts';
 
-export { isLoopback } from '../../src/config.ts';
-
 /** The console lets whoever reaches it act as anyone: never on silently, and the log names the rule either way. */
 export function consoleWanted(config: Config, log: Logger): boolean {
   if (!config.console) {
