@@ -49,6 +49,7 @@ export function handlerDeps(deps: Omit<ServerDeps, 'feishu' | 'wecom'>, consoleO
     publicUrl: deps.config.publicUrl,
     platforms: platformsOf(deps.config, consoleOn),
     counts: new CountMemo(),
+    quietHours: deps.config.quietHours,
   };
 }
 

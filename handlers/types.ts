@@ -55,6 +55,10 @@ export interface Deps {
   platforms?: DeliveryPlatform[];
   /** the service's second-long memory of pending counts; without it every card counts afresh */
   counts?: CountMemo;
+  /** LIXIAO_QUIET_HOURS: notices that nobody asked for wait for their end */
+  quietHours?: string;
+  /** the clock (tests set it); the wall clock without it */
+  now?: () => Date;
 }
 
 /** A card to deliver to a person, outside any conversation (a notice, a digest). */

@@ -69,6 +69,8 @@ export interface Config {
   };
   wecom?: { corpId: string; agentId: string; secret: string; token: string; encodingAesKey: string; baseUrl: string };
   console: boolean;
+  /** which rule turned the console on or off, for the start-up log */
+  consoleRule: string;
   /** job name -> "09:05" or "Mon 09:35" (LIXIAO_SCHEDULE=digest=09:05,escalate=Mon 09:35) */
   schedule: Map<string, string>;
   quietHours?: string;
@@ -123,6 +125,34 @@ export function parseApiTokens(spec: string | undefined): Map<string, string> {
   return tokens;
 }
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
+
+export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
+
+/**
+ * The console lets whoever reaches it act as anyone, and its request checks cannot tell a local browser from a reverse
+ * proxy's default forwarding (nginx sends Host: 127.0.0.1:3000 and no X-Forwarded-For). So it is on only when nothing
+ * says this is a real deployment, unless LIXIAO_CONSOLE=on says otherwise; the first rule that applies decides.
+ */
+export function consoleDecision(o: {
+  setting?: 'on' | 'off';
+  databaseUrl?: string;
+  platforms: string[];
+  apiTokens: boolean;
+  host: string;
+}): { on: boolean; rule: string } {
+  if (o.setting === 'off') return { on: false, rule: 'LIXIAO_CONSOLE=off' };
+  if (o.setting === 'on') return { on: true, rule: 'LIXIAO_CONSOLE=on' };
+  if (o.databaseUrl) return { on: false, rule: 'DATABASE_URL is set (a real database)' };
+  if (o.platforms.length) return { on: false, rule: `a chat platform is configured (${o.platforms.join(', ')})` };
+  if (o.apiTokens) return { on: false, rule: 'LIXIAO_API_TOKENS is set (an integration deployment)' };
+  if (!isLoopback(o.host)) return { on: false, rule: `HOST ${o.host} is not a loopback address` };
+  return {
+    on: true,
+    rule: 'nothing says this is a real deployment (embedded database, no platform, no API tokens, loopback HOST)',
+  };
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = env.safeParse(source);
   if (!parsed.success) {
@@ -153,7 +183,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   );
   if (w && !/^[A-Za-z0-9]{43}$/.test(w.WECOM_ENCODING_AES_KEY))
     throw new ConfigError('WECOM_ENCODING_AES_KEY must be the 43 letters and digits WeCom generated');
-  const platformConfigured = Boolean(f || w);
+  const apiTokens = parseApiTokens(e.LIXIAO_API_TOKENS);
+  const consoleChoice = consoleDecision({
+    setting: e.LIXIAO_CONSOLE,
+    databaseUrl: e.DATABASE_URL,
+    platforms: [f && 'Feishu', w && 'WeCom'].filter((x): x is string => Boolean(x)),
+    apiTokens: apiTokens.size > 0,
+    host: e.HOST,
+  });
   return {
     databaseUrl: e.DATABASE_URL,
     port: e.PORT,
@@ -163,7 +200,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.LIXIAO_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     dataDir: e.LIXIAO_DATA_DIR,
     logLevel: e.LOG_LEVEL,
-    apiTokens: parseApiTokens(e.LIXIAO_API_TOKENS),
+    apiTokens,
     feishu: f && {
       appId: f.FEISHU_APP_ID,
       appSecret: f.FEISHU_APP_SECRET,
@@ -188,7 +225,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       encodingAesKey: w.WECOM_ENCODING_AES_KEY,
       baseUrl: e.WECOM_BASE_URL,
     },
-    console: e.LIXIAO_CONSOLE ? e.LIXIAO_CONSOLE === 'on' : !platformConfigured,
+    console: consoleChoice.on,
+    consoleRule: consoleChoice.rule,
     schedule: parseSchedule(e.LIXIAO_SCHEDULE),
     quietHours: e.LIXIAO_QUIET_HOURS === 'off' ? undefined : e.LIXIAO_QUIET_HOURS,
     remindDays: [...new Set(e.LIXIAO_REMIND_DAYS.split(',').map(Number))].sort((a, b) => b - a),

@@ -30,7 +30,8 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-describe('npx lixiao', () => {
+// Each command is a process of its own (tsx compiles on start): seconds apiece on a loaded machine, so the deadline is wide.
+describe('npx lixiao', { timeout: 180_000 }, () => {
   it('imports students and staff, then reports each student as JSON on stdout alone', async () => {
     const s = await lixiao('import', 'students', '--season', '2026届', file('students.csv', studentsCsv(12)));
     expect(s).toMatchObject({ code: 0, stdout: 'students.csv: 12 students (12 new, 0 updated) in season 2026届\n' });

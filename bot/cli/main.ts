@@ -31,7 +31,8 @@ const USAGE = `usage: lixiao <command>
   decide pass|return|revoke --step KEY [--reason R] STUDENT_NO...
                                                   decide as an administrator (audited)
   demo                                            load the demo season into an empty database
-  job run NAME                                    run a scheduled job now, claiming its current slot
+  job run NAME [--now]                            run a scheduled job now, claiming its current slot; inside
+                                                  quiet hours its messages wait for their end unless --now
   purge --season LABEL [--include-open]           remove a closed season's personal data, keep its report
                                                   (run as the tables' owner)
   feishu approval-setup                           create or update the Feishu approval definition, store

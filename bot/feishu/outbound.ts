@@ -20,13 +20,17 @@ export function feishuSender(api: FeishuApi, deps: Deps, log: Logger): CardSende
     const card = job.card as Card;
     const { messageId } = await api.sendCard(job.to, render(card, log), job.key);
     if (job.shows && job.personId)
-      await recordDelivered(deps.orm.em.fork() as EntityManager, {
-        platform: 'feishu',
-        messageId,
-        personId: job.personId,
-        kind: card.type,
-        ...job.shows,
-      });
+      await recordDelivered(
+        deps.orm.em.fork() as EntityManager,
+        {
+          platform: 'feishu',
+          messageId,
+          personId: job.personId,
+          kind: card.type,
+          ...job.shows,
+        },
+        deps.now?.(),
+      );
   };
 }
 
@@ -35,7 +39,7 @@ export function feishuCopiesListener(api: FeishuApi, deps: Deps, log: Logger): C
   return async ({ changes }) => {
     const em = deps.orm.em.fork() as EntityManager;
     const changed = changes.map((c) => c.clearanceId);
-    for (const copy of await cardsShowing(em, 'feishu', changed)) {
+    for (const copy of await cardsShowing(em, 'feishu', changed, deps.now?.() ?? new Date())) {
       const mine = changed.filter((id) => copy.clearanceIds.includes(id));
       const card = await refreshedPendingCard(deps, copy.personId, copy.page, mine, FEISHU_CAPS);
       if (!card) continue;
@@ -48,7 +52,7 @@ export function feishuCopiesListener(api: FeishuApi, deps: Deps, log: Logger): C
         log.warn({ messageId: copy.messageId, error: (e as Error).message }, 'feishu card patch failed');
         continue;
       }
-      if (card.shows) await recordDelivered(em, { ...copy, kind: card.type, ...card.shows });
+      if (card.shows) await recordDelivered(em, { ...copy, kind: card.type, ...card.shows }, deps.now?.());
     }
   };
 }

@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimSlot } from '../../src/jobs/claim.ts';
 import type { JobContext, JobDef, JobTime } from './types.ts';
-import { slotOf } from './slots.ts';
+import { quietHoursEnd, slotOf } from './slots.ts';
 
 export type JobRun =
   | { ran: true; slot: string; result: Record<string, unknown> }
@@ -13,8 +13,8 @@ export async function runJob(
   ctx: Omit<JobContext, 'slot'>,
   by: string,
   at: JobTime = job.at,
+  slot: string = slotOf(at, ctx.now, ctx.timeZone),
 ): Promise<JobRun> {
-  const slot = slotOf(at, ctx.now, ctx.timeZone);
   // The claim commits with the job's work: a job that fails leaves its slot free for the catch-up or an operator.
   // A second instance claiming meanwhile waits on the claim's row, then finds it taken.
   return ctx.em.transactional(async (t) => {
@@ -23,4 +23,19 @@ export async function runJob(
     if (!claim.claimed) return { ran: false as const, slot, claimedBy: claim.by, claimedAt: claim.at };
     return { ran: true as const, slot, result: await job.run({ ...ctx, em, slot }) };
   });
+}
+
+/**
+ * A run someone asked for (`lixiao job run`): it claims and runs the slot at once, but inside quiet hours the messages
+ * it queues wait for their end, unless `now` says to send them at once.
+ */
+export async function runJobAsked(
+  job: JobDef,
+  ctx: Omit<JobContext, 'slot'>,
+  by: string,
+  o: { at?: JobTime; quietHours?: string; now?: boolean },
+): Promise<JobRun & { heldUntil?: Date }> {
+  const heldUntil = job.sends && !o.now ? (quietHoursEnd(o.quietHours, ctx.now, ctx.timeZone) ?? undefined) : undefined;
+  const run = await runJob(job, { ...ctx, sendAt: heldUntil }, by, o.at ?? job.at);
+  return run.ran && heldUntil ? { ...run, heldUntil } : run;
 }

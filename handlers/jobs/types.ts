@@ -12,6 +12,8 @@ export interface JobContext {
   slot: string;
   deps: Deps;
   settings: JobSettings;
+  /** messages are queued to go out at this instant instead of at once (a run asked for inside quiet hours) */
+  sendAt?: Date;
 }
 
 export interface JobSettings {

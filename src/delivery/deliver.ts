@@ -18,8 +18,13 @@ export interface Delivery {
   cardFor?: Partial<Record<DeliveryPlatform, Delivery['card']>>;
 }
 
-/** Returns how many sends were queued. */
-export async function deliver(em: EntityManager, platforms: DeliveryPlatform[], items: Delivery[]): Promise<number> {
+/** Returns how many sends were queued. With `runAt` (the end of quiet hours) they wait in the queue until then. */
+export async function deliver(
+  em: EntityManager,
+  platforms: DeliveryPlatform[],
+  items: Delivery[],
+  runAt?: Date,
+): Promise<number> {
   if (!items.length || !platforms.length) return 0;
   const people = await em.execute<Record<string, string | number | null>[]>(
     `select id, ${[...new Set(platforms.map((p) => ID_COLUMN[p]))].join(', ')} from person where id = any(?::int[])`,
@@ -34,7 +39,7 @@ export async function deliver(em: EntityManager, platforms: DeliveryPlatform[], 
       if (to !== null && to !== undefined)
         jobs.push({ platform, to: String(to), card, key: item.key, personId: item.personId, shows: card.shows });
     }
-  if (jobs.length === 1) await enqueueSend(em, jobs[0]!);
-  else await enqueueSends(em, jobs);
+  if (jobs.length === 1) await enqueueSend(em, jobs[0]!, runAt);
+  else await enqueueSends(em, jobs, runAt);
   return jobs.length;
 }

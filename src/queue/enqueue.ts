@@ -53,25 +53,28 @@ export async function enqueueClearanceChanges(
   );
 }
 
-/** Queues a card for delivery; the job key makes a repeated enqueue (a retried event) one delivery. */
-export async function enqueueSend(em: EntityManager, job: SendCardJob): Promise<void> {
+/**
+ * Queues a card for delivery; the job key makes a repeated enqueue (a retried event) one delivery. `runAt` holds it
+ * in the queue until then (quiet hours); without it the card goes at once.
+ */
+export async function enqueueSend(em: EntityManager, job: SendCardJob, runAt?: Date): Promise<void> {
   await em.execute(
-    `select graphile_worker.add_job(?, ?::json, job_key => ?, max_attempts => 8, job_key_mode => 'preserve_run_at')`,
-    [JOB.sendCard, JSON.stringify(job), `send:${job.platform}:${job.key}`.slice(0, 500)],
+    `select graphile_worker.add_job(?, ?::json, run_at => coalesce(?::timestamptz, now()), job_key => ?, max_attempts => 8, job_key_mode => 'preserve_run_at')`,
+    [JOB.sendCard, JSON.stringify(job), runAt?.toISOString() ?? null, `send:${job.platform}:${job.key}`.slice(0, 500)],
   );
 }
 
 /** Many sends in one statement (graphile-worker's add_jobs), for jobs that message a whole season. */
-export async function enqueueSends(em: EntityManager, jobs: SendCardJob[]): Promise<void> {
+export async function enqueueSends(em: EntityManager, jobs: SendCardJob[], runAt?: Date): Promise<void> {
   for (let i = 0; i < jobs.length; i += 1000) {
     const chunk = jobs
       .slice(i, i + 1000)
       .map((job) => ({ payload: job, job_key: `send:${job.platform}:${job.key}`.slice(0, 500) }));
     await em.execute(
       `select count(*) from graphile_worker.add_jobs(array(
-         select row(?, x.payload, null, null, 8, x.job_key, null, null)::graphile_worker.job_spec from jsonb_to_recordset(?::jsonb) as x(payload json, job_key text)
+         select row(?, x.payload, null, ?::timestamptz, 8, x.job_key, null, null)::graphile_worker.job_spec from jsonb_to_recordset(?::jsonb) as x(payload json, job_key text)
        ), true)`,
-      [JOB.sendCard, JSON.stringify(chunk)],
+      [JOB.sendCard, runAt?.toISOString() ?? null, JSON.stringify(chunk)],
     );
   }
 }
