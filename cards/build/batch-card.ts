@@ -15,21 +15,28 @@ export interface BatchDone {
   notPassed: { studentNo: string; text: string }[];
 }
 
+/** A headline that says how many, then the list itself as a detail (WeCom shows 160 characters; the lists can hold 50). */
+function listed(blocks: Block[], headline: string, items: string[], sep = '\n'): void {
+  if (!items.length) return;
+  blocks.push({ kind: 'text', text: `**${headline}**` }, { kind: 'text', text: items.join(sep), detail: true });
+}
+
 export function batchPreviewCard(p: BatchPreview): Card {
   const blocks: Block[] = [];
-  if (p.willPass.length)
-    blocks.push({
-      kind: 'text',
-      text: `**将通过 ${p.willPass.length} 名学生：**\n${p.willPass.map((s) => `${s.studentNo} ${s.name}（${s.stepName}）`).join('\n')}`,
-    });
-  if (p.alreadyDone.length)
-    blocks.push({
-      kind: 'text',
-      text: `**无需操作：**\n${p.alreadyDone.map((s) => `${s.studentNo} ${s.text}`).join('\n')}`,
-    });
-  if (p.notYours.length) blocks.push({ kind: 'text', text: `**不在您负责的范围：**${p.notYours.join('、')}` });
-  if (p.unknown.length)
-    blocks.push({ kind: 'text', text: `**查无此学号或不在您负责的范围：**${p.unknown.join('、')}` });
+  const no = [...p.notYours, ...p.unknown];
+  // Numbers that cannot be passed first: they are what the sender has to fix, and WeCom shows the first 160 characters.
+  listed(blocks, `查无此学号或不在您负责的范围 ${p.unknown.length} 个：`, p.unknown, '、');
+  listed(blocks, `不在您负责的范围 ${p.notYours.length} 个：`, p.notYours, '、');
+  listed(
+    blocks,
+    `将通过 ${p.willPass.length} 名学生：`,
+    p.willPass.map((s) => `${s.studentNo} ${s.name}（${s.stepName}）`),
+  );
+  listed(
+    blocks,
+    `无需操作 ${p.alreadyDone.length} 人：`,
+    p.alreadyDone.map((s) => `${s.studentNo} ${s.text}`),
+  );
   if (p.willPass.length)
     blocks.push({
       kind: 'actions',
@@ -42,11 +49,11 @@ export function batchPreviewCard(p: BatchPreview): Card {
       ],
     });
   else blocks.push({ kind: 'note', text: '没有可以通过的学生。' });
-  const summary = `将通过 ${p.willPass.length} 人，${p.unknown.length + p.notYours.length} 个学号无法处理`;
+  const summary = `将通过 ${p.willPass.length} 人，${no.length} 个学号无法处理`;
   return {
     type: 'batch_preview',
     title: '按名单通过（请确认）',
-    tone: p.unknown.length || p.notYours.length ? 'orange' : 'blue',
+    tone: no.length ? 'orange' : 'blue',
     summary,
     blocks,
   };
@@ -54,11 +61,11 @@ export function batchPreviewCard(p: BatchPreview): Card {
 
 export function batchDoneCard(d: BatchDone): Card {
   const blocks: Block[] = [{ kind: 'text', text: `已通过 ${d.passed} 名学生。` }];
-  if (d.notPassed.length)
-    blocks.push({
-      kind: 'text',
-      text: `**未通过：**\n${d.notPassed.map((s) => `${s.studentNo} ${s.text}`).join('\n')}`,
-    });
+  listed(
+    blocks,
+    `未通过 ${d.notPassed.length} 人：`,
+    d.notPassed.map((s) => `${s.studentNo} ${s.text}`),
+  );
   return {
     type: 'batch_done',
     title: '按名单通过：已完成',
