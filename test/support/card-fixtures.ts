@@ -217,7 +217,10 @@ const digest = collegeDigestCard(
       openSteps: i === 0 ? ['研究生院研工办'] : OVERDUE_STEPS[i % 4]!,
     })),
   },
-  { nudge: { step: 'library', name: '图书馆', open: 180 } },
+  {
+    nudge: { step: 'library', name: '图书馆', open: 180 },
+    progressUrl: 'https://lixiao.example.edu.cn/console/progress',
+  },
 );
 
 const escalation = escalationCard(
