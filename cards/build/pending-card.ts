@@ -105,12 +105,12 @@ function build(v: PendingView, openMax: number, decidedMax: number): Card {
     return x && { tone: x.tone, text: clip(x.text, 40) };
   };
   const blocks: Block[] = [
-    { kind: 'text', text: `${v.staffName}，您好。${summary}。` },
+    { kind: 'text', text: `${clip(v.staffName, 16)}，您好。${summary}。` },
     ...rows.map((r) => rowBlock(r, result(r))),
   ];
   if (hiddenResults) {
     // WeCom's text holds no list of results (160 characters): the count says it, as on its checkbox card.
-    const hidden = rows.length ? `另有 ${hiddenResults} 名刚办理的学生未列出。` : '';
+    const hidden = `另有 ${hiddenResults} 名刚办理的学生未列出。`;
     const failed = Object.values(v.results ?? {}).filter((r) => r.tone !== 'green').length;
     const done = `刚才：${Object.keys(v.results ?? {}).length - failed} 人已通过${failed ? `，${failed} 人未办成` : ''}。`;
     blocks.push({ kind: 'note', text: v.layout === 'checklist' ? done : hidden });
