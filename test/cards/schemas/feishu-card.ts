@@ -178,8 +178,8 @@ export const FEISHU_CARD_SCHEMA = {
 export const MAX_ELEMENTS = 200;
 export const MAX_BYTES = 30_000;
 /**
- * Containers (form, column_set, column) on any path. The structure page limits nesting; our reference notes do not record
- * its number, so our cards are held to 3 (a form > a column_set > a column), well inside any reading of it.
+ * Containers (form, column_set, column) on any path. How deeply Feishu lets containers nest is not in the notes this
+ * project verified, so our cards are held to the 3 levels they need (a form > a column_set > a column) and no deeper.
  */
 export const MAX_CONTAINER_DEPTH = 3;
 const CONTAINERS = new Set(['form', 'column_set', 'column']);
