@@ -48,39 +48,45 @@ function confirmValue(p: BatchPreview): ActionValue {
   return value;
 }
 
+/** A headline that says how many, then the list itself as a detail (WeCom shows 160 characters; the lists can hold 50). */
+function listed(blocks: Block[], headline: string, items: string[], sep = '\n'): void {
+  if (!items.length) return;
+  blocks.push({ kind: 'text', text: `**${headline}**` }, { kind: 'text', text: items.join(sep), detail: true });
+}
+
 export function batchPreviewCard(p: BatchPreview): Card {
   const blocks: Block[] = [];
   const held = p.gateClosed ?? [];
-  if (p.willPass.length)
-    blocks.push({
-      kind: 'text',
-      text: `**将通过 ${p.willPass.length} 名学生：**\n${p.willPass.map((s) => `${s.studentNo} ${s.name}（${s.stepName}）`).join('\n')}`,
-    });
-  if (held.length)
-    blocks.push({
-      kind: 'text',
-      text: `**不能通过，尚有环节未完成（${held.length} 人）：**\n${held.map((s) => `${s.studentNo} ${s.name}（${s.stepName}）需先完成：${s.waitsFor}`).join('\n')}`,
-    });
-  if (p.alreadyDone.length)
-    blocks.push({
-      kind: 'text',
-      text: `**无需操作：**\n${p.alreadyDone.map((s) => `${s.studentNo} ${s.text}`).join('\n')}`,
-    });
-  if (p.notYours.length) blocks.push({ kind: 'text', text: `**不在您负责的范围：**${p.notYours.join('、')}` });
-  if (p.unknown.length)
-    blocks.push({ kind: 'text', text: `**查无此学号或不在您负责的范围：**${p.unknown.join('、')}` });
+  const no = [...p.notYours, ...p.unknown];
+  // Numbers that cannot be passed first: they are what the sender has to fix, and WeCom shows the first 160 characters.
+  listed(blocks, `查无此学号或不在您负责的范围 ${p.unknown.length} 个：`, p.unknown, '、');
+  listed(blocks, `不在您负责的范围 ${p.notYours.length} 个：`, p.notYours, '、');
+  listed(
+    blocks,
+    `不能通过，尚有环节未完成 ${held.length} 人：`,
+    held.map((g) => `${g.studentNo} ${g.name}（${g.stepName}）需先完成：${g.waitsFor}`),
+  );
+  listed(
+    blocks,
+    `将通过 ${p.willPass.length} 名学生：`,
+    p.willPass.map((w) => `${w.studentNo} ${w.name}（${w.stepName}）`),
+  );
+  listed(
+    blocks,
+    `无需操作 ${p.alreadyDone.length} 人：`,
+    p.alreadyDone.map((d) => `${d.studentNo} ${d.text}`),
+  );
   if (p.willPass.length)
     blocks.push({
       kind: 'actions',
       buttons: [{ label: `确认通过 ${p.willPass.length} 人`, style: 'primary', value: confirmValue(p) }],
     });
   else blocks.push({ kind: 'note', text: '没有可以通过的学生。' });
-  const cannot = p.unknown.length + p.notYours.length;
-  const summary = `将通过 ${p.willPass.length} 人，${cannot} 个学号无法处理${held.length ? `，${held.length} 人尚有环节未完成` : ''}`;
+  const summary = `将通过 ${p.willPass.length} 人，${no.length} 个学号无法处理${held.length ? `，${held.length} 人尚有环节未完成` : ''}`;
   return {
     type: 'batch_preview',
     title: '按名单通过（请确认）',
-    tone: cannot || held.length ? 'orange' : 'blue',
+    tone: no.length || held.length ? 'orange' : 'blue',
     summary,
     blocks,
   };
@@ -88,18 +94,16 @@ export function batchPreviewCard(p: BatchPreview): Card {
 
 export function batchDoneCard(d: BatchDone): Card {
   const blocks: Block[] = [{ kind: 'text', text: `已通过 ${d.passed} 名学生。` }];
-  if (d.notPassed.length)
-    blocks.push({
-      kind: 'text',
-      text: `**未通过：**\n${d.notPassed.map((s) => `${s.studentNo} ${s.text}`).join('\n')}`,
-    });
-  if (d.gateClosed?.length)
-    blocks.push({ kind: 'text', text: `**预览时尚有环节未完成，未办理：**${d.gateClosed.join('、')}` });
+  listed(
+    blocks,
+    `未通过 ${d.notPassed.length} 人：`,
+    d.notPassed.map((n) => `${n.studentNo} ${n.text}`),
+  );
+  listed(blocks, `预览时尚有环节未完成，未办理 ${d.gateClosed?.length ?? 0} 人：`, d.gateClosed ?? [], '、');
   const unknown = d.unknown ?? [];
-  if (unknown.length) {
-    const more = d.unknownTotal && d.unknownTotal > unknown.length ? ` 等 ${d.unknownTotal} 个` : '';
-    blocks.push({ kind: 'text', text: `**查无此学号或不在您负责的范围：**${unknown.join('、')}${more}` });
-  }
+  // the button carries as many numbers as fit: the rest are counted
+  const more = d.unknownTotal && d.unknownTotal > unknown.length ? [`等 ${d.unknownTotal} 个`] : [];
+  listed(blocks, `查无此学号或不在您负责的范围 ${d.unknownTotal ?? unknown.length} 个：`, [...unknown, ...more], '、');
   const left = (d.unknownTotal ?? unknown.length) + (d.gateClosed?.length ?? 0);
   return {
     type: 'batch_done',

@@ -64,7 +64,7 @@ function block(b: Block, dropped: string[]): string {
     case 'step':
       return (
         `<div class="step state-${b.state}"><span class="step-name">${escapeHtml(b.name)}</span>` +
-        `<span class="step-state">${STATE_LABEL[b.state]}</span><ul>${b.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></div>`
+        `<span class="step-state">${STATE_LABEL[b.state]}</span><ul>${[...b.lines, ...(b.more ?? [])].map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></div>`
       );
     case 'row': {
       // A decided row shows its result, then the buttons it still has (撤销 of one's own decision).

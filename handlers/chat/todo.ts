@@ -1,5 +1,5 @@
 // 待办 / todo, and paging: the students waiting on this staff member, as a pending card.
-import { pendingCard, PAGE_SIZE, type Card, type PendingRow, type RowOutcome } from '../../cards/index.ts';
+import { pendingCard, pageSize, type Card, type PendingRow, type RowOutcome } from '../../cards/index.ts';
 import {
   clearanceItems,
   pendingCount,
@@ -48,11 +48,13 @@ export async function todoCard(
   page = 1,
   decided: { row: PendingRow; result: RowOutcome }[] = [],
 ): Promise<Card> {
+  // The card's real page size for this layout (cards/build/page-size.ts): offsets and "pages" follow what a card holds.
+  const size = pageSize(caps.layout);
   let p = Number.isFinite(page) ? Math.min(Math.max(1, Math.floor(page)), 5000) : 1;
-  let { items, total } = await pendingFor(s.em, deps.wf, me.assignments, p, PAGE_SIZE);
+  let { items, total } = await pendingFor(s.em, deps.wf, me.assignments, p, size);
   if (!items.length && p > 1) {
-    p = Math.max(1, Math.ceil(total / PAGE_SIZE)) || 1;
-    ({ items, total } = await pendingFor(s.em, deps.wf, me.assignments, p, PAGE_SIZE));
+    p = Math.max(1, Math.ceil(total / size)) || 1;
+    ({ items, total } = await pendingFor(s.em, deps.wf, me.assignments, p, size));
   }
   const shown = new Set(decided.map((d) => d.row.clearanceId));
   return pendingCard({
@@ -63,7 +65,7 @@ export async function todoCard(
     ],
     results: Object.fromEntries(decided.map((d) => [d.row.clearanceId, d.result])),
     page: p,
-    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    pages: Math.max(1, Math.ceil(total / size)),
     total,
     layout: caps.layout,
   });
@@ -117,7 +119,7 @@ export async function shownCard(
     rows,
     results,
     page: shown.page,
-    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    pages: Math.max(1, Math.ceil(total / pageSize(caps.layout))),
     total,
     layout: caps.layout,
   });

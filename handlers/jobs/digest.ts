@@ -22,6 +22,8 @@ export const digestJob: JobDef = {
       const busiest = [...d.perStep].sort((a, b) => b.open - a.open)[0];
       const card = collegeDigestCard(d, {
         nudge: busiest && { step: busiest.step, name: busiest.name, open: busiest.open },
+        // the console's progress page, where it is served: every college and step, beyond what a card holds
+        progressUrl: deps.platforms?.includes('console') ? `${deps.publicUrl}/console/progress` : undefined,
       });
       for (const a of admins.filter((x) => x.college_id === d.collegeId))
         items.push({ personId: a.person_id, card, key: `digest_${slot}_${d.collegeId}_${a.person_id}` });

@@ -132,8 +132,7 @@ describe('Feishu webhook', () => {
     const target = studentNo(
       Number(
         String(
-          (mine.content as any).body.elements.find((e: any) => e.tag === 'column_set')?.columns?.[0]?.elements?.[0]
-            ?.content ?? '',
+          (mine.content as any).body.elements.find((e: any) => String(e.element_id).startsWith('row_'))?.content ?? '',
         ).match(/2021(\d{5})/)?.[1] ?? 0,
       ),
     );

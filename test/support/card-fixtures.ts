@@ -160,13 +160,13 @@ const COLLEGES = ['计算机学院', '机械与运载工程学院', '经济与�
 const CAMPUSES = ['A区', 'B区', '虎溪', null];
 
 /** Twenty students on 财务处's list: most owe an amount, two were returned, one is on no list yet. */
-function financeRows(n: number): PendingRow[] {
+export function financeRows(n: number): PendingRow[] {
   return Array.from({ length: n }, (_, i): PendingRow => {
     const returned = i === 4 || i === 11;
     const base = {
       clearanceId: 1001 + i,
       studentNo: `2023${String(1002 + i).padStart(5, '0')}`,
-      name: NAMES[i]!,
+      name: NAMES[i % NAMES.length]!,
       college: COLLEGES[i % 4]!,
       campus: CAMPUSES[i % 4]!,
       stepName: '财务处',
@@ -217,7 +217,10 @@ const digest = collegeDigestCard(
       openSteps: i === 0 ? ['研究生院研工办'] : OVERDUE_STEPS[i % 4]!,
     })),
   },
-  { nudge: { step: 'library', name: '图书馆', open: 180 } },
+  {
+    nudge: { step: 'library', name: '图书馆', open: 180 },
+    progressUrl: 'https://lixiao.example.edu.cn/console/progress',
+  },
 );
 
 const escalation = escalationCard(
