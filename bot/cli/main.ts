@@ -14,6 +14,8 @@ import { spotCheckCommand } from './commands/spot-check.ts';
 import { decideCommand } from './commands/decide.ts';
 import { demoCommand, jobCommand, migrateCommand } from './commands/misc.ts';
 import { purgeCommand } from './commands/purge.ts';
+import { certificateCommand, keysCommand, verifyCommand } from './commands/certificate.ts';
+import { CertificateError } from '../../src/certificates/certificate-error.ts';
 import { SeasonError } from '../../src/seasons/season-error.ts';
 
 const USAGE = `usage: lixiao <command>
@@ -32,7 +34,12 @@ const USAGE = `usage: lixiao <command>
   demo                                            load the demo season into an empty database
   job run NAME                                    run a scheduled job now, claiming its current slot
   purge --season LABEL [--include-open]           remove a closed season's personal data, keep its report
-                                                  (run as the tables' owner)`;
+                                                  (run as the tables' owner)
+  certificate STUDENT_NO [--json]                 the student's 离校证明: issued (with its URL), not_complete, revoked
+  verify TOKEN_OR_URL [--keys FILE_OR_URL] [--json]
+                                                  check a certificate's signature offline against public keys (a
+                                                  JWKS file or URL; default: this deployment's); exit 0 if valid
+  keys [rotate]                                   print the public keys (JWKS); rotate: a new signing key`;
 
 const COMMANDS: Record<string, (ctx: CliContext, argv: string[]) => Promise<void>> = {
   migrate: migrateCommand,
@@ -44,6 +51,9 @@ const COMMANDS: Record<string, (ctx: CliContext, argv: string[]) => Promise<void
   demo: demoCommand,
   job: jobCommand,
   purge: purgeCommand,
+  certificate: certificateCommand,
+  verify: verifyCommand,
+  keys: keysCommand,
 };
 
 const INPUT_ERRORS = [
@@ -55,6 +65,7 @@ const INPUT_ERRORS = [
   DecisionError,
   EmbeddedPostgresError,
   SeasonError,
+  CertificateError,
 ];
 
 async function main(argv: string[]): Promise<number> {

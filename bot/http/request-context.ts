@@ -6,6 +6,8 @@ import type { Logger } from '../../src/log.ts';
 export interface RequestState {
   requestId: string;
   log: Logger;
+  /** the path as logged, when the real one carries personal data (a certificate token names its student) */
+  logPath?: string;
 }
 
 export function requestContext(log: Logger): Middleware<RequestState> {
@@ -25,7 +27,12 @@ export function requestContext(log: Logger): Middleware<RequestState> {
       if (ctx.status >= 500) ctx.state.log.error({ err: e }, 'request failed');
     } finally {
       ctx.state.log.info(
-        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
+        {
+          method: ctx.method,
+          path: ctx.state.logPath ?? ctx.path,
+          status: ctx.status,
+          ms: Math.round(performance.now() - started),
+        },
         'request',
       );
     }

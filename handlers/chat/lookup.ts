@@ -6,6 +6,7 @@ import type { Session } from '../session.ts';
 import type { Caps, Deps } from '../types.ts';
 import { pendingRow } from './todo.ts';
 import { studentStatusCard } from './status.ts';
+import { staffCertificateCard } from './certificate.ts';
 
 /** Staff see a student when any of their assignments covers the student's college and campus. */
 async function mayView(s: Session, me: Identity, studentNo: string): Promise<boolean> {
@@ -28,6 +29,7 @@ export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: st
     return [errorCard(`没有找到您负责范围内学号为 ${studentNo} 的学生。`, 'grey')];
   const held = [...new Set(me.assignments.filter((a) => a.role === 'handler').map((a) => a.stepKey!))];
   const status = (await studentStatusCard(deps, s, studentNo, held))!;
+  const certificate = await staffCertificateCard(deps, s, studentNo);
   const ids = await s.em.execute<{ id: number }[]>(
     'select c.id from clearance c join student st on st.id = c.student_id where st.student_no = ?',
     [studentNo],
@@ -35,9 +37,10 @@ export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: st
   const { items: mine } = await pendingFor(s.em, deps.wf, me.assignments, 1, 50, {
     clearanceIds: ids.map((r) => r.id),
   });
-  if (!mine.length) return [status];
+  const first = certificate ? [status, certificate] : [status];
+  if (!mine.length) return first;
   return [
-    status,
+    ...first,
     pendingCard({
       staffName: me.name,
       rows: mine.map((i) => pendingRow(deps, i)),
