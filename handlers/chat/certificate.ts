@@ -47,6 +47,7 @@ export async function myCertificate(deps: Deps, s: Session): Promise<Card> {
 
 /** For 查 学号: the student's certificate as staff see it. */
 export async function staffCertificateCard(deps: Deps, s: Session, studentNo: string): Promise<Card | null> {
+  if (!deps.signer) return null;
   const view = await certificateView(deps, s.em, studentNo, '');
   // Not complete: the status card above already lists what is open.
   if (!view || view.status === 'not_complete') return null;
