@@ -82,12 +82,16 @@ export async function certificateFor(
           claims: held.payload as CertificateClaims,
         };
     }
-    if (live)
-      await em.execute(
-        `update certificate set revoked_at = now(), revoked_reason = ? where id = ? and revoked_at is null`,
-        [complete ? 'superseded' : 'not_complete', live.id],
-      );
-    if (!facts) return notIssued(em, f);
+    const revoke = (id: string, reason: string) =>
+      em.execute(`update certificate set revoked_at = now(), revoked_reason = ? where id = ? and revoked_at is null`, [
+        reason,
+        id,
+      ]);
+    if (!facts) {
+      if (live) await revoke(live.id, 'not_complete');
+      return notIssued(em, f);
+    }
+    // Signed before the old one is superseded: a key that cannot be used leaves the old certificate standing.
     const { kid, key } = await signer.current(em);
     const claims: CertificateClaims = {
       ...facts,
@@ -95,6 +99,7 @@ export async function certificateFor(
       iat: Math.floor(Date.now() / 1000),
     };
     const token = signCompact(claims, key, kid);
+    if (live) await revoke(live.id, 'superseded');
     const inserted = await em.execute<{ id: string }[]>(
       `insert into certificate (id, student_id, kid, token, completed_at)
        select ?, ?, ?, ?, ?::timestamptz

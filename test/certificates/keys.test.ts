@@ -15,6 +15,7 @@ import { publicX, thumbprint } from '../../src/certificates/jws.ts';
 import { CertificateError } from '../../src/certificates/certificate-error.ts';
 import { purgeSeason } from '../../src/seasons/purge-season.ts';
 import { complete } from './support.ts';
+import { loadConfig } from '../../src/config.ts';
 
 const SECRET = 'correct horse battery staple 2026';
 let db: TestDb;
@@ -99,6 +100,18 @@ describe('the signing key', () => {
     await expect(issue(studentNo(4), new Signer({ keyFile: join(dir, 'missing.pem') }))).rejects.toThrow(
       /LIXIAO_SIGNING_KEY_FILE .*missing\.pem/,
     );
+  });
+});
+
+describe('configuration', () => {
+  it('refuses a secret shorter than 16 characters, naming the variable; reads both settings', () => {
+    expect(() => loadConfig({ LIXIAO_SIGNING_SECRET: 'short' })).toThrow(
+      /LIXIAO_SIGNING_SECRET: at least 16 characters/,
+    );
+    expect(loadConfig({ LIXIAO_SIGNING_SECRET: SECRET, LIXIAO_SIGNING_KEY_FILE: '/k.pem' }).signing).toEqual({
+      secret: SECRET,
+      keyFile: '/k.pem',
+    });
   });
 });
 
