@@ -103,6 +103,19 @@ describe('the signing key', () => {
   });
 });
 
+describe('when the key cannot be used', () => {
+  it('a certificate due to be superseded stays in force until its replacement is signed', async () => {
+    const no = studentNo(1);
+    const c = (await issue(no, new Signer({ secret: SECRET })))!;
+    await db.sql(`update student set name = '学生壹' where student_no = $1`, [no]);
+    await expect(issue(no, new Signer({}))).rejects.toThrow(CertificateError);
+    expect((await checkOnline(em(), c.token!)).status).toBe('valid');
+    const renewed = (await issue(no, new Signer({ secret: SECRET })))!;
+    expect(renewed.claims!.name).toBe('学生壹');
+    expect(await checkOnline(em(), c.token!)).toMatchObject({ status: 'revoked', revokedReason: 'superseded' });
+  });
+});
+
 describe('configuration', () => {
   it('refuses a secret shorter than 16 characters, naming the variable; reads both settings', () => {
     expect(() => loadConfig({ LIXIAO_SIGNING_SECRET: 'short' })).toThrow(
