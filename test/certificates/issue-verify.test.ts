@@ -10,6 +10,11 @@ import { publicKeys } from '../../src/certificates/public-keys.ts';
 import { parseCompact, signCompact, thumbprint, publicX } from '../../src/certificates/jws.ts';
 import { verifyOffline, tokenFrom } from '../../src/certificates/offline.ts';
 import { complete, decideAs, tampered } from './support.ts';
+import { Writable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { createServer } from '../../bot/server.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
 
 const PUBLIC_URL = 'http://lixiao.test';
 let db: TestDb;
@@ -215,5 +220,27 @@ describe('revocation and re-issue', () => {
       [no],
     );
     expect((await online(c.token!)).status).toBe('revoked');
+  });
+});
+
+describe('the access log', () => {
+  it('writes /v/<token>, never the token, which names its student', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const config = loadConfig({ DATABASE_URL: db.url, LIXIAO_PUBLIC_URL: PUBLIC_URL });
+    const app = createServer({ orm: db.orm, wf: db.wf, config, log: createLogger('info', sink) });
+    const logged = app.listen(0, '127.0.0.1');
+    await new Promise((r) => logged.once('listening', r));
+    const c = (await issue(studentNo(0)))!;
+    await fetch(`http://127.0.0.1:${(logged.address() as AddressInfo).port}/v/${c.token}`);
+    await new Promise((r) => logged.close(r));
+    const request = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'request');
+    expect(request).toMatchObject({ method: 'GET', path: '/v/<token>', status: 200 });
+    expect(lines.join('')).not.toContain(c.token!.split('.')[1]!.slice(0, 30));
   });
 });
