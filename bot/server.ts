@@ -17,6 +17,8 @@ import type { Feishu } from './feishu/index.ts';
 import { wecomCallbackRoute } from './wecom/route.ts';
 import type { Wecom } from './wecom/index.ts';
 import { CountMemo } from '../src/reports/count-memo.ts';
+import { Signer } from '../src/certificates/signing-keys.ts';
+import { certificateRoutes } from './certificates/routes.ts';
 
 export interface ServerDeps {
   orm: MikroORM;
@@ -50,6 +52,7 @@ export function handlerDeps(deps: Omit<ServerDeps, 'feishu' | 'wecom'>, consoleO
     platforms: platformsOf(deps.config, consoleOn),
     counts: new CountMemo(),
     quietHours: deps.config.quietHours,
+    signer: new Signer(deps.config.signing, deps.log),
   };
 }
 
@@ -79,6 +82,7 @@ export function createServer(deps: ServerDeps): Koa<RequestState> {
   });
   decisionsRoute(router, deps);
   supervisorFormRoute(router, { orm: deps.orm, university: deps.wf.university || deps.wf.name });
+  certificateRoutes(router, deps);
   if (deps.inbox) consoleRoutes(router, handlerDeps(deps), deps.inbox);
   if (deps.feishu) feishuWebhookRoute(router, { log: deps.log, ...deps.feishu });
   deps.feishu?.approval?.routes(router);

@@ -15,3 +15,4 @@ export {
   type OfficeBacklogView,
   type ReminderView,
 } from './build/digest-card.ts';
+export { certificateCard, type CertificateCardView } from './build/certificate-card.ts';

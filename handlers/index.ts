@@ -16,6 +16,11 @@ export type { Caps, CardTap, ChatMessage, Deps, Outgoing, Reply, Who } from './t
 /** Chat commands (handlers/chat/on-message.ts): what a person may write. */
 export const commands = [
   { words: ['进度', 'status', '我的离校'], who: 'student', does: 'own status card' },
+  {
+    words: ['证明', 'certificate', '离校证明'],
+    who: 'student',
+    does: 'own certificate (离校证明) once every step passed',
+  },
   { words: ['待办', 'todo'], who: 'staff', does: 'pending card of their steps, 20 a page' },
   { words: ['查 学号'], who: 'staff', does: "one student's status within their scope, with rows to act on" },
   { words: ['通过 学号 …'], who: 'staff', does: 'dry run of passing a list, then one confirm' },

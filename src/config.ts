@@ -24,6 +24,8 @@ const env = z.object({
     .default('7,3,1'),
   LIXIAO_NEAR_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   LIXIAO_SCHEDULER: z.enum(['on', 'off']).default('on'),
+  LIXIAO_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  LIXIAO_SIGNING_SECRET: z.string().min(16, 'at least 16 characters (openssl rand -base64 32)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   FEISHU_APP_ID: z.string().optional(),
   FEISHU_APP_SECRET: z.string().optional(),
@@ -77,6 +79,8 @@ export interface Config {
   remindDays: number[];
   nearDays: number;
   scheduler: boolean;
+  /** certificate signing: a key file, or the secret that seals the key kept in the database (src/certificates) */
+  signing: { keyFile?: string; secret?: string };
 }
 
 function parseSchedule(spec: string | undefined): Map<string, string> {
@@ -232,5 +236,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     remindDays: [...new Set(e.LIXIAO_REMIND_DAYS.split(',').map(Number))].sort((a, b) => b - a),
     nearDays: e.LIXIAO_NEAR_DAYS,
     scheduler: e.LIXIAO_SCHEDULER === 'on',
+    signing: { keyFile: e.LIXIAO_SIGNING_KEY_FILE, secret: e.LIXIAO_SIGNING_SECRET },
   };
 }

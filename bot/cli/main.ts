@@ -15,6 +15,8 @@ import { decideCommand } from './commands/decide.ts';
 import { demoCommand, jobCommand, migrateCommand } from './commands/misc.ts';
 import { purgeCommand } from './commands/purge.ts';
 import { feishuCommand } from './commands/feishu.ts';
+import { certificateCommand, keysCommand, verifyCommand } from './commands/certificate.ts';
+import { CertificateError } from '../../src/certificates/certificate-error.ts';
 import { SeasonError } from '../../src/seasons/season-error.ts';
 
 const USAGE = `usage: lixiao <command>
@@ -37,7 +39,12 @@ const USAGE = `usage: lixiao <command>
                                                   (run as the tables' owner)
   feishu approval-setup                           create or update the Feishu approval definition, store
                                                   its approval_code, list the permissions the app needs
-  feishu approval-push --season LABEL             queue a full push of every student of the season`;
+  feishu approval-push --season LABEL             queue a full push of every student of the season
+  certificate STUDENT_NO [--json]                 the student's 离校证明: issued (with its URL), not_complete, revoked
+  verify TOKEN_OR_URL [--keys FILE_OR_URL] [--json]
+                                                  check a certificate's signature offline against public keys (a
+                                                  JWKS file or URL; default: this deployment's); exit 0 if valid
+  keys [rotate]                                   print the public keys (JWKS); rotate: a new signing key`;
 
 const COMMANDS: Record<string, (ctx: CliContext, argv: string[]) => Promise<void>> = {
   migrate: migrateCommand,
@@ -50,6 +57,9 @@ const COMMANDS: Record<string, (ctx: CliContext, argv: string[]) => Promise<void
   job: jobCommand,
   purge: purgeCommand,
   feishu: feishuCommand,
+  certificate: certificateCommand,
+  verify: verifyCommand,
+  keys: keysCommand,
 };
 
 const INPUT_ERRORS = [
@@ -61,6 +71,7 @@ const INPUT_ERRORS = [
   DecisionError,
   EmbeddedPostgresError,
   SeasonError,
+  CertificateError,
 ];
 
 async function main(argv: string[]): Promise<number> {

@@ -6,6 +6,8 @@ import type { Logger } from '../../src/log.ts';
 export interface RequestState {
   requestId: string;
   log: Logger;
+  /** the path as logged, when the real one carries personal data (a certificate token names its student) */
+  logPath?: string;
 }
 
 /** Polled paths whose successful answers are not worth an info line each. */
@@ -29,7 +31,7 @@ export function requestContext(log: Logger): Middleware<RequestState> {
     } finally {
       const line = {
         method: ctx.method,
-        path: ctx.path,
+        path: ctx.state.logPath ?? ctx.path,
         status: ctx.status,
         ms: Math.round(performance.now() - started),
       };

@@ -4,7 +4,10 @@ import type { Block, Card, Tone } from '../model.ts';
 export function helpCard(who: { name: string; isStudent: boolean; steps: string[] }): Card {
   const blocks: Block[] = [];
   if (who.isStudent)
-    blocks.push({ kind: 'text', text: '**进度**（或 status、我的离校）：查看自己每个离校环节的状态、地点和电话。' });
+    blocks.push(
+      { kind: 'text', text: '**进度**（或 status、我的离校）：查看自己每个离校环节的状态、地点和电话。' },
+      { kind: 'text', text: '**证明**（或 certificate）：全部办完后，获取可打印、可扫码核验的离校证明。' },
+    );
   if (who.steps.length)
     blocks.push({
       kind: 'text',

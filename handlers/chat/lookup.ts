@@ -8,6 +8,7 @@ import { ownUndo, pendingRow } from './todo.ts';
 import { ownDecisions } from './undo-command.ts';
 import { localDateTime } from '../../src/time.ts';
 import { studentStatusCard } from './status.ts';
+import { staffCertificateCard } from './certificate.ts';
 
 /** Staff see a student when any of their assignments covers the student's college and campus. */
 async function mayView(s: Session, me: Identity, studentNo: string): Promise<boolean> {
@@ -30,6 +31,7 @@ export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: st
     return [errorCard(`没有找到您负责范围内学号为 ${studentNo} 的学生。`, 'grey')];
   const held = [...new Set(me.assignments.filter((a) => a.role === 'handler').map((a) => a.stepKey!))];
   const status = (await studentStatusCard(deps, s, studentNo, held))!;
+  const certificate = await staffCertificateCard(deps, s, studentNo);
   const ids = await s.em.execute<{ id: number }[]>(
     'select c.id from clearance c join student st on st.id = c.student_id where st.student_no = ?',
     [studentNo],
@@ -43,9 +45,10 @@ export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: st
   const decided = own.filter((i) => !open.has(i.clearanceId));
   // a return of their own stays open to pass once the student has sorted it out, and can be undone beside that
   const returnedByMe = new Map(own.filter((i) => open.has(i.clearanceId)).map((i) => [i.clearanceId, i.version]));
-  if (!mine.length && !decided.length) return [status];
+  const first = certificate ? [status, certificate] : [status];
+  if (!mine.length && !decided.length) return first;
   return [
-    status,
+    ...first,
     pendingCard({
       staffName: me.name,
       rows: [

@@ -1,4 +1,4 @@
-// A chat message: recognise the command (进度, 待办, 查, 通过, 退回, 撤销, 帮助) and answer with cards.
+// A chat message: recognise the command (进度, 证明, 待办, 查, 通过, 退回, 撤销, 帮助) and answer with cards.
 import { errorCard, helpCard, unknownPersonCard, type Card } from '../../cards/index.ts';
 import { openSession, handledSteps } from '../session.ts';
 import { stepOf } from '../../src/workflow/load.ts';
@@ -9,6 +9,7 @@ import { lookup } from './lookup.ts';
 import { batchPreview } from './batch.ts';
 import { returnByChat } from './return-command.ts';
 import { undoByChat } from './undo-command.ts';
+import { myCertificate } from './certificate.ts';
 
 const NUMBER = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -28,6 +29,7 @@ export async function onMessage(deps: Deps, msg: ChatMessage, caps: Caps): Promi
     });
 
   if (['进度', 'status', '我的离校'].includes(cmd)) return [await myStatus(deps, s)];
+  if (['证明', 'certificate', '离校证明'].includes(cmd)) return [await myCertificate(deps, s)];
   if (isStaff && ['待办', 'todo'].includes(cmd)) return [await todoCard(deps, s, me, caps, Number(rest[0]) || 1)];
   if (isStaff && (cmd === '查' || cmd.startsWith('查')) && (rest[0] ?? cmd.slice(1)).match(NUMBER))
     return lookup(deps, s, me, rest[0] ?? cmd.slice(1), caps);

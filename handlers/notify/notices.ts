@@ -1,10 +1,11 @@
 // Notices for changed clearances: the student hears of each pass, return or hold and of being done; the final office hears a student is ready.
-import { noticeCard } from '../../cards/index.ts';
+import { certificateCard, noticeCard } from '../../cards/index.ts';
 import { changedClearances, holdersOf } from '../../src/reports/changed-clearances.ts';
 import { stepOf } from '../../src/workflow/load.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ClearanceChange } from '../../src/queue/enqueue.ts';
 import type { Deps, Outgoing } from '../types.ts';
+import { certificateView } from '../chat/certificate.ts';
 
 /** `cause`: what made the changes (the decision, `undo`, a list), when the caller knows it; it words the notice. */
 export async function noticesFor(deps: Deps, changes: ClearanceChange[], cause?: string): Promise<Outgoing[]> {
@@ -29,11 +30,13 @@ export async function noticesFor(deps: Deps, changes: ClearanceChange[], cause?:
     const to = (card: Outgoing['card'], suffix = 'student', personId = r.studentPersonId) =>
       out.push({ personId, card, key: `${key}:${suffix}` });
     if (r.status === 'passed' && r.openSteps.length === 0) {
+      // The last step passed: the certificate is issued now and its link goes with the notice.
+      const view = await certificateView(deps, em, r.studentNo, r.studentName);
+      const issued = view?.status === 'issued' ? view : undefined;
       to(
-        noticeCard({
-          title: '离校手续已全部办完',
-          text: `${step.name}已通过，您的离校手续已全部办完。`,
-          tone: 'green',
+        certificateCard({
+          ...(issued ?? { status: 'unavailable', studentNo: r.studentNo, name: r.studentName }),
+          justCompleted: { stepName: step.name },
         }),
       );
     } else if (r.status === 'passed') {

@@ -13,3 +13,5 @@ export { DeliveredCard } from './delivered-card.ts';
 export { ChangeOutbox } from './change-outbox.ts';
 export { RateSpend } from './rate-spend.ts';
 export { ApprovalDefinition, ApprovalInstance, ApprovalTask } from './approval.ts';
+export { SigningKey } from './signing-key.ts';
+export { Certificate } from './certificate.ts';
