@@ -17,6 +17,7 @@ import type { Feishu } from './feishu/index.ts';
 import { wecomCallbackRoute } from './wecom/route.ts';
 import type { Wecom } from './wecom/index.ts';
 import { CountMemo } from '../src/reports/count-memo.ts';
+import { metricsRoute } from './http/metrics-route.ts';
 
 export interface ServerDeps {
   orm: MikroORM;
@@ -77,6 +78,7 @@ export function createServer(deps: ServerDeps): Koa<RequestState> {
     ctx.body = { service: 'lixiao', workflow: deps.wf.name, health: '/healthz', ready: '/readyz' };
   });
   decisionsRoute(router, deps);
+  metricsRoute(router, deps);
   supervisorFormRoute(router, { orm: deps.orm, university: deps.wf.university || deps.wf.name });
   if (deps.inbox) consoleRoutes(router, handlerDeps(deps), deps.inbox);
   if (deps.feishu) feishuWebhookRoute(router, { log: deps.log, ...deps.feishu });

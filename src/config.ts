@@ -24,6 +24,8 @@ const env = z.object({
     .default('7,3,1'),
   LIXIAO_NEAR_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   LIXIAO_SCHEDULER: z.enum(['on', 'off']).default('on'),
+  LIXIAO_METRICS: z.enum(['on', 'off']).optional(),
+  LIXIAO_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   FEISHU_APP_ID: z.string().optional(),
   FEISHU_APP_SECRET: z.string().optional(),
@@ -66,6 +68,8 @@ export interface Config {
   remindDays: number[];
   nearDays: number;
   scheduler: boolean;
+  /** GET /metrics: served when on; with a token, only to `Authorization: Bearer <token>` */
+  metrics: { on: boolean; token?: string };
 }
 
 function parseSchedule(spec: string | undefined): Map<string, string> {
@@ -173,5 +177,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     remindDays: [...new Set(e.LIXIAO_REMIND_DAYS.split(',').map(Number))].sort((a, b) => b - a),
     nearDays: e.LIXIAO_NEAR_DAYS,
     scheduler: e.LIXIAO_SCHEDULER === 'on',
+    metrics: {
+      on: e.LIXIAO_METRICS ? e.LIXIAO_METRICS === 'on' : Boolean(e.LIXIAO_METRICS_TOKEN),
+      token: e.LIXIAO_METRICS_TOKEN,
+    },
   };
 }

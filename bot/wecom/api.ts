@@ -2,7 +2,15 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from '../../src/log.ts';
 import { createLimiter, realSleep, type BucketRule, type Limiter } from '../feishu/limiter.ts';
-import { BUSY_ERRCODE, errcodeError, TOKEN_ERRCODES, toWecomError, WecomApiError } from './api-errors.ts';
+import {
+  BUSY_ERRCODE,
+  errcodeError,
+  RATE_ERRCODES,
+  TOKEN_ERRCODES,
+  toWecomError,
+  WecomApiError,
+} from './api-errors.ts';
+import { metrics } from '../../src/metrics/metrics.ts';
 import { createTokenHolder } from './token.ts';
 
 export { WecomApiError } from './api-errors.ts';
@@ -85,7 +93,9 @@ export function createWecomApi(
     let refreshed = false;
     let busy = 0;
     for (;;) {
+      const queued = performance.now();
       await limiter.acquire(keys);
+      metrics.quotaWaited('wecom', (performance.now() - queued) / 1000);
       let token: string | undefined;
       const started = performance.now();
       try {
@@ -97,10 +107,12 @@ export function createWecomApi(
         if (body.errcode !== 0 && !accept.has(body.errcode))
           throw errcodeError(op, body.errcode, body.errmsg, res.status);
         wlog.debug({ op, errcode: body.errcode, ms: Math.round(performance.now() - started) }, 'wecom call');
+        metrics.sent('wecom', op, 'ok');
         return body as Body;
       } catch (e) {
         const err = toWecomError(op, e);
         const { errcode, status } = err;
+        metrics.sent('wecom', op, RATE_ERRCODES.has(errcode ?? 0) || status === 429 ? 'rate_limited' : 'error');
         if (errcode !== undefined && TOKEN_ERRCODES.has(errcode) && token && !refreshed) {
           refreshed = true;
           tokens.invalidate(token);
