@@ -15,6 +15,7 @@ import { decideCommand } from './commands/decide.ts';
 import { demoCommand, jobCommand, migrateCommand } from './commands/misc.ts';
 import { purgeCommand } from './commands/purge.ts';
 import { SeasonError } from '../../src/seasons/season-error.ts';
+import { doctorCommand } from './commands/doctor.ts';
 
 const USAGE = `usage: lixiao <command>
   migrate                                         apply database migrations
@@ -32,7 +33,8 @@ const USAGE = `usage: lixiao <command>
   demo                                            load the demo season into an empty database
   job run NAME                                    run a scheduled job now, claiming its current slot
   purge --season LABEL [--include-open]           remove a closed season's personal data, keep its report
-                                                  (run as the tables' owner)`;
+                                                  (run as the tables' owner)
+  doctor [--json]                                 check the deployment: a checklist with a fix for each failure`;
 
 const COMMANDS: Record<string, (ctx: CliContext, argv: string[]) => Promise<void>> = {
   migrate: migrateCommand,
@@ -63,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return name ? 0 : 2;
   }
+  if (name === 'doctor') return doctorCommand(rest);
   const command = COMMANDS[name];
   if (!command) {
     process.stderr.write(`lixiao: unknown command "${name}"\n${USAGE}\n`);
