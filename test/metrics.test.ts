@@ -19,6 +19,7 @@ import { drainChanges } from '../src/queue/drain-changes.ts';
 import { runQueueOnce, taskList, workerLogger } from '../src/queue/worker.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
+import { openOrm } from '../src/db/orm.ts';
 
 const KEY = 'feishu-encrypt-key-for-metrics';
 const TOKEN = 'metrics-token-0123456789';
@@ -111,6 +112,18 @@ describe('GET /metrics', () => {
       (await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status,
     ).toBe(401);
     expect(() => loadConfig({ LIXIAO_METRICS_TOKEN: 'short' })).toThrow(/LIXIAO_METRICS_TOKEN: at least 16 characters/);
+  });
+
+  it('still answers when the database does not, and counts that its queue gauges are stale', async () => {
+    const gone = await openOrm(db.url, 1);
+    await gone.close();
+    const cfg = loadConfig({ ...baseEnv(), LIXIAO_METRICS: 'on' });
+    const server = createServer({ orm: gone, wf: db.wf, config: cfg, log }).listen(0, '127.0.0.1');
+    servers.push(server);
+    await new Promise((r) => server.once('listening', r));
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
+    expect(res.status).toBe(200);
+    expect(sample(await res.text(), 'lixiao_metrics_database_errors_total')).toBe(1);
   });
 
   it('shows every series after the paths that produce them ran', async () => {

@@ -63,6 +63,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<CheckResult[]
             'all',
             'DATABASE_URL unset: the service runs its embedded PostgreSQL in LIXIAO_DATA_DIR; set DATABASE_URL to check a deployment’s database',
           ),
+          ...['database role', 'time', 'season'].map((name) => area(name).skip('all', 'skipped: DATABASE_URL unset')),
         ]),
     publicUrlChecks(config),
     guarded('feishu', () => feishuChecks(config)),

@@ -2,16 +2,9 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from '../../src/log.ts';
 import { createLimiter, realSleep, type BucketRule, type Limiter } from '../feishu/limiter.ts';
-import {
-  BUSY_ERRCODE,
-  errcodeError,
-  RATE_ERRCODES,
-  TOKEN_ERRCODES,
-  toWecomError,
-  WecomApiError,
-} from './api-errors.ts';
-import { metrics } from '../../src/metrics/metrics.ts';
+import { BUSY_ERRCODE, errcodeError, TOKEN_ERRCODES, toWecomError, WecomApiError } from './api-errors.ts';
 import { createTokenHolder } from './token.ts';
+import { metrics } from '../../src/metrics/metrics.ts';
 
 export { WecomApiError } from './api-errors.ts';
 
@@ -112,7 +105,7 @@ export function createWecomApi(
       } catch (e) {
         const err = toWecomError(op, e);
         const { errcode, status } = err;
-        metrics.sent('wecom', op, RATE_ERRCODES.has(errcode ?? 0) || status === 429 ? 'rate_limited' : 'error');
+        metrics.sent('wecom', op, err.retryAfterMs ? 'rate_limited' : 'error'); // set for 45009 / 45033 / HTTP 429
         if (errcode !== undefined && TOKEN_ERRCODES.has(errcode) && token && !refreshed) {
           refreshed = true;
           tokens.invalidate(token);

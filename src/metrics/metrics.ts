@@ -72,6 +72,11 @@ const cronRuns = new Counter({
 
 /** Gauges read from the database or the pool at scrape time (src/metrics/scrape.ts). */
 export const gauges = {
+  scrapeFailures: new Counter({
+    name: 'lixiao_metrics_database_errors_total',
+    help: 'Scrapes whose database reads (queue, change outbox) failed: those gauges kept their previous values',
+    registers: [registry],
+  }),
   queueDepth: new Gauge({
     name: 'lixiao_job_queue_depth',
     help: 'Jobs waiting in the queue (graphile-worker), by task',

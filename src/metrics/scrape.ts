@@ -11,13 +11,6 @@ interface TarnPool {
   numPendingCreates(): number;
 }
 
-/** node-postgres' pool, as graphile-worker's runner uses it. */
-export interface PgPoolCounts {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-}
-
 // Waiting jobs per task: not locked by a worker and attempts left (graphile-worker's own `is_available`), the
 // future-dated retries included, since they are still owed. The tables are graphile-worker's private ones (it has no
 // public view of them); the application role reads them through the policies of the README's Deployment section.
@@ -36,7 +29,18 @@ function ormPool(orm: MikroORM): TarnPool | undefined {
 }
 
 /** The Prometheus text of every metric, with the database-backed gauges read now. */
-export async function scrapeMetrics(orm: MikroORM, pools: Record<string, PgPoolCounts> = {}): Promise<string> {
+export async function scrapeMetrics(orm: MikroORM): Promise<string> {
+  try {
+    await readQueues(orm);
+  } catch {
+    // The database is down or refuses: the rest still tells what happened, and the failures say the gauges are stale.
+    gauges.scrapeFailures.inc();
+  }
+  readPool(orm);
+  return registry.metrics();
+}
+
+async function readQueues(orm: MikroORM): Promise<void> {
   const em = orm.em.fork();
   const [queue, [outbox]] = await Promise.all([
     em.getConnection().execute<{ task: string; depth: number; age: number }[]>(QUEUE),
@@ -54,18 +58,15 @@ export async function scrapeMetrics(orm: MikroORM, pools: Record<string, PgPoolC
   }
   gauges.outboxDepth.set(outbox?.depth ?? 0);
   gauges.outboxAge.set(outbox?.age ?? 0);
+}
+
+function readPool(orm: MikroORM): void {
   const pool = ormPool(orm);
   if (pool) {
     gauges.poolInUse.set({ pool: 'orm' }, pool.numUsed());
     gauges.poolIdle.set({ pool: 'orm' }, pool.numFree());
     gauges.poolWaiting.set({ pool: 'orm' }, pool.numPendingAcquires());
   }
-  for (const [name, p] of Object.entries(pools)) {
-    gauges.poolInUse.set({ pool: name }, p.totalCount - p.idleCount);
-    gauges.poolIdle.set({ pool: name }, p.idleCount);
-    gauges.poolWaiting.set({ pool: name }, p.waitingCount);
-  }
-  return registry.metrics();
 }
 
 export const METRICS_CONTENT_TYPE = registry.contentType;
