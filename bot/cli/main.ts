@@ -15,7 +15,6 @@ import { decideCommand } from './commands/decide.ts';
 import { demoCommand, jobCommand, migrateCommand } from './commands/misc.ts';
 import { purgeCommand } from './commands/purge.ts';
 import { SeasonError } from '../../src/seasons/season-error.ts';
-import { doctorCommand } from './commands/doctor.ts';
 
 const USAGE = `usage: lixiao <command>
   migrate                                         apply database migrations
@@ -65,7 +64,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return name ? 0 : 2;
   }
-  if (name === 'doctor') return doctorCommand(rest);
+  // Before the configuration is loaded: checking it is the doctor's job. Loaded only when asked for.
+  if (name === 'doctor') return (await import('./commands/doctor.ts')).doctorCommand(rest);
   const command = COMMANDS[name];
   if (!command) {
     process.stderr.write(`lixiao: unknown command "${name}"\n${USAGE}\n`);
