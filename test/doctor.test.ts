@@ -193,7 +193,7 @@ describe('lixiao doctor', () => {
     expect(text.stdout).toContain(
       '  PASS permission: look people up by email / mobile: contact:user.id:readonly granted',
     );
-  });
+  }, 180_000); // it starts the command line, which on a loaded 2-core machine takes seconds each time
 
   it('says what is wrong with the configuration in start-up’s words, exit 1; a bad option is exit 2', async () => {
     const half = { FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718' };
@@ -219,7 +219,7 @@ describe('lixiao doctor', () => {
     const workflow = await runDoctor({ env: { LIXIAO_WORKFLOW: '/nonexistent/workflow.yaml' } });
     expect(check(workflow, 'configuration', 'workflow')).toMatchObject({ status: 'fail' });
     expect(exitCode(workflow)).toBe(1);
-  });
+  }, 180_000); // it starts the command line, which on a loaded 2-core machine takes seconds each time
 
   it('finds a database it cannot reach, an old server, pending migrations, autovacuum off, lost generic plans', async () => {
     const down = await doctor({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
