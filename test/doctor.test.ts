@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -342,6 +343,14 @@ describe('lixiao doctor', () => {
     expect(check(nothing, 'public URL', 'reachable')).toMatchObject({
       status: 'fail',
       detail: expect.stringMatching(/ECONNREFUSED/),
+    });
+    const redirecting = createHttpServer((_req, res) =>
+      res.writeHead(301, { location: 'https://lixiao.example.edu.cn/healthz' }).end(),
+    );
+    const redirectUrl = `http://127.0.0.1:${await listen(redirecting.listen(0, '127.0.0.1'))}`;
+    expect(check(await doctor({ LIXIAO_PUBLIC_URL: redirectUrl }), 'public URL', 'reachable')).toMatchObject({
+      status: 'fail',
+      detail: `${redirectUrl}/healthz redirects to https://lixiao.example.edu.cn/healthz`,
     });
     const other = await doctor({ LIXIAO_PUBLIC_URL: fakeFeishu.url });
     expect(check(other, 'public URL', 'reachable')).toMatchObject({

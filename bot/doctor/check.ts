@@ -50,7 +50,7 @@ export function reasonOf(e: unknown): string {
 export async function fetchJson(
   url: string,
   init: RequestInit = {},
-): Promise<{ status: number; body: Record<string, any> | null; text: string }> {
+): Promise<{ status: number; body: Record<string, any> | null; text: string; location: string | null }> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(NETWORK_TIMEOUT_MS), redirect: 'manual' });
   const text = await res.text();
   let body: Record<string, any> | null = null;
@@ -59,5 +59,5 @@ export async function fetchJson(
   } catch {
     body = null;
   }
-  return { status: res.status, body, text };
+  return { status: res.status, body, text, location: res.headers.get('location') };
 }

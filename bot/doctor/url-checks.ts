@@ -28,13 +28,19 @@ export async function publicUrlChecks(config: Config): Promise<CheckResult[]> {
   try {
     const res = await fetchJson(`${base}/healthz`);
     results.push(
-      res.status === 200 && res.body?.ok === true
-        ? u.pass('reachable', `${base}/healthz answers from this machine`)
-        : u.fail(
+      res.location
+        ? u.fail(
             'reachable',
-            `${base}/healthz answered ${res.status} ${res.text.slice(0, 120)}: not this service`,
-            'point the proxy or load balancer at the service (HOST / PORT), or correct LIXIAO_PUBLIC_URL',
-          ),
+            `${base}/healthz redirects to ${res.location}`,
+            'set LIXIAO_PUBLIC_URL to the address it redirects to: callbacks must be answered there, not redirected',
+          )
+        : res.status === 200 && res.body?.ok === true
+          ? u.pass('reachable', `${base}/healthz answers from this machine`)
+          : u.fail(
+              'reachable',
+              `${base}/healthz answered ${res.status} ${res.text.slice(0, 120)}: not this service`,
+              'point the proxy or load balancer at the service (HOST / PORT), or correct LIXIAO_PUBLIC_URL',
+            ),
     );
   } catch (e) {
     results.push(
