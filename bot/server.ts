@@ -19,6 +19,7 @@ import type { Wecom } from './wecom/index.ts';
 import { CountMemo } from '../src/reports/count-memo.ts';
 import { Signer } from '../src/certificates/signing-keys.ts';
 import { certificateRoutes } from './certificates/routes.ts';
+import { metricsRoute } from './http/metrics-route.ts';
 
 export interface ServerDeps {
   orm: MikroORM;
@@ -81,6 +82,7 @@ export function createServer(deps: ServerDeps): Koa<RequestState> {
     ctx.body = { service: 'lixiao', workflow: deps.wf.name, health: '/healthz', ready: '/readyz' };
   });
   decisionsRoute(router, deps);
+  metricsRoute(router, deps);
   supervisorFormRoute(router, { orm: deps.orm, university: deps.wf.university || deps.wf.name });
   certificateRoutes(router, deps);
   if (deps.inbox) consoleRoutes(router, handlerDeps(deps), deps.inbox);

@@ -26,6 +26,8 @@ const env = z.object({
   LIXIAO_SCHEDULER: z.enum(['on', 'off']).default('on'),
   LIXIAO_SIGNING_KEY_FILE: z.string().min(1).optional(),
   LIXIAO_SIGNING_SECRET: z.string().min(16, 'at least 16 characters (openssl rand -base64 32)').optional(),
+  LIXIAO_METRICS: z.enum(['on', 'off']).optional(),
+  LIXIAO_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   FEISHU_APP_ID: z.string().optional(),
   FEISHU_APP_SECRET: z.string().optional(),
@@ -81,6 +83,8 @@ export interface Config {
   scheduler: boolean;
   /** certificate signing: a key file, or the secret that seals the key kept in the database (src/certificates) */
   signing: { keyFile?: string; secret?: string };
+  /** GET /metrics: served when on; with a token, only to `Authorization: Bearer <token>` */
+  metrics: { on: boolean; token?: string };
 }
 
 function parseSchedule(spec: string | undefined): Map<string, string> {
@@ -237,5 +241,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     nearDays: e.LIXIAO_NEAR_DAYS,
     scheduler: e.LIXIAO_SCHEDULER === 'on',
     signing: { keyFile: e.LIXIAO_SIGNING_KEY_FILE, secret: e.LIXIAO_SIGNING_SECRET },
+    metrics: {
+      on: e.LIXIAO_METRICS ? e.LIXIAO_METRICS === 'on' : Boolean(e.LIXIAO_METRICS_TOKEN),
+      token: e.LIXIAO_METRICS_TOKEN,
+    },
   };
 }

@@ -44,7 +44,8 @@ const USAGE = `usage: lixiao <command>
   verify TOKEN_OR_URL [--keys FILE_OR_URL] [--json]
                                                   check a certificate's signature offline against public keys (a
                                                   JWKS file or URL; default: this deployment's); exit 0 if valid
-  keys [rotate]                                   print the public keys (JWKS); rotate: a new signing key`;
+  keys [rotate]                                   print the public keys (JWKS); rotate: a new signing key
+  doctor [--json]                                 check the deployment: a checklist with a fix for each failure`;
 
 const COMMANDS: Record<string, (ctx: CliContext, argv: string[]) => Promise<void>> = {
   migrate: migrateCommand,
@@ -80,6 +81,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return name ? 0 : 2;
   }
+  // Before the configuration is loaded: checking it is the doctor's job. Loaded only when asked for.
+  if (name === 'doctor') return (await import('./commands/doctor.ts')).doctorCommand(rest);
   const command = COMMANDS[name];
   if (!command) {
     process.stderr.write(`lixiao: unknown command "${name}"\n${USAGE}\n`);

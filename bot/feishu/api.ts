@@ -6,6 +6,7 @@ import type { Logger } from '../../src/log.ts';
 import { classify, FeishuApiError } from './api-errors.ts';
 import { APP_KEYS, createLimiter, messageKey, userKey, type Limiter } from './limiter.ts';
 import { createTokenHolder } from './token.ts';
+import { metrics } from '../../src/metrics/metrics.ts';
 
 export { FeishuApiError } from './api-errors.ts';
 
@@ -97,16 +98,20 @@ export function createFeishuApi(
     let refreshed = false;
     let rateRetries = 0;
     for (;;) {
+      const queued = performance.now();
       await limiter.acquire(keys);
+      metrics.quotaWaited('feishu', (performance.now() - queued) / 1000);
       let token: string | undefined;
       const started = performance.now();
       try {
         token = await tokens.get(); // its failures are already sorted (kind 'other'): logged and thrown below
         const out = await fn(lark.withTenantToken(token));
+        metrics.sent('feishu', op, 'ok');
         flog.debug({ op, ms: Math.round(performance.now() - started) }, 'feishu call');
         return out;
       } catch (e) {
         const f = classify(op, e);
+        metrics.sent('feishu', op, f.kind === 'rate' ? 'rate_limited' : 'error');
         const { code, status, logId } = f.error;
         if (f.kind === 'token' && token && !refreshed) {
           refreshed = true;

@@ -10,6 +10,7 @@ import { resultText } from './result-text.ts';
 import { nudgeOffice } from './nudge-office.ts';
 import { undoMine, undoText, undoToast } from './undo.ts';
 import type { Caps, CardTap, Deps, Reply } from '../types.ts';
+import { metrics } from '../../src/metrics/metrics.ts';
 
 const REF = /^(\d{1,9})\.(\d{1,9})$/;
 const NUMBER = /^[A-Za-z0-9_-]{1,32}$/;
@@ -82,7 +83,11 @@ function toast(results: { r: RowResult }[]): { tone: Tone; text: string } {
   return { tone: applied === results.length ? 'green' : 'orange', text: `已通过 ${applied} / ${results.length} 人` };
 }
 
-export async function onTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session): Promise<Reply> {
+/** A card tap, counted and timed per platform. */
+export const onTap = (deps: Deps, tap: CardTap, caps: Caps, known?: Session): Promise<Reply> =>
+  metrics.tap(tap.who.platform, answerTap(deps, tap, caps, known));
+
+async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session): Promise<Reply> {
   const s = await openSession(deps, tap.who, known);
   if (!s.me) return { card: unknownPersonCard(), toast: { tone: 'red', text: '未找到您的登记信息' } };
   const me = s.me;

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimSlot } from '../../src/jobs/claim.ts';
 import type { JobContext, JobDef, JobTime } from './types.ts';
 import { quietHoursEnd, slotOf } from './slots.ts';
+import { metrics } from '../../src/metrics/metrics.ts';
 
 export type JobRun =
   | { ran: true; slot: string; result: Record<string, unknown> }
@@ -17,12 +18,13 @@ export async function runJob(
 ): Promise<JobRun> {
   // The claim commits with the job's work: a job that fails leaves its slot free for the catch-up or an operator.
   // A second instance claiming meanwhile waits on the claim's row, then finds it taken.
-  return ctx.em.transactional(async (t) => {
+  const run = ctx.em.transactional(async (t): Promise<JobRun> => {
     const em = t as EntityManager;
     const claim = await claimSlot(em, job.name, slot, by);
     if (!claim.claimed) return { ran: false as const, slot, claimedBy: claim.by, claimedAt: claim.at };
     return { ran: true as const, slot, result: await job.run({ ...ctx, em, slot }) };
   });
+  return metrics.cronRun(job.name, run);
 }
 
 /**

@@ -11,6 +11,7 @@ import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
 import { writeDecisions, type Written } from './write-decisions.ts';
 import { lockStudents } from './lock-students.ts';
 import { prepared } from '../db/prepared.ts';
+import { metrics } from '../metrics/metrics.ts';
 
 const CHUNK = 1000;
 const MAX_REASON = 500;
@@ -65,6 +66,7 @@ export async function decide(em: EntityManager, wf: Workflow, req: DecisionReque
         : await decideChunk(em, wf, req, items)),
     );
   }
+  metrics.decided(step.key, req.source, results);
   return results;
 }
 

@@ -1,4 +1,5 @@
-// A fake Feishu OpenAPI on 127.0.0.1 for tests: tokens, messages (uuid dedupe), patches, card updates, id lookups, faults.
+// A fake Feishu OpenAPI on 127.0.0.1 for tests: tokens, messages (uuid dedupe), patches, card updates, id lookups, faults;
+// and what a deployment check asks: bot info, the app's scopes, the long connection's endpoint.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -25,6 +26,14 @@ export interface FakeFeishuOptions {
   /** seconds sent in `x-ogw-ratelimit-reset` on a 429 */
   rateLimitReset?: number;
 }
+
+/** The scopes lixiao asks for, all granted (1; 2 = requested, not granted), as application/v6/scopes lists them. */
+export const GRANTED_SCOPES: Record<string, 1 | 2> = {
+  'im:message:send_as_bot': 1,
+  'im:message.p2p_msg:readonly': 1,
+  'im:message': 1,
+  'contact:user.id:readonly': 1,
+};
 
 export interface SentMessage {
   message_id: string;
@@ -68,6 +77,12 @@ export interface FakeFeishu {
   directory: Map<string, string>;
   tokenTtl: number;
   rateLimitReset: number;
+  /** application/v6/scopes: scope -> grant status (1 granted, 2 not granted); absent = never requested */
+  scopes: Map<string, 1 | 2>;
+  /** bot/v3/info answers code 0 only while the app's bot capability is on */
+  botEnabled: boolean;
+  /** callback/ws/endpoint: the long connection's address (default: this fake's own port) or a refusal code */
+  wsEndpoint: { code: number; url?: string };
   /** The next n requests to `on` (API calls by default, or the token endpoint) fail with `mode`. */
   failNext(n: number, mode: FaultMode, on?: 'api' | 'token'): void;
   revokeTokens(): void;
@@ -106,6 +121,9 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     directory: new Map(Object.entries(opts.directory ?? {})),
     tokenTtl: opts.tokenTtl ?? 7200,
     rateLimitReset: opts.rateLimitReset ?? 1,
+    scopes: new Map(Object.entries(GRANTED_SCOPES)),
+    botEnabled: true,
+    wsEndpoint: { code: 0 },
     failNext(n, mode, on = 'api') {
       for (let i = 0; i < n; i++) faults[on].push(mode);
     },
@@ -177,6 +195,21 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
       tokens.set(token, Date.now() + fake.tokenTtl * 1000);
       return answer(200, { code: 0, msg: 'ok', tenant_access_token: token, expire: fake.tokenTtl });
     }
+    if (req.method === 'POST' && u.pathname === '/callback/ws/endpoint') {
+      // As the SDK's WSClient asks: the app's credentials in the body, no token. The refusal codes are stand-ins.
+      if (body.AppID !== appId || body.AppSecret !== appSecret)
+        return answer(200, { code: 1000040343, msg: 'fake feishu: app id or secret invalid' });
+      if (fake.wsEndpoint.code !== 0) return answer(200, { code: fake.wsEndpoint.code, msg: 'fake feishu: refused' });
+      const url = fake.wsEndpoint.url ?? `${fake.url.replace('http', 'ws')}/ws?device_id=fake&service_id=1`;
+      return answer(200, {
+        code: 0,
+        msg: 'ok',
+        data: {
+          URL: url,
+          ClientConfig: { ReconnectCount: -1, ReconnectInterval: 120, ReconnectNonce: 30, PingInterval: 120 },
+        },
+      });
+    }
 
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!auth) return answer(400, { code: 99991661, msg: 'Missing access token for authorization.' });
@@ -184,6 +217,15 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     if (!((tokens.get(auth) ?? 0) > Date.now()))
       return answer(400, { code: 99991663, msg: 'Invalid access token for authorization.' });
 
+    if (req.method === 'GET' && u.pathname === '/open-apis/bot/v3/info') {
+      // Feishu's answer for an app without the bot capability is not documented where we looked: code 1 stands in.
+      if (!fake.botEnabled) return answer(400, { code: 1, msg: 'fake feishu: the app has no bot capability' });
+      return answer(200, { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: 'lixiao', open_id: 'ou_bot' } });
+    }
+    if (req.method === 'GET' && u.pathname === '/open-apis/application/v6/scopes') {
+      const scopes = [...fake.scopes].map(([scope_name, grant_status]) => ({ scope_name, grant_status }));
+      return answer(200, { code: 0, msg: 'success', data: { scopes } });
+    }
     if (req.method === 'POST' && u.pathname === '/open-apis/im/v1/messages') {
       const uuid = typeof body.uuid === 'string' ? body.uuid : undefined;
       if (uuid && uuid.length > 50) return answer(400, { code: 99992402, msg: 'field validation failed: uuid' });
