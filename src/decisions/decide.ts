@@ -74,7 +74,8 @@ async function decideChunk(
   const assignments: AssignmentScope[] =
     req.actor.kind !== 'person'
       ? []
-      : (req.actor.assignments ?? (await again(() => activeAssignments(em, (req.actor as { personId: number }).personId))));
+      : (req.actor.assignments ??
+        (await again(() => activeAssignments(em, (req.actor as { personId: number }).personId))));
   const actorLabel = req.actor.kind === 'person' ? req.actor.name : req.actor.label;
   const actorPersonId = req.actor.kind === 'person' ? req.actor.personId : null;
   const { required, dependents } = gateSides(wf, step.key, req.decision);

@@ -184,7 +184,13 @@ export async function importList(
     audit.push({
       outcome: 'applied',
       studentId: null,
-      detail: { ...source, listed: rows.length, changed: changed.length, kept: kept.length, conflicts: conflicts.length },
+      detail: {
+        ...source,
+        listed: rows.length,
+        changed: changed.length,
+        kept: kept.length,
+        conflicts: conflicts.length,
+      },
     });
     await insertAudit(
       em,
