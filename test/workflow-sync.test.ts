@@ -12,6 +12,7 @@ import { decide } from '../src/decisions/decide.ts';
 import { loadWorkflow } from '../src/workflow/load.ts';
 import type { Workflow } from '../src/workflow/schema.ts';
 import { importStudents } from '../src/imports/students.ts';
+import { pendingFor } from '../src/reports/pending-for.ts';
 
 let db: TestDb;
 let wf2: Workflow;
@@ -62,6 +63,10 @@ describe('a step added to the workflow mid-season', () => {
     const [r] = await pass(wf2, 'grad_office', studentNo(1));
     expect(r).toMatchObject({ outcome: 'gate_closed', status: 'pending', openSteps: ['thesis'] });
     expect(r!.error).toBe('研究生院研工办 waits for: 论文归档');
+    // nor does 研工办's 待办 list the student as ready (under the old workflow it would)
+    const office = [{ role: 'handler' as const, stepKey: 'grad_office', collegeId: null, campus: null }];
+    expect((await pendingFor(em(), db.wf, office, 1, 20)).items.map((i) => i.studentNo)).toEqual([studentNo(1)]);
+    expect((await pendingFor(em(), wf2, office, 1, 20)).items).toEqual([]);
   });
 
   it('workflow sync says what it will create and changes nothing; --yes creates it; a finished student is held back', async () => {
