@@ -25,7 +25,11 @@ const pause = (attempt: number) =>
  * whoever began it can start it again.
  */
 export async function withRetry<T>(em: EntityManager, work: () => Promise<T>): Promise<T> {
-  if (em.isInTransaction()) return work();
+  return em.isInTransaction() ? work() : retried(work);
+}
+
+/** `work` (one statement, or a transaction of its own) again on 40001 / 40P01, up to MAX_ATTEMPTS in all. */
+export async function retried<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
