@@ -40,12 +40,46 @@ export async function purgeDuringTaps(
   console.log(`  old season imported and decided in ${fmt(performance.now() - t, 0)} ms`);
 
   // Taps on the current season: 研工办 (the gate's path: the student's lock, then a refusal audited) and the hospital
-  // (one statement), alternately, at a fixed rate from the moment the purge starts until it has committed.
+  // (one statement), alternately, at a fixed rate: for 15 s without a purge, then from the moment the purge starts
+  // until it has committed.
   const admin = { kind: 'admin' as const, label: 'bench' };
   const current = (i: number) => studentNo(i % opts.current);
-  const latencies: number[] = [];
-  const answers = new Map<string, number>();
-  const inFlight: Promise<void>[] = [];
+  const tapWhile = async (running: () => boolean, t0: number, offset: number) => {
+    const latencies: number[] = [];
+    const answers = new Map<string, number>();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; running(); i++) {
+      const due = t0 + (i * 1000) / opts.rate;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      if (!running()) break;
+      inFlight.push(
+        decide(fork(), db.wf, {
+          actor: admin,
+          stepKey: i % 2 ? 'hospital' : 'grad_office',
+          decision: 'pass',
+          source: 'admin',
+          items: [{ studentNo: current(i + offset) }],
+        }).then(
+          ([r]) => {
+            latencies.push(performance.now() - due);
+            answers.set(r!.outcome, (answers.get(r!.outcome) ?? 0) + 1);
+          },
+          (e: Error) => void answers.set(`error: ${e.message}`, (answers.get(`error: ${e.message}`) ?? 0) + 1),
+        ),
+      );
+    }
+    await Promise.all(inFlight);
+    return { latencies, answers };
+  };
+  // The same taps for as long without a purge first: on a shared machine, the difference is the purge's.
+  const start = performance.now();
+  const baselineMs = 15_000;
+  const before = await tapWhile(() => performance.now() - start < baselineMs, start, 0);
+  console.log(`  without a purge, ${fmt(baselineMs / 1000, 0)} s: ${formatLatency(summarize(before.latencies))}`);
+  // Backends of this database waiting for a lock, sampled every 50 ms while the purge runs.
+  let lockWaits = 0;
+  let samples = 0;
   let purgeMs = 0;
   let purgeDone = false;
   t = performance.now();
@@ -53,35 +87,30 @@ export async function purgeDuringTaps(
     purgeMs = performance.now() - t;
     purgeDone = true;
   });
-  for (let i = 0; !purgeDone; i++) {
-    const due = t + (i * 1000) / opts.rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    if (purgeDone) break;
-    inFlight.push(
-      decide(fork(), db.wf, {
-        actor: admin,
-        stepKey: i % 2 ? 'hospital' : 'grad_office',
-        decision: 'pass',
-        source: 'admin',
-        items: [{ studentNo: current(i) }],
-      }).then(
-        ([r]) => {
-          latencies.push(performance.now() - due);
-          answers.set(r!.outcome, (answers.get(r!.outcome) ?? 0) + 1);
-        },
-        (e: Error) => void answers.set(`error: ${e.message}`, (answers.get(`error: ${e.message}`) ?? 0) + 1),
-      ),
-    );
-  }
+  const sampling = (async () => {
+    while (!purgeDone) {
+      const [w] = await db.sql<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      samples++;
+      lockWaits += w!.n;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  const { latencies, answers } = await tapWhile(() => !purgeDone, t, opts.current / 2);
+  await sampling;
   const summary = await purging;
-  await Promise.all(inFlight);
   const latency = summarize(latencies);
   const errors = [...answers.keys()].filter((k) => k.startsWith('error'));
   const checks: Check[] = [
     { name: 'the season was purged', ok: summary.students === opts.oldStudents, detail: String(summary.students) },
     { name: 'taps answered during the purge', ok: latencies.length > 0, detail: String(latencies.length) },
     { name: 'no tap failed', ok: errors.length === 0, detail: errors.join('; ') || '0' },
+    {
+      name: 'backends seen waiting for a lock during the purge',
+      ok: lockWaits === 0,
+      detail: `${lockWaits} in ${samples} samples`,
+    },
   ];
   for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
   console.log(
