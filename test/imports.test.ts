@@ -32,6 +32,7 @@ describe('students', () => {
       created: 30,
       updated: 0,
       season: expect.any(String),
+      heldBack: [],
     });
     expect(await count('student')).toBe(30);
     expect(await count('college')).toBe(3);
@@ -83,6 +84,7 @@ describe('students', () => {
       created: 0,
       updated: 1,
       season: expect.any(String),
+      heldBack: [],
     });
     const rows = await db.sql<{ step_key: string; status: string }>(
       `select step_key, status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key in ('party', 'library', 'loan') order by step_key`,

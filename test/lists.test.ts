@@ -55,6 +55,7 @@ describe(`block lists on a season of ${N} students`, () => {
       blocked: 2,
       passed: N - 3,
       kept: [{ studentNo: studentNo(3), status: 'passed', decidedBy: '财务' }],
+      conflicts: [],
     });
     expect(await counts('finance')).toEqual({ pending: 2, passed: N - 2 });
     expect(await one(studentNo(1), 'finance')).toEqual({

@@ -17,6 +17,7 @@ import { purgeCommand } from './commands/purge.ts';
 import { feishuCommand } from './commands/feishu.ts';
 import { certificateCommand, keysCommand, verifyCommand } from './commands/certificate.ts';
 import { CertificateError } from '../../src/certificates/certificate-error.ts';
+import { workflowCommand } from './commands/workflow.ts';
 import { SeasonError } from '../../src/seasons/season-error.ts';
 
 const USAGE = `usage: lixiao <command>
@@ -24,14 +25,19 @@ const USAGE = `usage: lixiao <command>
   import students [--season LABEL] FILE.csv       create or update students (default season: the newest
                                                   not purged, else one named after the current year)
   import staff FILE.csv                           apply the staff roster (additions and removals)
-  import list --step KEY --mode block|pass FILE   block: listed stay pending, others pass; pass: listed pass
+  import list --step KEY --mode block|pass [--over-return] FILE
+                                                  block: listed stay pending, others pass; pass: listed pass
+                                                  (returned ones only with --over-return)
   status STUDENT_NO [--json]                      one student's steps
   report [--college X] [--season S] [--format table|csv|json]
                                                   progress per college and step (a purged season: as kept)
   spotcheck --step KEY [--sample N] [--since YYYY-MM-DD] [--format ...]
                                                   a random sample of a step's decisions (抽查)
-  decide pass|return|revoke --step KEY [--reason R] STUDENT_NO...
-                                                  decide as an administrator (audited)
+  decide pass|return|revoke --step KEY [--reason R] [--over-return] STUDENT_NO...
+                                                  decide as an administrator (audited); a pass over a
+                                                  return (退回) only with --over-return
+  workflow sync [--dry-run|--yes]                 create the rows of steps added to the workflow since the
+                                                  students were imported (without --yes: only say what)
   demo                                            load the demo season into an empty database
   job run NAME [--now]                            run a scheduled job now, claiming its current slot; inside
                                                   quiet hours its messages wait for their end unless --now
@@ -61,6 +67,7 @@ const COMMANDS: Record<string, (ctx: CliContext, argv: string[]) => Promise<void
   certificate: certificateCommand,
   verify: verifyCommand,
   keys: keysCommand,
+  workflow: workflowCommand,
 };
 
 const INPUT_ERRORS = [

@@ -1,6 +1,6 @@
 // Runs a job for its current slot if this caller wins the slot's claim.
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimSlot } from '../../src/jobs/claim.ts';
+import { readCommitted } from '../../src/db/retry.ts';
 import type { JobContext, JobDef, JobTime } from './types.ts';
 import { quietHoursEnd, slotOf } from './slots.ts';
 import { metrics } from '../../src/metrics/metrics.ts';
@@ -17,9 +17,9 @@ export async function runJob(
   slot: string = slotOf(at, ctx.now, ctx.timeZone),
 ): Promise<JobRun> {
   // The claim commits with the job's work: a job that fails leaves its slot free for the catch-up or an operator.
-  // A second instance claiming meanwhile waits on the claim's row, then finds it taken.
-  const run = ctx.em.transactional(async (t): Promise<JobRun> => {
-    const em = t as EntityManager;
+  // A second instance claiming meanwhile waits on the claim's row, then finds it taken (READ COMMITTED: at a stricter
+  // level that insert fails with 40001 instead, which readCommitted retries).
+  const run = readCommitted(ctx.em, async (em): Promise<JobRun> => {
     const claim = await claimSlot(em, job.name, slot, by);
     if (!claim.claimed) return { ran: false as const, slot, claimedBy: claim.by, claimedAt: claim.at };
     return { ran: true as const, slot, result: await job.run({ ...ctx, em, slot }) };

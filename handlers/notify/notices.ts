@@ -6,16 +6,27 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ClearanceChange } from '../../src/queue/enqueue.ts';
 import type { Deps, Outgoing } from '../types.ts';
 import { certificateView } from '../chat/certificate.ts';
+import { createHash } from 'node:crypto';
+import { claimSlots } from '../../src/jobs/claim.ts';
 
-/** `cause`: what made the changes (the decision, `undo`, a list), when the caller knows it; it words the notice. */
-export async function noticesFor(deps: Deps, changes: ClearanceChange[], cause?: string): Promise<Outgoing[]> {
-  const em = deps.orm.em.fork() as EntityManager;
+/**
+ * `cause`: what made the changes (the decision, `undo`, a list), when the caller knows it; it words the notice.
+ * `em`: the transaction in which the caller queues the notices, so that a "ready" notice's claim (below) commits with
+ * its sends, or not at all.
+ */
+export async function noticesFor(
+  deps: Deps,
+  changes: ClearanceChange[],
+  cause?: string,
+  em = deps.orm.em.fork() as EntityManager,
+): Promise<Outgoing[]> {
   // A clearance may appear at several versions (changes are drained in order): the newest named here is the one
   // described, and only while it is still current; a newer change comes with a job of its own.
   const wanted = new Map<number, number>();
   for (const c of changes) wanted.set(c.clearanceId, Math.max(c.version, wanted.get(c.clearanceId) ?? 0));
   const rows = (await changedClearances(em, [...wanted.keys()])).filter((r) => wanted.get(r.clearanceId) === r.version);
   const out: Outgoing[] = [];
+  const ready = new Map<string, Outgoing[]>();
   // One lookup per (step, college, campus): a list of 1,000 changes asks about a handful of offices, not 1,000 times.
   const holders = new Map<string, Promise<number[]>>();
   const holdersFor = (step: string, collegeId: number, campus: string | null) => {
@@ -82,22 +93,35 @@ export async function noticesFor(deps: Deps, changes: ClearanceChange[], cause?:
         }),
       );
     }
-    // A pass that completes what a gated step waits for: tell that step's office the student is ready.
+    // A pass that completes what a gated step waits for: tell that step's office the student is ready. The last two
+    // steps passing at once both see every step passed (in one job or two): the readiness is named by the versions of
+    // the rows it rests on, and claimed once.
     if (r.status === 'passed')
       for (const gated of deps.wf.steps.filter((g) => g.requires.includes(r.stepKey) && r.openSteps.includes(g.key))) {
-        if (gated.requires.some((k) => r.openSteps.includes(k))) continue;
-        for (const personId of await holdersFor(gated.key, r.collegeId, r.campus))
-          to(
-            noticeCard({
+        if (!gated.requires.every((k) => k in r.settled)) continue;
+        const claim = readinessOf(gated.key, r.studentId, gated.requires, r.settled);
+        if (ready.has(claim)) continue;
+        ready.set(
+          claim,
+          (await holdersFor(gated.key, r.collegeId, r.campus)).map((personId) => ({
+            personId,
+            card: noticeCard({
               title: `可以办理：${r.studentNo} ${r.studentName}`,
               text: `${r.studentName}（${r.studentNo}）的其他环节已全部通过，可以办理${gated.name}。`,
               tone: 'blue',
               lines: ['发送“待办”查看。'],
             }),
-            `ready:${personId}`,
-            personId,
-          );
+            key: `${claim}:${personId}`,
+          })),
+        );
       }
   }
+  for (const slot of await claimSlots(em, 'notice:ready', [...ready.keys()], 'notices')) out.push(...ready.get(slot)!);
   return out;
+}
+
+/** The moment a student became ready for a gated step: the step, the student, and the versions of what it waits for. */
+function readinessOf(gated: string, studentId: number, requires: string[], settled: Record<string, number>): string {
+  const versions = [...requires].sort().map((k) => `${k}:${settled[k]}`);
+  return `ready:${gated}:${studentId}:${createHash('sha256').update(versions.join(';')).digest('hex').slice(0, 24)}`;
 }

@@ -8,6 +8,7 @@ import { pgTextArray } from '../db/pg-array.ts';
 import { insertAudit } from '../audit/insert-audit.ts';
 import { authorize, type AssignmentScope } from './authorize.ts';
 import { lockStudents } from './lock-students.ts';
+import { readCommitted } from '../db/retry.ts';
 import { writeDecisions } from './write-decisions.ts';
 import type { Via } from './types.ts';
 
@@ -68,8 +69,8 @@ interface Row {
  * decision's, so the student is told and every delivered copy of a card showing the student is redrawn.
  */
 export async function undoOwn(em: EntityManager, wf: Workflow, req: UndoRequest): Promise<UndoResult> {
-  return em.transactional(async (tem) => {
-    const t = tem as EntityManager;
+  // READ COMMITTED whatever the role's default, retried on a serialization failure or deadlock, like every decision
+  return readCommitted(em, async (t) => {
     const [owner] = await prepared<{ student_id: number; step_key: string }>(
       t,
       'select student_id, step_key from clearance where id = ?',
@@ -138,6 +139,7 @@ export async function undoOwn(em: EntityManager, wf: Workflow, req: UndoRequest)
           id: req.clearanceId,
           reason: null,
           expectedVersion: r.version,
+          overReturn: true, // undoing one's own return is the intent
           detail: {
             ...base,
             from: r.status,

@@ -1,5 +1,6 @@
 // Imports the staff roster (工作人员变更): the file is the whole roster, applied to the database as an audited diff.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readCommitted } from '../db/retry.ts';
 import { z } from 'zod';
 import { ROLES } from '../entities/assignment.ts';
 import type { Workflow } from '../workflow/schema.ts';
@@ -70,8 +71,7 @@ const tuple = (a: {
 
 export async function importStaff(em: EntityManager, wf: Workflow, text: string, file: string): Promise<StaffSummary> {
   const { rows, bad } = readCsv(text, file, ['name', 'role'], staffRowSchema(wf));
-  return em.transactional(async (tem) => {
-    const em = tem as EntityManager;
+  return readCommitted(em, async (em) => {
     const colleges = new Map(
       (await em.execute<{ id: number; name: string }[]>('select id, name from college')).map((c) => [c.name, c.id]),
     );

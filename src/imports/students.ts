@@ -9,6 +9,7 @@ import { identityFields, isoDate, shortText, studentNo } from './fields.ts';
 import { identityConflicts } from './identity-conflicts.ts';
 import { seasonForImport } from '../seasons/season-for-import.ts';
 import { lockStudents } from '../decisions/lock-students.ts';
+import { readCommitted } from '../db/retry.ts';
 
 export function studentRowSchema(wf: Workflow) {
   return z.object({
@@ -32,6 +33,18 @@ export interface ImportSummary {
   updated: number;
   /** the season the students are now in */
   season: string;
+  /**
+   * Steps the workflow added after these students were imported, whose row was not created because a step that waits
+   * for it has passed (研工办): a student who has finished is not re-opened by an import (see `lixiao workflow sync`).
+   */
+  heldBack: HeldBack[];
+}
+
+export interface HeldBack {
+  studentNo: string;
+  stepKey: string;
+  /** the passed step that waits for it */
+  passedStep: string;
 }
 
 export type Progress = (done: number, total: number) => void;
@@ -55,8 +68,7 @@ export async function importStudents(
 ): Promise<ImportSummary> {
   const { rows, bad } = readCsv(text, file, ['student_no', 'name', 'college'], studentRowSchema(wf));
   bad.push(...duplicateRows(rows, (r) => r.student_no, 'student_no'));
-  const summary = await em.transactional(async (tem) => {
-    const em = tem as EntityManager;
+  const summary = await readCommitted(em, async (em) => {
     const existing = new Map(
       (
         await em.execute<{ student_no: string; person_id: number }[]>(
@@ -78,15 +90,22 @@ export async function importStudents(
       );
     const season = await seasonForImport(em, opts.season, opts.timeZone ?? 'Asia/Shanghai');
     let created = 0;
+    const heldBack: HeldBack[] = [];
     for (let i = 0; i < rows.length; i += CHUNK) {
-      created += await upsertChunk(em, wf, rows.slice(i, i + CHUNK), season.id);
+      const chunk = await upsertChunk(em, wf, rows.slice(i, i + CHUNK), season.id);
+      created += chunk.created;
+      heldBack.push(...chunk.heldBack);
       opts.onProgress?.(Math.min(i + CHUNK, rows.length), rows.length);
     }
-    const summary = { rows: rows.length, created, updated: rows.length - created, season: season.label };
+    const counts = { rows: rows.length, created, updated: rows.length - created, season: season.label };
     await insertAudit(em, { actorPersonId: null, actorLabel: 'import', action: 'import.students', stepKey: null }, [
-      { outcome: 'applied', studentId: null, detail: { file, ...summary } },
+      {
+        outcome: 'applied',
+        studentId: null,
+        detail: { file, ...counts, ...(heldBack.length ? { held_back: heldBack.length } : {}) },
+      },
     ]);
-    return summary;
+    return { ...counts, heldBack };
   });
   // Fresh statistics at once: until autovacuum gets to them, a freshly filled table plans like an empty one (seconds per 待办).
   await em.execute('analyze student, clearance, person, college');
@@ -98,7 +117,7 @@ async function upsertChunk(
   wf: Workflow,
   rows: CsvRow<StudentRow>[],
   seasonId: number,
-): Promise<number> {
+): Promise<{ created: number; heldBack: HeldBack[] }> {
   const data = JSON.stringify(rows.map((r) => r.value));
   const recordset = `jsonb_to_recordset(?::jsonb) as x(student_no text, name text, college text, campus text, degree text, exit_type text,
     deadline date, feishu_open_id text, feishu_user_id text, wecom_userid text, email text, mobile text)`;
@@ -135,25 +154,40 @@ async function upsertChunk(
     [seasonId, data],
   );
   // A clearance per step; a changed exit type flips steps between pending and not_applicable, never undoing a decision,
-  // and never re-opening a step under a step that waits for it and has passed (the final gate; its lock first).
+  // and never re-opening a step under a step that waits for it and has passed (the final gate; its lock first). A
+  // step with no row yet (added to the workflow since) gets none where a step waiting for it has passed: reported.
   const steps = JSON.stringify(wf.steps.map((s) => ({ key: s.key, applies_to: s.applies_to })));
   const waiting = JSON.stringify(
     Object.fromEntries(
       wf.steps.map((s) => [s.key, wf.steps.filter((d) => d.requires.includes(s.key)).map((d) => d.key)]),
     ),
   );
+  const wanted = `select s.id as student_id, s.student_no, st.key,
+            case when s.exit_type = any(array(select jsonb_array_elements_text(st.applies_to))) then 'pending' else 'not_applicable' end as status,
+            (select min(d.step_key) from clearance d where d.student_id = s.id and d.status = 'passed'
+                and d.step_key in (select jsonb_array_elements_text(?::jsonb -> st.key))) as passed_step,
+            exists (select 1 from clearance c where c.student_id = s.id and c.step_key = st.key) as has_row
+       from student s join ${recordset} on x.student_no = s.student_no
+       cross join jsonb_to_recordset(?::jsonb) as st(key text, applies_to jsonb)`;
+  const heldBack = await em.execute<{ student_no: string; key: string; passed_step: string }[]>(
+    `select w.student_no, w.key, w.passed_step from (${wanted}) w
+      where not w.has_row and w.status = 'pending' and w.passed_step is not null order by w.student_no, w.key`,
+    [waiting, data, steps],
+  );
   await em.execute(
     `insert into clearance (student_id, step_key, status)
-     select s.id, st.key, case when s.exit_type = any(array(select jsonb_array_elements_text(st.applies_to))) then 'pending' else 'not_applicable' end
-       from student s join ${recordset} on x.student_no = s.student_no
-       cross join jsonb_to_recordset(?::jsonb) as st(key text, applies_to jsonb)
+     select w.student_id, w.key, w.status from (${wanted}) w
+      where w.has_row or w.status <> 'pending' or w.passed_step is null
      on conflict (student_id, step_key) do update
         set status = excluded.status, version = clearance.version + 1, updated_at = now()
       where clearance.status in ('pending', 'not_applicable') and clearance.status <> excluded.status
         and (excluded.status <> 'pending' or not exists (
               select 1 from clearance d where d.student_id = clearance.student_id and d.status = 'passed'
                  and d.step_key in (select jsonb_array_elements_text(?::jsonb -> clearance.step_key))))`,
-    [data, steps, waiting],
+    [waiting, data, steps, waiting],
   );
-  return fresh.length;
+  return {
+    created: fresh.length,
+    heldBack: heldBack.map((h) => ({ studentNo: h.student_no, stepKey: h.key, passedStep: h.passed_step })),
+  };
 }

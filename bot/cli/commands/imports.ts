@@ -13,7 +13,12 @@ export async function importCommand(ctx: CliContext, argv: string[]): Promise<vo
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { step: { type: 'string' }, mode: { type: 'string' }, season: { type: 'string' } },
+    options: {
+      step: { type: 'string' },
+      mode: { type: 'string' },
+      season: { type: 'string' },
+      'over-return': { type: 'boolean' },
+    },
   });
   const file = positionals[0];
   if (kind !== 'students' && kind !== 'staff' && kind !== 'list')
@@ -23,6 +28,8 @@ export async function importCommand(ctx: CliContext, argv: string[]): Promise<vo
   if (kind === 'list' && !values.step) throw new UsageError('import list needs --step KEY');
   if (kind === 'list' && values.mode !== 'block' && values.mode !== 'pass')
     throw new UsageError('import list needs --mode block or --mode pass');
+  if (values['over-return'] && !(kind === 'list' && values.mode === 'pass'))
+    throw new UsageError('--over-return goes with import list --mode pass');
   const text = await readUtf8(file);
   const name = basename(file);
   if (kind === 'students') {
@@ -32,6 +39,9 @@ export async function importCommand(ctx: CliContext, argv: string[]): Promise<vo
       onProgress: (done, total) => ctx.progress(`imported ${done}/${total} students`),
     });
     ctx.out(`${name}: ${s.rows} students (${s.created} new, ${s.updated} updated) in season ${s.season}`);
+    // Steps the workflow added since these students were imported, not created where the final step has passed.
+    for (const h of s.heldBack)
+      ctx.out(`  not created ${h.studentNo} ${h.stepKey}: ${h.passedStep} has passed (revoke it first to require it)`);
   } else if (kind === 'staff') {
     const s = await importStaff(await ctx.em(), ctx.wf, text, name);
     ctx.out(
@@ -45,6 +55,7 @@ export async function importCommand(ctx: CliContext, argv: string[]): Promise<vo
       text,
       file: name,
       actorLabel: `cli:${userInfo().username}`,
+      overReturn: values['over-return'],
     });
     ctx.out(
       mode === 'block'
@@ -52,5 +63,9 @@ export async function importCommand(ctx: CliContext, argv: string[]): Promise<vo
         : `${name}: ${s.listed} listed, ${s.passed} passed`,
     );
     for (const k of s.kept) ctx.out(`  kept ${k.studentNo}: ${k.status}${k.decidedBy ? ` by ${k.decidedBy}` : ''}`);
+    for (const c of s.conflicts)
+      ctx.out(
+        `  conflict ${c.studentNo}: returned by ${c.returnedBy ?? 'someone'} at ${c.returnedAt ?? '?'}${c.reason ? `: ${c.reason}` : ''} (pass it with --over-return)`,
+      );
   }
 }
