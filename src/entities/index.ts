@@ -12,3 +12,5 @@ export { ApiRequest } from './api-request.ts';
 export { DeliveredCard } from './delivered-card.ts';
 export { ChangeOutbox } from './change-outbox.ts';
 export { RateSpend } from './rate-spend.ts';
+export { Batch } from './batch.ts';
+export { BatchChange } from './batch-change.ts';
