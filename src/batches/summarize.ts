@@ -53,7 +53,9 @@ export interface ChangeSummary {
   clearances: ClearanceMove[];
 }
 
-const some = <T>(all: T[]): Some<T> => ({ count: all.length, first: all.slice(0, FIRST_ROWS) });
+const some = <T>(all: T[], first = FIRST_ROWS): Some<T> => ({ count: all.length, first: all.slice(0, first) });
+/** Ended assignments are all named: ending someone's access is what a staff file must never do unseen. */
+const ALL = Number.MAX_SAFE_INTEGER;
 
 // Student columns a preview names when they change; updated_at and the form token are bookkeeping.
 const STUDENT_FIELDS = ['name', 'college_id', 'campus', 'degree', 'exit_type', 'deadline', 'season_id'];
@@ -164,6 +166,7 @@ export async function summarize(em: EntityManager, batchId: number): Promise<Cha
       assignments
         .filter((r) => r.before && !r.before.ended_at && r.after?.ended_at)
         .map((r) => assignmentLine(r.after!)),
+      ALL,
     ),
     assignments_restored: some(
       assignments
