@@ -8,6 +8,7 @@ import { runBatch, BatchChangedError } from '../src/batches/run-batch.ts';
 import { importList } from '../src/imports/lists.ts';
 import { importStudents } from '../src/imports/students.ts';
 import { decide } from '../src/decisions/decide.ts';
+import { purgeSeason } from '../src/seasons/purge-season.ts';
 
 let db: TestDb;
 const em = () => db.orm.em.fork() as EntityManager;
@@ -96,5 +97,23 @@ describe('preview then apply', () => {
     expect(first.changes.students_added.count).toBe(2);
     const done = await runBatch(em(), students, run, { apply: true, expect: first.fingerprint });
     expect(done.fingerprint).toBe(first.fingerprint);
+  });
+
+  it('a purged season leaves nothing of its students in the batches', async () => {
+    const csv = 'student_no,name,college\n2098001,待清除,计算机学院\n';
+    await runBatch(
+      em(),
+      { kind: 'import.students', by: 'test' },
+      (t) => importStudents(t, db.wf, csv, 'p.csv', { season: '2098' }),
+      {
+        apply: true,
+      },
+    );
+    expect((await db.sql(`select 1 from batch_change where after::text like '%2098001%'`)).length).toBeGreaterThan(0);
+    await purgeSeason(em(), db.wf, '2098', { includeOpen: true });
+    expect(
+      await db.sql(`select 1 from batch_change where after::text like '%2098001%' or after::text like '%待清除%'`),
+    ).toEqual([]);
+    expect(await db.sql(`select 1 from batch where summary::text like '%2098001%'`)).toEqual([]);
   });
 });

@@ -67,9 +67,10 @@ export async function runBatch<T>(
         throw new BatchChangedError(
           'the database changed since the preview, so applying now would change something else; nothing changed. Run the command again to see the new preview.',
         );
+      // Counts only: the first rows name students, and a season's purge must not leave their names behind here.
       await t.execute('update batch set count = ?, summary = ? where id = ?', [
         rows.length,
-        JSON.stringify(run.changes),
+        JSON.stringify(counts(run.changes)),
         id,
       ]);
       await insertAudit(t, { actorPersonId: null, actorLabel: meta.by, action: 'batch.apply', stepKey: null }, [
@@ -81,4 +82,14 @@ export async function runBatch<T>(
     if (e instanceof Preview) return e.run as BatchRun<T>;
     throw e;
   }
+}
+
+/** How many rows of each kind a batch changed, without naming anyone. */
+function counts(c: ChangeSummary): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [kind, value] of Object.entries(c))
+    if (typeof value === 'number') out[kind] = value;
+    else if (Array.isArray(value)) for (const m of value) out[`${m.step}:${m.from}>${m.to}`] = m.students.count;
+    else out[kind] = value.count;
+  return out;
 }
