@@ -49,7 +49,7 @@ export async function importCommand(ctx: CliContext, argv: string[]): Promise<vo
           season: values.season,
           timeZone: ctx.config.timezone,
           newColleges: values['new-college'],
-          onProgress: (done, total) => ctx.progress(`imported ${done}/${total} students`),
+          onProgress: (done, total) => ctx.progress(`students ${done}/${total}`),
         }),
       headline: (s) => [
         `  season ${s.season}: ${s.rows} students in the file (${s.created} new, ${s.updated} on file)`,
