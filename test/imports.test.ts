@@ -61,7 +61,7 @@ describe('students', () => {
 
   it('a missing required column is reported on line 1', async () => {
     const bad = await badRows(importStudents(em(), db.wf, 'student_no,name\n1,a\n', 'x.csv'));
-    expect(bad).toEqual([{ line: 1, reason: 'missing column college' }]);
+    expect(bad).toEqual([{ line: 1, reason: 'missing column college (学院)' }]);
   });
 
   it('a platform id already held by someone else is a bad row', async () => {
@@ -127,7 +127,7 @@ describe('staff', () => {
       '图书馆员,handler,library,*,,library',
       '新馆员,handler,library,*,,library2',
     ).concat('\n图书馆员,handler,hospital,*,,library');
-    expect(await importStaff(em(), db.wf, changed, 'staff-2.csv')).toMatchObject({
+    expect(await importStaff(em(), db.wf, changed, 'staff-2.csv', { replace: true })).toMatchObject({
       added: 2,
       removed: 1,
       unchanged: 14,

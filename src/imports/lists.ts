@@ -7,10 +7,11 @@ import { stepOf } from '../workflow/load.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
 import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
 import { enqueueClearanceChanges } from '../queue/enqueue.ts';
-import { duplicateRows, ImportError, readCsv } from './csv.ts';
+import { duplicateRows, ImportError, readCsv, type Table } from './csv.ts';
 import { studentNo } from './fields.ts';
 import { lockStudents } from '../decisions/lock-students.ts';
 import { readCommitted } from '../db/retry.ts';
+import { foreignReasons, type ForeignReason } from './foreign-reasons.ts';
 
 export type ListMode = 'block' | 'pass';
 
@@ -35,6 +36,10 @@ export interface ListSummary {
    * undo returns (overReturn): who returned them, when and why
    */
   conflicts: { studentNo: string; returnedBy: string | null; returnedAt: string | null; reason: string | null }[];
+  /** the step's name in Chinese, for saying plainly which office's list this was */
+  stepName: string;
+  /** reasons that read like another office's (a list aimed at the wrong step?) */
+  foreignReasons: ForeignReason[];
 }
 
 export class ListError extends Error {}
@@ -44,7 +49,17 @@ const JOB_CHUNK = 1000;
 export async function importList(
   em: EntityManager,
   wf: Workflow,
-  opts: { step: string; mode: ListMode; text: string; file: string; actorLabel: string; overReturn?: boolean },
+  opts: {
+    step: string;
+    mode: ListMode;
+    text: string | Table;
+    file: string;
+    actorLabel: string;
+    /** the file's SHA-256 for the audit trail; by default, of `text` */
+    sha256?: string;
+    /** a pass list may pass students an office returned (退回) */
+    overReturn?: boolean;
+  },
 ): Promise<ListSummary> {
   const step = stepOf(wf, opts.step);
   if (!step) throw new ListError(`unknown step "${opts.step}"; steps: ${wf.steps.map((s) => s.key).join(', ')}`);
@@ -52,7 +67,11 @@ export async function importList(
     throw new ListError(`${step.key} waits for other steps, so it is decided student by student, not by list`);
   const { rows, bad } = readCsv(opts.text, opts.file, ['student_no'], listRow);
   bad.push(...duplicateRows(rows, (r) => r.student_no, 'student_no'));
-  const sha256 = createHash('sha256').update(opts.text).digest('hex');
+  const sha256 =
+    opts.sha256 ??
+    createHash('sha256')
+      .update(typeof opts.text === 'string' ? opts.text : JSON.stringify(opts.text))
+      .digest('hex');
 
   return readCommitted(em, async (em) => {
     const found = await em.execute<
@@ -209,6 +228,12 @@ export async function importList(
       passed: changed.filter((c) => c.after === 'passed').length,
       kept,
       conflicts,
+      stepName: step.name,
+      foreignReasons: foreignReasons(
+        wf,
+        step,
+        rows.map((r) => ({ studentNo: r.value.student_no, reason: r.value.reason })),
+      ),
     };
   });
 }

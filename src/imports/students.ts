@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { EXIT_TYPES, type Workflow } from '../workflow/schema.ts';
 import { insertAudit } from '../audit/insert-audit.ts';
 import { pgTextArray } from '../db/pg-array.ts';
-import { duplicateRows, ImportError, readCsv, type CsvRow } from './csv.ts';
+import { duplicateRows, ImportError, readCsv, type BadRow, type CsvRow, type Table } from './csv.ts';
+import { nearMiss } from './near-miss.ts';
 import { identityFields, isoDate, shortText, studentNo } from './fields.ts';
 import { identityConflicts } from './identity-conflicts.ts';
 import { seasonForImport } from '../seasons/season-for-import.ts';
@@ -55,6 +56,8 @@ export interface StudentImportOptions {
   season?: string;
   /** for naming a new season by the current year */
   timeZone?: string;
+  /** colleges the season does not have yet that this import may create (a season's first import creates any) */
+  newColleges?: string[];
 }
 
 const CHUNK = 2000;
@@ -62,7 +65,7 @@ const CHUNK = 2000;
 export async function importStudents(
   em: EntityManager,
   wf: Workflow,
-  text: string,
+  text: string | Table,
   file: string,
   opts: StudentImportOptions = {},
 ): Promise<ImportSummary> {
@@ -89,6 +92,8 @@ export async function importStudents(
         bad.sort((a, b) => a.line - b.line),
       );
     const season = await seasonForImport(em, opts.season, opts.timeZone ?? 'Asia/Shanghai');
+    const unknown = await unknownColleges(em, season.id, rows, opts.newColleges ?? []);
+    if (unknown.length) throw new ImportError(file, unknown);
     let created = 0;
     const heldBack: HeldBack[] = [];
     for (let i = 0; i < rows.length; i += CHUNK) {
@@ -190,4 +195,34 @@ async function upsertChunk(
     created: fresh.length,
     heldBack: heldBack.map((h) => ({ studentNo: h.student_no, stepKey: h.key, passedStep: h.passed_step })),
   };
+}
+
+/**
+ * Into a season that has students, a college it does not have is most often a typo that would create a college with
+ * nobody to clear its steps: a bad row, with the nearest known name, unless the import names it as new.
+ */
+async function unknownColleges(
+  em: EntityManager,
+  seasonId: number,
+  rows: CsvRow<StudentRow>[],
+  allowed: string[],
+): Promise<BadRow[]> {
+  const known = (
+    await em.execute<{ name: string }[]>(
+      'select distinct c.name from student s join college c on c.id = s.college_id where s.season_id = ?',
+      [seasonId],
+    )
+  ).map((c) => c.name);
+  if (!known.length) return [];
+  return rows
+    .filter((r) => !known.includes(r.value.college) && !allowed.includes(r.value.college))
+    .map((r) => {
+      const guess = nearMiss(r.value.college, known);
+      return {
+        line: r.line,
+        reason:
+          `college ${r.value.college} is not in this season${guess ? ` (did you mean ${guess}?)` : ''}; ` +
+          `if it is new, name it with --new-college ${r.value.college}`,
+      };
+    });
 }

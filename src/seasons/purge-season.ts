@@ -116,6 +116,12 @@ export async function purgeSeason(
     // The purged students' audit rows lose the student first (the trail keeps no foreign key, but a row naming a
     // deleted student would be a dangling reference), last of all the locks this purge takes: row locks on old rows only.
     const auditAnonymised = await anonymiseAudit(t, ids);
+    // What batches recorded of these rows (their state before and after each import or list) is personal data too.
+    await t.execute(
+      `delete from batch_change where (table_name = 'student' and row_id = any(?::int[]))
+          or (table_name = 'clearance' and row_id = any(?::int[])) or (table_name = 'person' and row_id = any(?::int[]))`,
+      [ids, clearanceIds, people],
+    );
     await t.execute('delete from student where id = any(?::int[])', [ids]);
     await t.execute('delete from person where id = any(?::int[])', [people]);
     await t.execute('update season set purged_at = now(), report = ? where id = ?', [
