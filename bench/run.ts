@@ -9,6 +9,7 @@ import { httpTaps } from './scenario-http.ts';
 import { feishuTaps } from './scenario-feishu.ts';
 import { wecomTaps } from './scenario-wecom.ts';
 import { digestSeason } from './scenario-digest.ts';
+import { purgeDuringTaps } from './scenario-purge.ts';
 import { scratchDatabase, type ScratchDb } from './scratch-db.ts';
 import { seed } from './seed.ts';
 import { SETTINGS as S } from './settings.ts';
@@ -178,6 +179,8 @@ async function main(): Promise<number> {
       ],
     ];
     for (const [label, run] of scenarios) if (want(label)) results.push(await run());
+    if (want('P purge'))
+      results.push(await purgeDuringTaps(db, { oldStudents: 20_000, current: S.students, rate: 100 }));
     // Last: it grows the season to 20,000 students.
     if (want('F digest')) results.push(...(await digestSeason(db, 20_000)));
     // H on a season of its own, with the worker and both platforms on: `--short` for a run of a few minutes.

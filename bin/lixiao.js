@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The `lixiao` command: runs the TypeScript CLI through tsx, so `npx lixiao` works right after `npm ci`.
-import { register } from 'tsx/esm/api';
+// The `lixiao` command: the compiled CLI when it is up to date, else the TypeScript sources (see run-entry.js).
+import { runEntry } from './run-entry.js';
 
-register();
-await import('../bot/cli/main.ts');
+await runEntry('bot/cli/main');

@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     named('notify', notifyListener(hd, hd.platforms, config.noticeWindowSec)),
     ...(feishu?.listeners.map((l) => named('feishu-copies', l)) ?? []),
     ...(wecom?.listeners.map((l) => named('wecom-copies', l)) ?? []),
+    ...(feishu && feishu.approval ? [named('feishu-approval', feishu.approval.listener)] : []),
   ];
   const senders = {
     ...(inbox ? { console: inbox.sender() } : {}),
@@ -71,7 +72,11 @@ async function main(): Promise<void> {
     log,
     listeners,
     senders,
-    tasks: { [STUDENT_NOTICE_TASK]: studentNoticeTask(hd, hd.platforms), ...feishu?.tasks },
+    tasks: {
+      [STUDENT_NOTICE_TASK]: studentNoticeTask(hd, hd.platforms),
+      ...feishu?.tasks,
+      ...feishu?.approval?.tasks,
+    },
     interactiveTasks: Object.keys(feishu?.tasks ?? {}),
   });
   const longConnection = feishu?.start();

@@ -17,6 +17,9 @@ import type { Feishu } from './feishu/index.ts';
 import { wecomCallbackRoute } from './wecom/route.ts';
 import type { Wecom } from './wecom/index.ts';
 import { CountMemo } from '../src/reports/count-memo.ts';
+import { Signer } from '../src/certificates/signing-keys.ts';
+import { certificateRoutes } from './certificates/routes.ts';
+import { metricsRoute } from './http/metrics-route.ts';
 
 export interface ServerDeps {
   orm: MikroORM;
@@ -49,6 +52,8 @@ export function handlerDeps(deps: Omit<ServerDeps, 'feishu' | 'wecom'>, consoleO
     publicUrl: deps.config.publicUrl,
     platforms: platformsOf(deps.config, consoleOn),
     counts: new CountMemo(),
+    quietHours: deps.config.quietHours,
+    signer: new Signer(deps.config.signing, deps.log),
   };
 }
 
@@ -77,9 +82,12 @@ export function createServer(deps: ServerDeps): Koa<RequestState> {
     ctx.body = { service: 'lixiao', workflow: deps.wf.name, health: '/healthz', ready: '/readyz' };
   });
   decisionsRoute(router, deps);
+  metricsRoute(router, deps);
   supervisorFormRoute(router, { orm: deps.orm, university: deps.wf.university || deps.wf.name });
+  certificateRoutes(router, deps);
   if (deps.inbox) consoleRoutes(router, handlerDeps(deps), deps.inbox);
   if (deps.feishu) feishuWebhookRoute(router, { log: deps.log, ...deps.feishu });
+  deps.feishu?.approval?.routes(router);
   if (deps.wecom) wecomCallbackRoute(router, { log: deps.log, secrets: deps.wecom.secrets, handle: deps.wecom.handle });
 
   app.use(requestContext(deps.log));

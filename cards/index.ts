@@ -1,7 +1,8 @@
 // The card builders handlers may use (renderers are the edge's business, under cards/render).
 export * from './model.ts';
 export { statusCard, type StatusView, type StatusStepView } from './build/status-card.ts';
-export { pendingCard, PAGE_SIZE, type PendingRow, type PendingView } from './build/pending-card.ts';
+export { pendingCard, pageSize, type PendingRow, type PendingView, type RowOutcome } from './build/pending-card.ts';
+export type { Layout } from './build/page-size.ts';
 export { batchPreviewCard, batchDoneCard, type BatchPreview, type BatchDone } from './build/batch-card.ts';
 export { helpCard, unknownPersonCard, errorCard, noticeCard } from './build/message-cards.ts';
 export {
@@ -14,3 +15,4 @@ export {
   type OfficeBacklogView,
   type ReminderView,
 } from './build/digest-card.ts';
+export { certificateCard, type CertificateCardView } from './build/certificate-card.ts';

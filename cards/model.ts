@@ -18,12 +18,15 @@ export interface Button {
 export type StepState = 'pending' | 'passed' | 'returned' | 'not_applicable';
 
 export type Block =
-  /** a paragraph; **bold** is the only markup */
-  | { kind: 'text'; text: string }
+  /**
+   * a paragraph; **bold** is the only markup. `detail`: what a platform with little room for text (WeCom: 160
+   * characters) may leave out, because the card's other blocks already say what matters.
+   */
+  | { kind: 'text'; text: string; detail?: boolean }
   /** label / value pairs */
   | { kind: 'fields'; fields: { label: string; value: string }[] }
-  /** one workflow step of a student's status */
-  | { kind: 'step'; name: string; state: StepState; lines: string[] }
+  /** one workflow step of a student's status: `lines` say what matters (a reason), `more` the details (where, whom to call) */
+  | { kind: 'step'; name: string; state: StepState; lines: string[]; more?: string[] }
   /** one student in a staff list, with buttons or, once decided, the result */
   | {
       kind: 'row';
@@ -40,7 +43,7 @@ export type Block =
   /** a bar chart: one bar per label, e.g. open students per step (Feishu draws a chart, WeCom text bars, the console CSS bars) */
   | { kind: 'bars'; title: string; bars: { label: string; value: number; tone: Tone }[] }
   | { kind: 'link'; label: string; url: string }
-  | { kind: 'note'; text: string }
+  | { kind: 'note'; text: string; detail?: boolean }
   | { kind: 'divider' };
 
 export interface Card {

@@ -4,6 +4,7 @@ import { digestJob } from './jobs/digest.ts';
 import { nudgeJob } from './jobs/nudges.ts';
 import { remindJob } from './jobs/reminders.ts';
 import { escalateJob } from './jobs/escalate.ts';
+import { approvalReconcileJob } from './jobs/approval-reconcile.ts';
 import type { JobDef } from './jobs/types.ts';
 
 export { onMessage } from './chat/on-message.ts';
@@ -16,17 +17,32 @@ export type { Caps, CardTap, ChatMessage, Deps, Outgoing, Reply, Who } from './t
 /** Chat commands (handlers/chat/on-message.ts): what a person may write. */
 export const commands = [
   { words: ['进度', 'status', '我的离校'], who: 'student', does: 'own status card' },
+  {
+    words: ['证明', 'certificate', '离校证明'],
+    who: 'student',
+    does: 'own certificate (离校证明) once every step passed',
+  },
   { words: ['待办', 'todo'], who: 'staff', does: 'pending card of their steps, 20 a page' },
   { words: ['查 学号'], who: 'staff', does: "one student's status within their scope, with rows to act on" },
   { words: ['通过 学号 …'], who: 'staff', does: 'dry run of passing a list, then one confirm' },
-  { words: ['退回 学号 原因'], who: 'staff', does: 'return a student with a reason' },
+  { words: ['退回 学号 原因'], who: 'staff', does: 'return a student with a reason (without one: asks for it)' },
+  { words: ['撤销 学号'], who: 'staff', does: 'undo their own pass or return, until 研工办 has passed the student' },
   { words: ['帮助', 'help'], who: 'anyone', does: 'help card (anything else also gets it)' },
 ] as const;
 
 /** Card actions (handlers/actions/tap.ts), by the `a` of a button's value. */
-export const actions = ['pass', 'return', 'pass_page', 'pass_selected', 'page', 'confirm_list', 'nudge'] as const;
+export const actions = [
+  'pass',
+  'return',
+  'undo',
+  'pass_page',
+  'pass_selected',
+  'page',
+  'confirm_list',
+  'nudge',
+] as const;
 
-export const jobs: JobDef[] = [digestJob, nudgeJob, remindJob, escalateJob, cleanupJob];
+export const jobs: JobDef[] = [digestJob, nudgeJob, remindJob, escalateJob, cleanupJob, approvalReconcileJob];
 
 export function jobNamed(name: string): JobDef | undefined {
   return jobs.find((j) => j.name === name);

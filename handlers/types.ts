@@ -6,6 +6,7 @@ import type { DeliveryPlatform } from '../src/delivery/deliver.ts';
 import type { Workflow } from '../src/workflow/schema.ts';
 import type { CountMemo } from '../src/reports/count-memo.ts';
 import type { ClearanceItem } from '../src/reports/pending-for.ts';
+import type { Signer } from '../src/certificates/signing-keys.ts';
 
 export interface Who {
   platform: Platform;
@@ -55,6 +56,12 @@ export interface Deps {
   platforms?: DeliveryPlatform[];
   /** the service's second-long memory of pending counts; without it every card counts afresh */
   counts?: CountMemo;
+  /** LIXIAO_QUIET_HOURS: notices that nobody asked for wait for their end */
+  quietHours?: string;
+  /** the clock (tests set it); the wall clock without it */
+  now?: () => Date;
+  /** signs certificates (离校证明); without it none is issued */
+  signer?: Signer;
 }
 
 /** A card to deliver to a person, outside any conversation (a notice, a digest). */

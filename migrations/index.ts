@@ -8,6 +8,10 @@ import { Migration20261127140000_open_clearance_index } from './Migration2026112
 import { Migration20261127141000_season } from './Migration20261127141000_season.ts';
 import { Migration20261127160000_change_outbox } from './Migration20261127160000_change_outbox.ts';
 import { Migration20261127170000_rate_spend } from './Migration20261127170000_rate_spend.ts';
+import { Migration20261205233455_batch } from './Migration20261205233455_batch.ts';
+import { Migration20261205233700_certificates } from './Migration20261205233700_certificates.ts';
+import { Migration20261205234200_purge_without_blocking } from './Migration20261205234200_purge_without_blocking.ts';
+import { Migration20261205234500_approval_center } from './Migration20261205234500_approval_center.ts';
 import { Migration20261206001000_notice_queue } from './Migration20261206001000_notice_queue.ts';
 
 export const migrationsList = [
@@ -19,5 +23,9 @@ export const migrationsList = [
   { name: 'Migration20261127141000_season', class: Migration20261127141000_season },
   { name: 'Migration20261127160000_change_outbox', class: Migration20261127160000_change_outbox },
   { name: 'Migration20261127170000_rate_spend', class: Migration20261127170000_rate_spend },
+  { name: 'Migration20261205233455_batch', class: Migration20261205233455_batch },
+  { name: 'Migration20261205233700_certificates', class: Migration20261205233700_certificates },
+  { name: 'Migration20261205234200_purge_without_blocking', class: Migration20261205234200_purge_without_blocking },
+  { name: 'Migration20261205234500_approval_center', class: Migration20261205234500_approval_center },
   { name: 'Migration20261206001000_notice_queue', class: Migration20261206001000_notice_queue },
 ];

@@ -26,6 +26,10 @@ const env = z.object({
   LIXIAO_SCHEDULER: z.enum(['on', 'off']).default('on'),
   LIXIAO_NOTICE_WINDOW: z.coerce.number().int().min(0).max(3600).optional(),
   LIXIAO_COPY_WINDOW: z.coerce.number().int().min(0).max(600).default(5),
+  LIXIAO_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  LIXIAO_SIGNING_SECRET: z.string().min(16, 'at least 16 characters (openssl rand -base64 32)').optional(),
+  LIXIAO_METRICS: z.enum(['on', 'off']).optional(),
+  LIXIAO_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   FEISHU_APP_ID: z.string().optional(),
   FEISHU_APP_SECRET: z.string().optional(),
@@ -33,6 +37,13 @@ const env = z.object({
   FEISHU_VERIFICATION_TOKEN: z.string().optional(),
   FEISHU_BASE_URL: z.string().url().default('https://open.feishu.cn'),
   FEISHU_MODE: z.enum(['webhook', 'ws']).default('webhook'),
+  FEISHU_APPROVAL: z.enum(['on', 'off']).default('off'),
+  FEISHU_APPROVAL_TOKEN: z.string().optional(),
+  FEISHU_APPROVAL_KEY: z.string().optional(),
+  FEISHU_APPROVAL_CODE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, - and _, at most 128')
+    .default('lixiao-graduate-clearance'),
   WECOM_CORP_ID: z.string().optional(),
   WECOM_AGENT_ID: z.string().optional(),
   WECOM_SECRET: z.string().optional(),
@@ -59,9 +70,13 @@ export interface Config {
     verificationToken?: string;
     baseUrl: string;
     mode: 'webhook' | 'ws';
+    /** the approval center (三方审批), when FEISHU_APPROVAL=on */
+    approval?: { token: string; key?: string; customCode: string };
   };
   wecom?: { corpId: string; agentId: string; secret: string; token: string; encodingAesKey: string; baseUrl: string };
   console: boolean;
+  /** which rule turned the console on or off, for the start-up log */
+  consoleRule: string;
   /** job name -> "09:05" or "Mon 09:35" (LIXIAO_SCHEDULE=digest=09:05,escalate=Mon 09:35) */
   schedule: Map<string, string>;
   quietHours?: string;
@@ -72,6 +87,10 @@ export interface Config {
   noticeWindowSec: number;
   /** seconds a changed Feishu list card waits to be patched once with its latest state (0: at every change) */
   copyWindowSec: number;
+  /** certificate signing: a key file, or the secret that seals the key kept in the database (src/certificates) */
+  signing: { keyFile?: string; secret?: string };
+  /** GET /metrics: served when on; with a token, only to `Authorization: Bearer <token>` */
+  metrics: { on: boolean; token?: string };
 }
 
 function parseSchedule(spec: string | undefined): Map<string, string> {
@@ -120,6 +139,34 @@ export function parseApiTokens(spec: string | undefined): Map<string, string> {
   return tokens;
 }
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
+
+export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
+
+/**
+ * The console lets whoever reaches it act as anyone, and its request checks cannot tell a local browser from a reverse
+ * proxy's default forwarding (nginx sends Host: 127.0.0.1:3000 and no X-Forwarded-For). So it is on only when nothing
+ * says this is a real deployment, unless LIXIAO_CONSOLE=on says otherwise; the first rule that applies decides.
+ */
+export function consoleDecision(o: {
+  setting?: 'on' | 'off';
+  databaseUrl?: string;
+  platforms: string[];
+  apiTokens: boolean;
+  host: string;
+}): { on: boolean; rule: string } {
+  if (o.setting === 'off') return { on: false, rule: 'LIXIAO_CONSOLE=off' };
+  if (o.setting === 'on') return { on: true, rule: 'LIXIAO_CONSOLE=on' };
+  if (o.databaseUrl) return { on: false, rule: 'DATABASE_URL is set (a real database)' };
+  if (o.platforms.length) return { on: false, rule: `a chat platform is configured (${o.platforms.join(', ')})` };
+  if (o.apiTokens) return { on: false, rule: 'LIXIAO_API_TOKENS is set (an integration deployment)' };
+  if (!isLoopback(o.host)) return { on: false, rule: `HOST ${o.host} is not a loopback address` };
+  return {
+    on: true,
+    rule: 'nothing says this is a real deployment (embedded database, no platform, no API tokens, loopback HOST)',
+  };
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = env.safeParse(source);
   if (!parsed.success) {
@@ -134,6 +181,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'Feishu webhook mode needs FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN to check callbacks',
     );
+  if (e.FEISHU_APPROVAL === 'on' && !f)
+    throw new ConfigError('FEISHU_APPROVAL=on needs FEISHU_APP_ID and FEISHU_APP_SECRET');
+  if (e.FEISHU_APPROVAL === 'on' && (e.FEISHU_APPROVAL_TOKEN ?? '').length < 32)
+    throw new ConfigError('FEISHU_APPROVAL=on needs FEISHU_APPROVAL_TOKEN of at least 32 random characters');
   const w = allOrNone(
     {
       WECOM_CORP_ID: e.WECOM_CORP_ID,
@@ -146,7 +197,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   );
   if (w && !/^[A-Za-z0-9]{43}$/.test(w.WECOM_ENCODING_AES_KEY))
     throw new ConfigError('WECOM_ENCODING_AES_KEY must be the 43 letters and digits WeCom generated');
-  const platformConfigured = Boolean(f || w);
+  const apiTokens = parseApiTokens(e.LIXIAO_API_TOKENS);
+  const consoleChoice = consoleDecision({
+    setting: e.LIXIAO_CONSOLE,
+    databaseUrl: e.DATABASE_URL,
+    platforms: [f && 'Feishu', w && 'WeCom'].filter((x): x is string => Boolean(x)),
+    apiTokens: apiTokens.size > 0,
+    host: e.HOST,
+  });
   return {
     databaseUrl: e.DATABASE_URL,
     port: e.PORT,
@@ -156,7 +214,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.LIXIAO_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     dataDir: e.LIXIAO_DATA_DIR,
     logLevel: e.LOG_LEVEL,
-    apiTokens: parseApiTokens(e.LIXIAO_API_TOKENS),
+    apiTokens,
     feishu: f && {
       appId: f.FEISHU_APP_ID,
       appSecret: f.FEISHU_APP_SECRET,
@@ -164,6 +222,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       verificationToken: e.FEISHU_VERIFICATION_TOKEN,
       baseUrl: e.FEISHU_BASE_URL,
       mode: e.FEISHU_MODE,
+      approval:
+        e.FEISHU_APPROVAL === 'on'
+          ? {
+              token: e.FEISHU_APPROVAL_TOKEN!,
+              key: e.FEISHU_APPROVAL_KEY || undefined,
+              customCode: e.FEISHU_APPROVAL_CODE,
+            }
+          : undefined,
     },
     wecom: w && {
       corpId: w.WECOM_CORP_ID,
@@ -173,14 +239,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       encodingAesKey: w.WECOM_ENCODING_AES_KEY,
       baseUrl: e.WECOM_BASE_URL,
     },
-    console: e.LIXIAO_CONSOLE ? e.LIXIAO_CONSOLE === 'on' : !platformConfigured,
+    console: consoleChoice.on,
+    consoleRule: consoleChoice.rule,
     schedule: parseSchedule(e.LIXIAO_SCHEDULE),
     quietHours: e.LIXIAO_QUIET_HOURS === 'off' ? undefined : e.LIXIAO_QUIET_HOURS,
     remindDays: [...new Set(e.LIXIAO_REMIND_DAYS.split(',').map(Number))].sort((a, b) => b - a),
     nearDays: e.LIXIAO_NEAR_DAYS,
     scheduler: e.LIXIAO_SCHEDULER === 'on',
     // the window spares a chat platform's quotas and the student's phone; the local console has neither
-    noticeWindowSec: e.LIXIAO_NOTICE_WINDOW ?? (platformConfigured ? 60 : 0),
+    noticeWindowSec: e.LIXIAO_NOTICE_WINDOW ?? (f || w ? 60 : 0),
     copyWindowSec: e.LIXIAO_COPY_WINDOW,
+    signing: { keyFile: e.LIXIAO_SIGNING_KEY_FILE, secret: e.LIXIAO_SIGNING_SECRET },
+    metrics: {
+      on: e.LIXIAO_METRICS ? e.LIXIAO_METRICS === 'on' : Boolean(e.LIXIAO_METRICS_TOKEN),
+      token: e.LIXIAO_METRICS_TOKEN,
+    },
   };
 }

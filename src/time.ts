@@ -83,3 +83,16 @@ export function addDays(date: string, days: number): string {
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }
+
+/** The instant at which it is `hour`:`minute` on the local calendar date `date` (YYYY-MM-DD) in `timeZone`. */
+export function zonedInstant(date: string, hour: number, minute: number, timeZone: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const wanted = Date.UTC(y, m - 1, d, hour, minute);
+  let guess = wanted;
+  // the zone's offset at the guess, read back from its local parts; twice, for a guess on the far side of a DST change
+  for (let i = 0; i < 2; i++) {
+    const p = localParts(new Date(guess), timeZone);
+    guess += wanted - Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+  }
+  return new Date(guess);
+}

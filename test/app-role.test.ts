@@ -78,7 +78,7 @@ describe('the documented application role', () => {
       logger: workerLogger(createLogger('silent')),
     });
     expect(seen).toEqual([[{ clearanceId: r!.clearanceId, version: 2 }]]);
-    await expect.poll(() => db.sql(`select key from graphile_worker._private_jobs`), { timeout: 3000 }).toEqual([]);
+    await expect.poll(() => db.sql(`select key from graphile_worker._private_jobs`), { timeout: 15_000 }).toEqual([]);
   });
 
   it('may not rewrite the audit trail', async () => {

@@ -121,7 +121,7 @@ describe('staff changes', () => {
     const roster = STAFF_CSV.split('\n')
       .filter((l) => !l.includes(',library'))
       .join('\n');
-    const summary = await importStaff(em(), db.wf, roster, 'staff-v2.csv');
+    const summary = await importStaff(em(), db.wf, roster, 'staff-v2.csv', { replace: true });
     expect(summary).toMatchObject({ added: 0, removed: 1 });
     const gone = await attempt('library', 'library', '计算机');
     expect(gone.r.outcome).toBe('denied');
@@ -131,6 +131,9 @@ describe('staff changes', () => {
     );
     expect(audit).toEqual([{ outcome: 'removed', person: '图书馆员', file: 'staff-v2.csv' }]);
     // Re-importing the same roster changes nothing more.
-    expect(await importStaff(em(), db.wf, roster, 'staff-v2.csv')).toMatchObject({ added: 0, removed: 0 });
+    expect(await importStaff(em(), db.wf, roster, 'staff-v2.csv', { replace: true })).toMatchObject({
+      added: 0,
+      removed: 0,
+    });
   });
 });

@@ -112,21 +112,17 @@ describe('the console over HTTP', () => {
 
 describe('when the console may be on', () => {
   const log = createLogger('silent');
-  it('on by default on loopback when no platform is configured, off elsewhere unless forced, off when a platform is', () => {
-    expect(consoleWanted(loadConfig({}), log, false)).toBe(true);
-    expect(consoleWanted(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/y' }), log, false)).toBe(true);
+  it('on only when nothing says this is a real deployment, or when forced; off when a platform is configured', () => {
+    expect(consoleWanted(loadConfig({}), log)).toBe(true);
+    expect(consoleWanted(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/y' }), log)).toBe(false);
+    expect(consoleWanted(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/y', LIXIAO_CONSOLE: 'on' }), log)).toBe(
+      true,
+    );
+    expect(consoleWanted(loadConfig({ HOST: '0.0.0.0' }), log)).toBe(false);
+    expect(consoleWanted(loadConfig({ HOST: '0.0.0.0', LIXIAO_CONSOLE: 'on' }), log)).toBe(true);
+    expect(consoleWanted(loadConfig({ LIXIAO_CONSOLE: 'off' }), log)).toBe(false);
     expect(
-      consoleWanted(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/y', LIXIAO_CONSOLE: 'on' }), log, true),
-    ).toBe(true);
-    expect(consoleWanted(loadConfig({ HOST: '0.0.0.0' }), log, false)).toBe(false);
-    expect(consoleWanted(loadConfig({ HOST: '0.0.0.0', LIXIAO_CONSOLE: 'on' }), log, true)).toBe(true);
-    expect(consoleWanted(loadConfig({ LIXIAO_CONSOLE: 'off' }), log, false)).toBe(false);
-    expect(
-      consoleWanted(
-        loadConfig({ FEISHU_APP_ID: 'a', FEISHU_APP_SECRET: 'b', FEISHU_VERIFICATION_TOKEN: 'v' }),
-        log,
-        false,
-      ),
+      consoleWanted(loadConfig({ FEISHU_APP_ID: 'a', FEISHU_APP_SECRET: 'b', FEISHU_VERIFICATION_TOKEN: 'v' }), log),
     ).toBe(false);
   });
 });

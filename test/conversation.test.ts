@@ -48,9 +48,9 @@ describe('a student asks 进度', () => {
     const steps = card!.blocks.filter((b): b is Extract<Block, { kind: 'step' }> => b.kind === 'step');
     expect(steps.map((s) => s.name)).toEqual(db.wf.steps.map((s) => s.name));
     const dorm = steps.find((s) => s.name === '学生公寓管理中心')!;
-    expect(dorm.lines).toContain('地点：A区学生六公寓一楼');
-    expect(dorm.lines).toContain('电话：65111348');
-    expect(steps.at(-1)!.lines[0]).toMatch(/^需先完成：学院研究生教务秘书、.*一卡通管理中心$/);
+    expect(dorm.more).toContain('地点：A区学生六公寓一楼');
+    expect(dorm.more).toContain('电话：65111348');
+    expect(steps.at(-1)!.more![0]).toMatch(/^需先完成：学院研究生教务秘书、.*一卡通管理中心$/);
     const link = card!.blocks.find((b) => b.kind === 'link') as Extract<Block, { kind: 'link' }>;
     expect(link.url).toMatch(/^http:\/\/lixiao\.test\/forms\/supervisor\/[0-9a-f]{64}$/);
   });
@@ -135,7 +135,7 @@ describe('passing a pasted list', () => {
     const text = JSON.stringify(preview);
     expect(text).toContain('将通过 2 名学生');
     // not theirs and unknown read alike: nobody learns which numbers exist outside their scope
-    expect(text).toContain(`查无此学号或不在您负责的范围：**${studentNo(4)}、9999999`);
+    expect(text).toContain(`查无此学号或不在您负责的范围 2 个：**"},{"kind":"text","text":"${studentNo(4)}、9999999`);
     expect(await statusOf(studentNo(3), 'academic_secretary')).toBe('pending');
     const confirm = (preview!.blocks.find((b) => b.kind === 'actions') as Extract<Block, { kind: 'actions' }>)
       .buttons[0]!;

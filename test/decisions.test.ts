@@ -87,8 +87,34 @@ describe('a single decision', () => {
       items: [{ studentNo: studentNo(1), reason: '有 2 本书未还' }],
     });
     expect(r).toMatchObject({ outcome: 'applied', status: 'returned' });
-    const again = await one({ actor, stepKey: 'library', decision: 'pass', items: [{ studentNo: studentNo(1) }] });
+    // A pass that does not say it means to undo the return is a conflict naming who returned it, when and why.
+    const blind = await one({ actor, stepKey: 'library', decision: 'pass', items: [{ studentNo: studentNo(1) }] });
+    expect(blind).toMatchObject({
+      outcome: 'conflict',
+      status: 'returned',
+      decidedBy: '图书馆员',
+      decidedAt: r.decidedAt,
+      reason: '有 2 本书未还',
+    });
+    expect(blind.error).toContain('有 2 本书未还');
+    const again = await one({
+      actor,
+      stepKey: 'library',
+      decision: 'pass',
+      items: [{ studentNo: studentNo(1), overReturn: true }],
+    });
     expect(again).toMatchObject({ outcome: 'applied', status: 'passed' });
+    const audit = await db.sql(
+      `select e.outcome, e.detail->>'why' as why from audit_event e join student s on s.id = e.student_id
+        where s.student_no = $1 and e.step_key = 'library' order by e.id`,
+      [studentNo(1)],
+    );
+    expect(audit).toEqual([
+      { outcome: 'invalid', why: 'invalid' },
+      { outcome: 'applied', why: null },
+      { outcome: 'conflict', why: 'conflict' },
+      { outcome: 'applied', why: null },
+    ]);
   });
 
   it('a stale card (old version) changes nothing', async () => {

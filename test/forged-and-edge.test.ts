@@ -177,11 +177,12 @@ describe('one request, one decision per student', () => {
       items: [{ studentNo: studentNo(20) }, { studentNo: studentNo(20) }],
     });
     expect(rows.map((r) => r.outcome)).toEqual(['applied', 'invalid']);
+    // one decision, and the repeat audited as the refused attempt it was
     const audit = await db.sql(
-      `select 1 from audit_event e join student s on s.id = e.student_id where s.student_no = $1 and e.step_key = 'dormitory'`,
+      `select e.outcome from audit_event e join student s on s.id = e.student_id where s.student_no = $1 and e.step_key = 'dormitory' order by e.outcome`,
       [studentNo(20)],
     );
-    expect(audit).toHaveLength(1);
+    expect(audit).toEqual([{ outcome: 'applied' }, { outcome: 'invalid' }]);
   });
 
   it('退回 by chat acts on the one open step', async () => {

@@ -32,6 +32,7 @@ describe('students', () => {
       created: 30,
       updated: 0,
       season: expect.any(String),
+      heldBack: [],
     });
     expect(await count('student')).toBe(30);
     expect(await count('college')).toBe(3);
@@ -60,7 +61,7 @@ describe('students', () => {
 
   it('a missing required column is reported on line 1', async () => {
     const bad = await badRows(importStudents(em(), db.wf, 'student_no,name\n1,a\n', 'x.csv'));
-    expect(bad).toEqual([{ line: 1, reason: 'missing column college' }]);
+    expect(bad).toEqual([{ line: 1, reason: 'missing column college (学院)' }]);
   });
 
   it('a platform id already held by someone else is a bad row', async () => {
@@ -83,6 +84,7 @@ describe('students', () => {
       created: 0,
       updated: 1,
       season: expect.any(String),
+      heldBack: [],
     });
     const rows = await db.sql<{ step_key: string; status: string }>(
       `select step_key, status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key in ('party', 'library', 'loan') order by step_key`,
@@ -125,7 +127,7 @@ describe('staff', () => {
       '图书馆员,handler,library,*,,library',
       '新馆员,handler,library,*,,library2',
     ).concat('\n图书馆员,handler,hospital,*,,library');
-    expect(await importStaff(em(), db.wf, changed, 'staff-2.csv')).toMatchObject({
+    expect(await importStaff(em(), db.wf, changed, 'staff-2.csv', { replace: true })).toMatchObject({
       added: 2,
       removed: 1,
       unchanged: 14,

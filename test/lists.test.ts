@@ -55,6 +55,9 @@ describe(`block lists on a season of ${N} students`, () => {
       blocked: 2,
       passed: N - 3,
       kept: [{ studentNo: studentNo(3), status: 'passed', decidedBy: '财务' }],
+      conflicts: [],
+      stepName: '财务处',
+      foreignReasons: [],
     });
     expect(await counts('finance')).toEqual({ pending: 2, passed: N - 2 });
     expect(await one(studentNo(1), 'finance')).toEqual({

@@ -121,7 +121,7 @@ describe('collegeDigests', () => {
     expect(d).toMatchObject({ openStudents: 24 });
     expect(counts(d)).toEqual(each([24, 24, 0]));
     // The report is the card's view as it stands (cards defines its own type; this keeps the two in step).
-    expect(collegeDigestCard(d).blocks).toContainEqual({ kind: 'note', text: '另有 4 名逾期学生' });
+    expect(collegeDigestCard(d).blocks).toContainEqual({ kind: 'note', text: '另有 4 名逾期学生', detail: true });
   });
 });
 

@@ -43,6 +43,7 @@ beforeAll(async () => {
   const log = createLogger('trace', sink);
   const config = loadConfig({
     ...SECRETS,
+    LIXIAO_QUIET_HOURS: 'off', // notices at once, whatever the hour the suite runs
     DATABASE_URL: db.url,
     FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718',
     FEISHU_BASE_URL: fakeF.url,

@@ -205,13 +205,13 @@ describe('wecom api: access_token', () => {
 
 describe('wecom api: faults', () => {
   it("a 45009 storm fails fast with retryAfterMs 60 s, and the queue's retries send nothing twice", async () => {
-    const wecom = api();
+    const waits: number[] = [];
+    const wecom = api({ sleep: async (ms) => void waits.push(ms) });
     await wecom.sendText('warm', 'warm');
     fake.reset();
     fake.failNext(3, '45009');
-    const started = performance.now();
     const first = await Promise.allSettled([1, 2, 3, 4, 5].map((i) => wecom.sendCard(`u${i}`, card(`storm-${i}`))));
-    expect(performance.now() - started).toBeLessThan(1000); // no spinning, no waiting in place
+    expect(waits).toEqual([]); // no spinning, no waiting in place: the queue retries them in 60 s
     const failed = first.flatMap((r) => (r.status === 'rejected' ? [r.reason as WecomApiError] : []));
     expect(failed.map((e) => [e.errcode, e.retryable, e.retryAfterMs])).toEqual(Array(3).fill([45009, true, 60_000]));
     expect(sends()).toHaveLength(5);
@@ -239,14 +239,13 @@ describe('wecom api: faults', () => {
     let started = performance.now();
     const e = await failure(wecom.sendCard('zhangsan', card('hang-1')));
     expect([e.retryable, e.message]).toEqual([true, 'wecom message/send: timed out']);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250); // a timer never fires early
 
     const cold = api({ timeoutMs: 300 });
     fake.failNext(1, 'hang', 'token');
     started = performance.now();
     expect((await failure(cold.sendText('zhangsan', 'cold'))).retryable).toBe(true);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
     await cold.sendText('zhangsan', 'cold'); // the failed fetch was not cached
 
     fake.failNext(1, '5xx');

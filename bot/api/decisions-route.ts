@@ -7,6 +7,7 @@ import type { Config } from '../../src/config.ts';
 import type { Workflow } from '../../src/workflow/schema.ts';
 import { stepOf } from '../../src/workflow/load.ts';
 import { decide } from '../../src/decisions/decide.ts';
+import { readCommitted } from '../../src/db/retry.ts';
 import type { RowResult } from '../../src/decisions/types.ts';
 import { readJson } from '../http/read-json.ts';
 import { fail } from '../http/fail.ts';
@@ -22,6 +23,8 @@ const body = z.object({
         student_no: z.string().min(1).max(32),
         decision: z.enum(['pass', 'return']),
         reason: z.string().max(500).optional(),
+        /** a pass that means to undo a return (退回); without it a returned row's outcome is conflict */
+        over_return: z.boolean().optional(),
       }),
     )
     .min(1)
@@ -35,6 +38,7 @@ const rowJson = (r: RowResult) => ({
   decided_by: r.decidedBy ?? null,
   decided_at: r.decidedAt ?? null,
   ...(r.openSteps ? { open_steps: r.openSteps } : {}),
+  ...(r.outcome === 'conflict' ? { reason: r.reason ?? null } : {}),
   ...(r.error ? { error: r.error } : {}),
 });
 
@@ -73,6 +77,7 @@ export function decisionsRoute(
           items: idx.map((i) => ({
             studentNo: parsed.data.decisions[i]!.student_no,
             reason: parsed.data.decisions[i]!.reason,
+            overReturn: parsed.data.decisions[i]!.over_return === true,
           })),
           via: { platform: 'api', ip: ctx.ip, requestId: ctx.state.requestId },
         });
@@ -87,9 +92,9 @@ export function decisionsRoute(
       ctx.body = await answer(em);
       return;
     }
-    // The key's row is inserted first: a concurrent replay waits on it, then reads the stored answer.
-    const out = await em.transactional(async (tem) => {
-      const t = tem as EntityManager;
+    // The key's row is inserted first: a concurrent replay waits on it, then reads the stored answer (READ COMMITTED:
+    // at a stricter level the waiting insert would fail instead of finding the key taken; retried on 40001 / 40P01).
+    const out = await readCommitted(em, async (t) => {
       const claimed = await t.execute<{ step_key: string }[]>(
         'insert into api_request (step_key, idempotency_key, request_hash) values (?, ?, ?) on conflict do nothing returning step_key',
         [step.key, key, hash],

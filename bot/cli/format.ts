@@ -25,10 +25,30 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
   return [line(columns), ...cells.map(line)].join('\n');
 }
 
-export function render(rows: Record<string, unknown>[], columns: string[], format: Format): string {
+/**
+ * Rows as JSON or CSV with their field names (for programs: unchanged), or as a table for people: headers in
+ * `headers`' words and cells through `forPeople` (times in the university's zone).
+ */
+export function render(
+  rows: Record<string, unknown>[],
+  columns: string[],
+  format: Format,
+  people: {
+    headers?: Record<string, string>;
+    forPeople?: (row: Record<string, unknown>) => Record<string, unknown>;
+  } = {},
+): string {
   if (format === 'json') return JSON.stringify(rows, null, 2);
   if (format === 'csv') return stringify(rows, { header: true, columns });
-  return table(rows, columns);
+  const headers = people.headers ?? {};
+  const shown = rows.map((r) => {
+    const row = people.forPeople ? people.forPeople(r) : r;
+    return Object.fromEntries(columns.map((c) => [headers[c] ?? c, row[c]]));
+  });
+  return table(
+    shown,
+    columns.map((c) => headers[c] ?? c),
+  );
 }
 
 export function parseFormat(value: string | undefined): Format {

@@ -31,8 +31,8 @@ export class ConsoleInbox {
 
   /** The job queue calls this for every change; it turns changes into notices for the console's people. */
   listener(deps: Deps): ChangeListener {
-    return async ({ changes }) => {
-      for (const n of await noticesFor(deps, changes)) this.push(n.personId, n.card, n.key);
+    return async ({ changes, cause }) => {
+      for (const n of await noticesFor(deps, changes, cause)) this.push(n.personId, n.card, n.key);
     };
   }
 }

@@ -6,6 +6,7 @@ const STYLE = `
 header.top{display:flex;gap:12px;align-items:center;padding:10px 16px;background:#fff;border-bottom:1px solid #e5e6eb}
 header.top h1{font-size:16px;margin:0 12px 0 0} header.top select{min-width:340px;padding:4px}
 .warn{font-size:12px;color:#b26a00} main{max-width:760px;margin:0 auto;padding:16px 16px 110px}
+.msg.sys{text-align:center;color:#b26a00;font-size:13px}
 .msg{margin:10px 0} .msg.me{text-align:right} .bubble{display:inline-block;background:#3370ff;color:#fff;padding:6px 12px;border-radius:12px}
 footer{position:fixed;bottom:0;left:0;right:0;background:#fff;border-top:1px solid #e5e6eb;padding:10px 16px}
 footer form{max-width:760px;margin:0 auto;display:flex;gap:8px} footer input{flex:1;padding:8px;font-size:15px}
@@ -29,19 +30,27 @@ dl.fields dt{color:#8f959e}
 
 const SCRIPT = `
 const $ = (s) => document.querySelector(s);
-let me = null, after = 0;
+// One chat per person, kept while the operator is someone else: switching back shows what they saw and what came since.
+let me = null;
+const chats = new Map();
 async function api(path, body) {
   const r = await fetch(path, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {});
   const j = await r.json();
   if (!r.ok) throw new Error(j.error || r.status);
   return j;
 }
-function add(html, mine) {
+function add(html, mine, into) {
   const d = document.createElement('div');
   d.className = 'msg' + (mine ? ' me' : '');
   if (mine) { const b = document.createElement('span'); b.className = 'bubble'; b.textContent = html; d.append(b); } else d.innerHTML = html;
-  $('#log').append(d); d.scrollIntoView({ block: 'end' });
+  (into || chats.get(me).el).append(d);
+  if (!d.closest('[hidden]')) d.scrollIntoView({ block: 'end' });
   return d;
+}
+function hint(text) {
+  const d = document.createElement('div');
+  d.className = 'msg sys'; d.textContent = text;
+  $('#log').append(d); d.scrollIntoView({ block: 'end' });
 }
 function toast(t) {
   if (!t) return;
@@ -49,10 +58,23 @@ function toast(t) {
   el.style.display = 'block'; clearTimeout(el.t); el.t = setTimeout(() => (el.style.display = 'none'), 2500);
 }
 async function say(text) {
-  if (!me || !text) return;
-  add(text, true);
+  if (!text) return;
+  if (!me) {
+    hint('请先在上方“选择身份”中选一个人（学生或工作人员），再发送消息。');
+    $('#who').focus();
+    return false;
+  }
+  const chat = chats.get(me);
+  add(text, true, chat.el);
   const { cards } = await api('/console/api/say', { person: me, text });
-  cards.forEach((c) => add(c));
+  cards.forEach((c) => add(c, false, chat.el));
+  return true;
+}
+/** Notices for one person since the last one shown in their chat (the first time: all the console kept for them). */
+async function inbox(id) {
+  const chat = chats.get(id);
+  const r = await api('/console/api/inbox?person=' + id + '&after=' + chat.after).catch(() => ({ items: [] }));
+  for (const m of r.items) if (m.seq > chat.after) { chat.after = m.seq; add(m.card, false, chat.el); }
 }
 document.addEventListener('click', async (e) => {
   const b = e.target.closest('button[data-value]');
@@ -72,10 +94,7 @@ document.addEventListener('click', async (e) => {
   } catch (err) { toast({ tone: 'red', text: String(err.message) }); }
 });
 async function poll() {
-  if (me) {
-    const r = await api('/console/api/inbox?person=' + me + '&after=' + after).catch(() => ({ items: [] }));
-    for (const m of r.items) { after = Math.max(after, m.seq); add(m.card); }
-  }
+  if (me) await inbox(me);
   setTimeout(poll, 1500);
 }
 async function start() {
@@ -87,11 +106,25 @@ async function start() {
     sel.append(g);
   }
   sel.addEventListener('change', async () => {
-    me = Number(sel.value); $('#log').innerHTML = ''; after = 0;
-    const r = await api('/console/api/inbox?person=' + me + '&after=0'); after = r.items.reduce((a, m) => Math.max(a, m.seq), 0);
-    add('您现在是：' + sel.selectedOptions[0].text, true);
+    const id = Number(sel.value);
+    if (!id) return;
+    for (const c of chats.values()) c.el.hidden = true;
+    if (!chats.has(id)) {
+      const el = document.createElement('div'); el.className = 'chat'; el.dataset.person = String(id);
+      chats.set(id, { el, after: 0 });
+    }
+    const chat = chats.get(id);
+    chat.el.hidden = false;
+    $('#log').append(chat.el); // the chat in view is the last one, below any hint
+    me = id;
+    add('您现在是：' + sel.selectedOptions[0].text, true, chat.el);
+    await inbox(id); // what came while they were not in view
   });
-  $('#say').addEventListener('submit', (e) => { e.preventDefault(); const t = $('#text').value.trim(); $('#text').value = ''; say(t); });
+  $('#say').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const t = $('#text').value.trim();
+    if (await say(t) !== false) $('#text').value = '';
+  });
   document.querySelectorAll('.quick button').forEach((b) => b.addEventListener('click', () => say(b.textContent)));
   poll();
 }

@@ -46,7 +46,7 @@ export function consoleRoutes(router: Router<RequestState>, deps: Deps, inbox: C
     ctx.body = consolePage(deps.wf.name);
   });
   router.get('/console/api/people', async (ctx) => {
-    ctx.body = await seasonPeople(deps.orm.em.fork() as EntityManager);
+    ctx.body = await seasonPeople(deps.orm.em.fork() as EntityManager, deps.wf);
   });
   router.post('/console/api/say', async (ctx) => {
     const b = await parse(sayBody, ctx);

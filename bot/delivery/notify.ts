@@ -5,24 +5,32 @@ import { combinedStudentNotice, noticesFor, type Deps } from '../../handlers/ind
 import { deliver, type DeliveryPlatform } from '../../src/delivery/deliver.ts';
 import { holdStudentNotices, takeStudentNotices } from '../../src/delivery/notice-queue.ts';
 import type { ChangeListener } from '../../src/queue/worker.ts';
+import { quietHoursEnd } from '../../handlers/jobs/slots.ts';
+import { readCommitted } from '../../src/db/retry.ts';
+
+/** Notices nobody asked for (a step passed at 23:00) wait in the queue until quiet hours end, never dropped. */
+const quietUntil = (deps: Deps) =>
+  quietHoursEnd(deps.quietHours, deps.now?.() ?? new Date(), deps.timeZone) ?? undefined;
 
 /**
  * `windowSec` > 0: a student's notices wait that long and go as one message (a morning of passes is one notice, not
  * eleven, and the platforms' quotas go further); an office's "ready for you" notice goes at once. 0: each at once.
+ * One transaction: a "ready" notice's claim (noticesFor) commits with its sends, so a failed send leaves it unclaimed.
  */
 export function notifyListener(deps: Deps, platforms: DeliveryPlatform[], windowSec: number): ChangeListener {
-  return async ({ changes }) => {
-    const em = deps.orm.em.fork() as EntityManager;
-    const notices = await noticesFor(deps, changes);
-    if (windowSec <= 0) return void (await deliver(em, platforms, notices));
-    await em.transactional(async (t) => {
+  return async ({ changes, cause }) => {
+    const runAt = quietUntil(deps);
+    await readCommitted(deps.orm.em.fork() as EntityManager, async (t) => {
+      const notices = await noticesFor(deps, changes, cause, t);
+      if (windowSec <= 0) return void (await deliver(t, platforms, notices, runAt));
       await deliver(
-        t as EntityManager,
+        t,
         platforms,
         notices.filter((n) => !n.about),
+        runAt,
       );
       await holdStudentNotices(
-        t as EntityManager,
+        t,
         notices.flatMap((n) => (n.about ? [{ personId: n.personId, ...n.about }] : [])),
         windowSec,
       );
@@ -34,11 +42,10 @@ export function notifyListener(deps: Deps, platforms: DeliveryPlatform[], window
 export function studentNoticeTask(deps: Deps, platforms: DeliveryPlatform[]): Task {
   return async (payload) => {
     const { personId } = payload as { personId: number };
-    await deps.orm.em.fork().transactional(async (t) => {
-      const em = t as EntityManager;
+    await readCommitted(deps.orm.em.fork() as EntityManager, async (em) => {
       const held = await takeStudentNotices(em, personId);
       const notice = held.length ? await combinedStudentNotice(deps, em, personId, held) : null;
-      if (notice) await deliver(em, platforms, [notice]);
+      if (notice) await deliver(em, platforms, [notice], quietUntil(deps));
     });
   };
 }

@@ -7,6 +7,7 @@ import { classify, FeishuApiError } from './api-errors.ts';
 import { APP_KEYS, BACKGROUND_KEY, createLimiter, messageKey, userKey, type Limiter } from './limiter.ts';
 import { createTokenHolder } from './token.ts';
 import { LANE_RANK, type Lane } from '../../src/delivery/lanes.ts';
+import { metrics } from '../../src/metrics/metrics.ts';
 
 export { FeishuApiError } from './api-errors.ts';
 
@@ -19,6 +20,15 @@ export interface FeishuApi {
   updateByToken(token: string, card: object): Promise<void>;
   /** email or mobile (as given) -> open_id; contacts Feishu does not know are absent. */
   idsByContact(emails: string[], mobiles: string[]): Promise<Map<string, string>>;
+  /** Any other OpenAPI call, through the same token, limiter and retries (the approval center's endpoints). */
+  openApi<T>(op: string, req: OpenApiRequest): Promise<T>;
+}
+
+export interface OpenApiRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  params?: Record<string, string>;
+  data?: unknown;
 }
 
 export interface FeishuApiOptions {
@@ -92,16 +102,20 @@ export function createFeishuApi(
     let refreshed = false;
     let rateRetries = 0;
     for (;;) {
+      const queued = performance.now();
       await limiter.acquire(lane === 'interactive' ? keys : [...keys, BACKGROUND_KEY], LANE_RANK[lane]);
+      metrics.quotaWaited('feishu', (performance.now() - queued) / 1000);
       let token: string | undefined;
       const started = performance.now();
       try {
         token = await tokens.get(); // its failures are already sorted (kind 'other'): logged and thrown below
         const out = await fn(lark.withTenantToken(token));
+        metrics.sent('feishu', op, 'ok');
         flog.debug({ op, ms: Math.round(performance.now() - started) }, 'feishu call');
         return out;
       } catch (e) {
         const f = classify(op, e);
+        metrics.sent('feishu', op, f.kind === 'rate' ? 'rate_limited' : 'error');
         const { code, status, logId } = f.error;
         if (f.kind === 'token' && token && !refreshed) {
           refreshed = true;
@@ -172,6 +186,10 @@ export function createFeishuApi(
       await call('interactive.card.update', [...APP_KEYS], (auth) =>
         client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token, card } }, auth),
       );
+    },
+
+    async openApi<T>(op: string, req: OpenApiRequest): Promise<T> {
+      return (await call(op, [...APP_KEYS], (auth) => client.request(req, auth))) as T;
     },
 
     async idsByContact(emails, mobiles) {

@@ -18,6 +18,16 @@ export function feishuSignature(timestamp: string, nonce: string, encryptKey: st
     .digest('hex');
 }
 
+/**
+ * A shared secret (the verification token) compared in constant time: both sides are hashed first, so neither the
+ * content nor the length of the expected token shows in the time taken. Anything but a string never matches.
+ */
+export function tokenMatches(expected: string, given: unknown): boolean {
+  if (typeof given !== 'string') return false;
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(expected), digest(given));
+}
+
 export function signatureMatches(expected: string, given: string): boolean {
   const a = Buffer.from(expected, 'utf8');
   const b = Buffer.from(given, 'utf8');

@@ -89,13 +89,17 @@ export async function handleCardTap(deps: Deps, log: Logger, e: FeishuCardEvent)
   if (tap.messageId && reply.card.shows && !sameRows(copy, { kind: reply.card.type, ...reply.card.shows })) {
     const personId = me?.personId;
     if (personId)
-      await recordDelivered(em, {
-        platform: 'feishu',
-        messageId: tap.messageId,
-        personId,
-        kind: reply.card.type,
-        ...reply.card.shows,
-      });
+      await recordDelivered(
+        em,
+        {
+          platform: 'feishu',
+          messageId: tap.messageId,
+          personId,
+          kind: reply.card.type,
+          ...reply.card.shows,
+        },
+        deps.now?.(),
+      );
   }
   return cardAnswer(reply.toast ? { type: TOAST[reply.toast.tone], content: reply.toast.text } : undefined, rendered);
 }

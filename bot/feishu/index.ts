@@ -10,6 +10,7 @@ import { feishuDispatcher, type CardCallbackAnswer } from './events.ts';
 import { FEISHU_PATCH_COPY_TASK, feishuCopiesListener, feishuPatchCopyTask, feishuSender } from './outbound.ts';
 import { startFeishuLongConnection } from './ws.ts';
 import { sharedFeishuLimiter } from './shared-limiter.ts';
+import { createApproval, type FeishuApproval } from './approval/index.ts';
 
 export interface Feishu {
   api: FeishuApi;
@@ -19,6 +20,8 @@ export interface Feishu {
   listeners: ChangeListener[];
   /** the queue's tasks of its own (a copy patched once its window has passed) */
   tasks: TaskList;
+  /** the approval center, when FEISHU_APPROVAL=on */
+  approval?: FeishuApproval;
   /** starts the long connection in ws mode; a no-op for webhook mode */
   start: () => { close: () => void };
 }
@@ -44,6 +47,7 @@ export function createFeishu(
     sender: feishuSender(api, deps, log),
     listeners: [feishuCopiesListener(api, deps, log, copyWindowSec)],
     tasks: { [FEISHU_PATCH_COPY_TASK]: feishuPatchCopyTask(api, deps, log) },
+    approval: cfg.approval && createApproval(cfg.approval, api, deps, log),
     start: () => (cfg.mode === 'ws' ? startFeishuLongConnection(cfg, dispatcher, log) : { close: () => {} }),
   };
 }

@@ -6,7 +6,7 @@ import { refreshedPendingCard, type Deps } from '../../handlers/index.ts';
 import type { Task } from 'graphile-worker';
 import {
   cardsShowing,
-  deliveredCard,
+  deliveredFeishuCard,
   recordDelivered,
   type DeliveredCardRow,
 } from '../../src/delivery/delivered-cards.ts';
@@ -28,13 +28,17 @@ export function feishuSender(api: FeishuApi, deps: Deps, log: Logger): CardSende
     const card = job.card as Card;
     const { messageId } = await api.sendCard(job.to, render(card, log), job.key, job.lane);
     if (job.shows && job.personId)
-      await recordDelivered(deps.orm.em.fork() as EntityManager, {
-        platform: 'feishu',
-        messageId,
-        personId: job.personId,
-        kind: card.type,
-        ...job.shows,
-      });
+      await recordDelivered(
+        deps.orm.em.fork() as EntityManager,
+        {
+          platform: 'feishu',
+          messageId,
+          personId: job.personId,
+          kind: card.type,
+          ...job.shows,
+        },
+        deps.now?.(),
+      );
   };
 }
 
@@ -61,7 +65,7 @@ async function patchCopy(
     log.warn({ messageId: copy.messageId, error: (e as Error).message }, 'feishu card patch failed');
     return;
   }
-  if (card.shows) await recordDelivered(em, { ...copy, kind: card.type, ...card.shows });
+  if (card.shows) await recordDelivered(em, { ...copy, kind: card.type, ...card.shows }, deps.now?.());
 }
 
 /**
@@ -73,7 +77,7 @@ export function feishuCopiesListener(api: FeishuApi, deps: Deps, log: Logger, wi
   return async ({ changes }) => {
     const em = deps.orm.em.fork() as EntityManager;
     const changed = changes.map((c) => c.clearanceId);
-    const copies = await cardsShowing(em, 'feishu', changed);
+    const copies = await cardsShowing(em, 'feishu', changed, deps.now?.() ?? new Date());
     if (windowSec > 0) return void (await schedulePatches(em, copies, windowSec));
     for (const copy of copies)
       await patchCopy(
@@ -108,7 +112,7 @@ export function feishuPatchCopyTask(api: FeishuApi, deps: Deps, log: Logger): Ta
   return async (payload) => {
     const { messageId } = payload as { messageId: string };
     const em = deps.orm.em.fork() as EntityManager;
-    const copy = await deliveredCard(em, 'feishu', messageId);
+    const copy = await deliveredFeishuCard(em, messageId, deps.now?.() ?? new Date());
     if (!copy) return; // too old to update, or its person was purged
     const changed = await em.execute<{ id: number }[]>(
       `select c.id from clearance c, delivered_card d

@@ -6,6 +6,7 @@ import { readRawBody } from '../http/read-json.ts';
 import type { RequestState } from '../http/request-context.ts';
 import { FeishuRequestError, verifyFeishuRequest, type FeishuSecrets } from './verify.ts';
 import { answerJson } from './events.ts';
+import { metrics, refusalReason } from '../../src/metrics/metrics.ts';
 
 export interface FeishuRouteDeps {
   log: Logger;
@@ -30,6 +31,7 @@ export function feishuWebhookRoute(router: Router<RequestState>, deps: FeishuRou
     } catch (e) {
       if (!(e instanceof FeishuRequestError)) throw e;
       ctx.state.log.warn({ why: e.message }, 'feishu request refused');
+      metrics.refused('feishu', refusalReason(e.message));
       ctx.status = e.status;
       ctx.body = { error: e.message };
       return;

@@ -1,5 +1,5 @@
 // Checks a Feishu callback before anything acts on it: signature over the raw bytes, a 300 s window, decryption, token.
-import { feishuDecrypt, feishuSignature, signatureMatches } from './crypto.ts';
+import { feishuDecrypt, feishuSignature, signatureMatches, tokenMatches } from './crypto.ts';
 
 export const REPLAY_WINDOW_S = 300;
 
@@ -69,7 +69,7 @@ export function verifyFeishuRequest(
   }
   if (body.type === 'url_verification') {
     // Feishu's URL check is not signed: it proves itself by decrypting with our key, or by the verification token.
-    if (secrets.verificationToken && tokenOf(body) !== secrets.verificationToken)
+    if (secrets.verificationToken && !tokenMatches(secrets.verificationToken, tokenOf(body)))
       throw new FeishuRequestError(401, 'verification token mismatch');
     if (!secrets.verificationToken && typeof outer.encrypt !== 'string')
       throw new FeishuRequestError(401, 'unsigned challenge');
@@ -78,7 +78,7 @@ export function verifyFeishuRequest(
   }
   if (secrets.encryptKey) {
     if (!signed) throw new FeishuRequestError(401, 'missing signature headers');
-  } else if (!secrets.verificationToken || tokenOf(body) !== secrets.verificationToken) {
+  } else if (!secrets.verificationToken || !tokenMatches(secrets.verificationToken, tokenOf(body))) {
     throw new FeishuRequestError(401, 'verification token mismatch');
   }
   if (!body.header && !body.event && !body.type) throw new FeishuRequestError(400, 'not a Feishu event');

@@ -6,7 +6,12 @@ import type { Logger } from '../../src/log.ts';
 export interface RequestState {
   requestId: string;
   log: Logger;
+  /** the path as logged, when the real one carries personal data (a certificate token names its student) */
+  logPath?: string;
 }
+
+/** Polled paths whose successful answers are not worth an info line each. */
+const QUIET_PATHS = new Set(['/console/api/inbox']);
 
 export function requestContext(log: Logger): Middleware<RequestState> {
   return async (ctx, next) => {
@@ -24,10 +29,16 @@ export function requestContext(log: Logger): Middleware<RequestState> {
       ctx.body = { error: err.expose || ctx.status < 500 ? err.message : 'internal error', request_id: requestId };
       if (ctx.status >= 500) ctx.state.log.error({ err: e }, 'request failed');
     } finally {
-      ctx.state.log.info(
-        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
-        'request',
-      );
+      const line = {
+        method: ctx.method,
+        path: ctx.state.logPath ?? ctx.path,
+        status: ctx.status,
+        ms: Math.round(performance.now() - started),
+      };
+      // The console's page asks its inbox every 1.5 s: those lines would be most of the log, so they are debug-level
+      // unless something went wrong.
+      if (ctx.method === 'GET' && QUIET_PATHS.has(ctx.path) && ctx.status < 400) ctx.state.log.debug(line, 'request');
+      else ctx.state.log.info(line, 'request');
     }
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../../src/log.ts';
 import { createLimiter, realSleep, type BucketRule, type Limiter } from '../feishu/limiter.ts';
 import { BUSY_ERRCODE, errcodeError, TOKEN_ERRCODES, toWecomError, WecomApiError } from './api-errors.ts';
 import { createTokenHolder } from './token.ts';
+import { metrics } from '../../src/metrics/metrics.ts';
 
 export { WecomApiError } from './api-errors.ts';
 
@@ -85,7 +86,9 @@ export function createWecomApi(
     let refreshed = false;
     let busy = 0;
     for (;;) {
+      const queued = performance.now();
       await limiter.acquire(keys);
+      metrics.quotaWaited('wecom', (performance.now() - queued) / 1000);
       let token: string | undefined;
       const started = performance.now();
       try {
@@ -97,10 +100,12 @@ export function createWecomApi(
         if (body.errcode !== 0 && !accept.has(body.errcode))
           throw errcodeError(op, body.errcode, body.errmsg, res.status);
         wlog.debug({ op, errcode: body.errcode, ms: Math.round(performance.now() - started) }, 'wecom call');
+        metrics.sent('wecom', op, 'ok');
         return body as Body;
       } catch (e) {
         const err = toWecomError(op, e);
         const { errcode, status } = err;
+        metrics.sent('wecom', op, err.retryAfterMs ? 'rate_limited' : 'error'); // set for 45009 / 45033 / HTTP 429
         if (errcode !== undefined && TOKEN_ERRCODES.has(errcode) && token && !refreshed) {
           refreshed = true;
           tokens.invalidate(token);

@@ -62,11 +62,15 @@ export async function handleWecom(deps: Deps, log: Logger, inbound: WecomInbound
   });
   // The tap brought a fresh single-use code for this card: kept, so the change job can redraw the whole card.
   if (copy && inbound.responseCode)
-    await recordDelivered(em, {
-      ...copy,
-      kind: reply.card.type,
-      ...(reply.card.shows ?? {}),
-      responseCode: inbound.responseCode,
-    });
+    await recordDelivered(
+      em,
+      {
+        ...copy,
+        kind: reply.card.type,
+        ...(reply.card.shows ?? {}),
+        responseCode: inbound.responseCode,
+      },
+      deps.now?.(),
+    );
   return { replaceName: (reply.toast?.text ?? '已处理').slice(0, 20) };
 }

@@ -33,14 +33,18 @@ export function wecomSender(api: WecomApi, deps: Deps, log: Logger): CardSender 
         throw e;
       });
     if (job.shows && job.personId)
-      await recordDelivered(deps.orm.em.fork() as EntityManager, {
-        platform: 'wecom',
-        messageId: taskId,
-        personId: job.personId,
-        kind: card.type,
-        ...job.shows,
-        responseCode: sent.responseCode ?? null,
-      });
+      await recordDelivered(
+        deps.orm.em.fork() as EntityManager,
+        {
+          platform: 'wecom',
+          messageId: taskId,
+          personId: job.personId,
+          kind: card.type,
+          ...job.shows,
+          responseCode: sent.responseCode ?? null,
+        },
+        deps.now?.(),
+      );
   };
 }
 
@@ -50,7 +54,8 @@ export function wecomCopiesListener(api: WecomApi, deps: Deps, log: Logger): Cha
     const em = deps.orm.em.fork() as EntityManager;
     const changed = changes.map((c) => c.clearanceId);
     let retry: unknown;
-    for (const copy of await cardsShowing(em, 'wecom', changed, 3)) {
+    const now = deps.now?.() ?? new Date();
+    for (const copy of await cardsShowing(em, 'wecom', changed, now)) {
       const [person] = await em.execute<{ wecom_userid: string | null }[]>(
         'select wecom_userid from person where id = ?',
         [copy.personId],
@@ -64,7 +69,7 @@ export function wecomCopiesListener(api: WecomApi, deps: Deps, log: Logger): Cha
         WECOM_CAPS,
       );
       if (!card) continue;
-      const code = await takeResponseCode(em, 'wecom', copy.messageId);
+      const code = await takeResponseCode(em, 'wecom', copy.messageId, now);
       if (!code) {
         log.debug(
           { taskId: copy.messageId },
@@ -74,7 +79,8 @@ export function wecomCopiesListener(api: WecomApi, deps: Deps, log: Logger): Cha
       }
       try {
         await api.updateCard([person.wecom_userid], code, render(card, copy.messageId, deps.publicUrl, log));
-        if (card.shows) await recordDelivered(em, { ...copy, kind: card.type, ...card.shows, responseCode: null });
+        if (card.shows)
+          await recordDelivered(em, { ...copy, kind: card.type, ...card.shows, responseCode: null }, deps.now?.());
       } catch (e) {
         // One copy failing must not keep the others stale; a code is spent either way, so only the job's other work is retried.
         log.warn({ taskId: copy.messageId, error: (e as Error).message }, 'wecom card redraw failed');

@@ -8,6 +8,7 @@ import { passiveReply, verifyWecomSignature, wecomDecrypt } from './crypto.ts';
 import { parseWecomInbound, type WecomInbound } from './parse.ts';
 import { cdata, field, parseWecomXml } from './xml.ts';
 import type { WecomAnswer } from './events.ts';
+import { metrics, refusalReason } from '../../src/metrics/metrics.ts';
 
 export const REPLAY_WINDOW_S = 300;
 
@@ -51,6 +52,7 @@ export function wecomCallbackRoute(router: Router<RequestState>, deps: WecomRout
     c: { status: number; why: string },
   ) => {
     ctx.state.log.warn({ why: c.why }, 'wecom request refused');
+    metrics.refused('wecom', refusalReason(c.why));
     ctx.status = c.status;
     ctx.type = 'text/plain';
     ctx.body = c.why;

@@ -46,8 +46,11 @@ const LIST_MAX = 20;
 
 export function collegeDigestCard(
   d: CollegeDigestView,
-  opts: { nudge?: { step: string; name: string; open: number } } = {},
+  opts: { nudge?: { step: string; name: string; open: number }; progressUrl?: string } = {},
 ): Card {
+  // What matters first (WeCom shows 160 characters of text): the busiest offices and their overdue students; the chart,
+  // the students near their deadline and the overdue list are details a platform with little room leaves out.
+  const busiest = [...d.perStep].sort((a, b) => b.open - a.open).slice(0, 3);
   const blocks: Block[] = [
     {
       kind: 'fields',
@@ -56,36 +59,50 @@ export function collegeDigestCard(
         { label: '已逾期', value: String(d.overdueTotal) },
       ],
     },
-    {
-      kind: 'bars',
-      title: '各环节待办理人数',
-      // Orange marks the offices holding students past their deadline, so the chart shows where to look first.
-      bars: d.perStep.map((s) => ({ label: s.name, value: s.open, tone: s.overdue > 0 ? 'orange' : 'blue' })),
-    },
   ];
+  if (busiest.length)
+    blocks.push({
+      kind: 'text',
+      text: `**待办理最多：**${busiest.map((s) => `${s.name} ${s.open} 人${s.overdue ? `（逾期 ${s.overdue}）` : ''}`).join('、')}`,
+    });
+  blocks.push({
+    kind: 'bars',
+    title: '各环节待办理人数',
+    // Orange marks the offices holding students past their deadline, so the chart shows where to look first.
+    bars: d.perStep.map((s) => ({ label: s.name, value: s.open, tone: s.overdue > 0 ? 'orange' : 'blue' })),
+  });
   const near = d.perStep.filter((s) => s.near > 0);
   if (near.length)
-    blocks.push({ kind: 'note', text: `临近截止：${near.map((s) => `${s.name} ${s.near} 人`).join('、')}` });
+    blocks.push({
+      kind: 'note',
+      text: `临近截止：${near.map((s) => `${s.name} ${s.near} 人`).join('、')}`,
+      detail: true,
+    });
   const shown = d.overdue.slice(0, LIST_MAX);
   if (shown.length)
     blocks.push({
       kind: 'text',
       text: `**逾期学生（${d.overdueTotal} 人）**\n${shown.map((s) => `${s.studentNo} ${s.name} · 截止 ${s.deadline} · 未办：${s.openSteps.join('、')}`).join('\n')}`,
+      detail: true,
     });
   if (d.overdueTotal > shown.length)
-    blocks.push({ kind: 'note', text: `另有 ${d.overdueTotal - shown.length} 名逾期学生` });
+    blocks.push({ kind: 'note', text: `另有 ${d.overdueTotal - shown.length} 名逾期学生`, detail: true });
+  if (opts.progressUrl) blocks.push({ kind: 'link', label: '各学院各环节进度', url: opts.progressUrl });
   if (opts.nudge)
     // The tap carries only the step: the handler re-reads the admin's college and the office's open students before sending anything.
-    blocks.push(
-      { kind: 'text', text: `待办理最多的环节：${opts.nudge.name}（${opts.nudge.open} 人）` },
-      {
-        kind: 'actions',
-        buttons: [{ label: `提醒${opts.nudge.name}`, style: 'primary', value: { a: 'nudge', step: opts.nudge.step } }],
-      },
-    );
+    blocks.push({
+      kind: 'actions',
+      buttons: [{ label: nudgeLabel(opts.nudge.name), style: 'primary', value: { a: 'nudge', step: opts.nudge.step } }],
+    });
   const summary = `${d.openStudents} 名学生待办理，${d.overdueTotal} 名已逾期`;
   const tone: Tone = d.openStudents === 0 ? 'green' : d.overdueTotal > 0 ? 'orange' : 'blue';
   return { type: 'college_digest', title: `${d.college} 离校进度日报`, tone, summary, blocks };
+}
+
+/** A button says whom it nudges in at most 10 characters (WeCom: "按钮文案，建议不超过10个字"); the text above names the office. */
+function nudgeLabel(office: string): string {
+  const label = `提醒${office}`;
+  return [...label].length <= 10 ? label : '提醒该环节';
 }
 
 /** For school admins: overdue students per office, most first as given (src/reports/overdue.ts officeBacklog sorts them). */
@@ -94,15 +111,15 @@ export function escalationCard(rows: OfficeBacklogView[], week: string): Card {
   const top = [...late].sort((a, b) => b.overdue - a.overdue).slice(0, 3);
   const blocks: Block[] = [
     {
+      kind: 'text',
+      text: top.length
+        ? `**逾期最多：**${top.map((r) => `${r.name}（${r.overdue} 人，待办理 ${r.open} 人）`).join('、')}`
+        : '本周各环节都没有逾期学生。',
+    },
+    {
       kind: 'bars',
       title: '各环节逾期学生人数',
       bars: rows.map((r) => ({ label: r.name, value: r.overdue, tone: r.overdue > 0 ? 'red' : 'grey' })),
-    },
-    {
-      kind: 'note',
-      text: top.length
-        ? `逾期最多：${top.map((r) => `${r.name}（${r.overdue} 人，待办理 ${r.open} 人）`).join('、')}`
-        : '本周各环节都没有逾期学生。',
     },
   ];
   const summary = late.length

@@ -4,16 +4,20 @@ import type { Block, Card, Tone } from '../model.ts';
 export function helpCard(who: { name: string; isStudent: boolean; steps: string[] }): Card {
   const blocks: Block[] = [];
   if (who.isStudent)
-    blocks.push({ kind: 'text', text: '**进度**（或 status、我的离校）：查看自己每个离校环节的状态、地点和电话。' });
+    blocks.push(
+      { kind: 'text', text: '**进度**（或 status、我的离校）：查看自己每个离校环节的状态、地点和电话。' },
+      { kind: 'text', text: '**证明**（或 certificate）：全部办完后，获取可打印、可扫码核验的离校证明。' },
+    );
   if (who.steps.length)
     blocks.push({
       kind: 'text',
       text: [
         `您负责：${who.steps.join('、')}`,
-        '**待办**（或 todo）：列出等您办理的学生，可逐个通过 / 退回，或整页通过。',
-        '**查 学号**：查看一名学生的进度，并在他的卡片上通过或退回。',
-        '**通过 学号 学号 …**：按名单通过（先预览，再确认）。',
-        '**退回 学号 原因**：退回一名学生并告诉他原因。',
+        '**待办**（todo）：等您办理的学生，可通过、退回或整页通过。',
+        '**查 学号**：一名学生的进度，可在卡片上办理。',
+        '**通过 学号 …**：按名单通过（先预览再确认）。',
+        '**退回 学号 原因**：退回并告诉学生原因。',
+        '**撤销 学号**：撤销自己的通过或退回（研工办通过前）。',
       ].join('\n'),
     });
   blocks.push({ kind: 'text', text: '**帮助**（或 help）：显示本说明。' });

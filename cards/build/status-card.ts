@@ -30,17 +30,19 @@ export interface StatusView {
   formUrl?: string;
 }
 
-function stepLines(s: StatusStepView): string[] {
-  if (s.state === 'passed') return [[s.decidedBy, s.decidedAt].filter(Boolean).join(' ')].filter(Boolean);
-  if (s.state === 'not_applicable') return [];
+/** What matters about a step (why it is open, what it waits for), then the details (what to bring, where, whom to call). */
+function stepLines(s: StatusStepView): { lines: string[]; more: string[] } {
+  if (s.state === 'passed')
+    return { lines: [], more: [[s.decidedBy, s.decidedAt].filter(Boolean).join(' ')].filter(Boolean) };
+  if (s.state === 'not_applicable') return { lines: [], more: [] };
   const lines: string[] = [];
   if (s.state === 'returned' && s.reason) lines.push(`退回原因：${s.reason}`);
   if (s.state === 'pending' && s.reason) lines.push(`未通过原因：${s.reason}${s.amount ? `（${s.amount} 元）` : ''}`);
-  if (s.waitsFor?.length) lines.push(`需先完成：${s.waitsFor.join('、')}`);
-  lines.push(`办理：${s.duties.join('；')}`);
-  if (s.location) lines.push(`地点：${s.location}`);
-  if (s.phones.length) lines.push(`电话：${s.phones.join('、')}`);
-  return lines;
+  // What the final step waits for is the other open steps, which the card lists anyway: a detail.
+  const more = [...(s.waitsFor?.length ? [`需先完成：${s.waitsFor.join('、')}`] : []), `办理：${s.duties.join('；')}`];
+  if (s.location) more.push(`地点：${s.location}`);
+  if (s.phones.length) more.push(`电话：${s.phones.join('、')}`);
+  return { lines, more };
 }
 
 export function statusCard(v: StatusView): Card {
@@ -57,21 +59,21 @@ export function statusCard(v: StatusView): Card {
       ],
     },
     { kind: 'divider' },
-    ...v.steps.map((s): Block => ({ kind: 'step', name: s.name, state: s.state, lines: stepLines(s) })),
+    ...v.steps.map((s): Block => ({ kind: 'step', name: s.name, state: s.state, ...stepLines(s) })),
   ];
   if (v.formUrl && open.some((s) => s.key === 'academic_secretary'))
     blocks.push(
       { kind: 'divider' },
-      { kind: 'link', label: '下载《导师准许学生离校确认书》（已填好姓名学号）', url: v.formUrl },
+      // 15 characters: WeCom's jump_list title is "建议不超过18个字" (developer.work.weixin.qq.com/document/path/90236).
+      { kind: 'link', label: '下载《导师准许学生离校确认书》', url: v.formUrl },
     );
   const summary =
     open.length === 0
       ? '离校手续已全部办完'
       : `还有 ${open.length} 项待办理${returned ? `，其中 ${returned} 项被退回` : ''}`;
-  blocks.push({
-    kind: 'note',
-    text: open.length ? `${summary}。办完一项，工作人员在系统上标记后这里会更新。` : `${summary}。`,
-  });
+  // The summary first: WeCom shows 160 characters of text, and what is left to do is what a student reads the card for.
+  blocks.unshift({ kind: 'text', text: `**${summary}。**` });
+  if (open.length) blocks.push({ kind: 'note', text: '办完一项，工作人员在系统上标记后这里会更新。', detail: true });
   return {
     type: 'status',
     title: `${v.name} 的离校进度`,

@@ -9,7 +9,8 @@ import { quote, segments } from './text.ts';
  *   fields      <dl class="fields"><dt>label</dt><dd>value</dd>…</dl>
  *   step        <div class="step state-S"><span class="step-name">…</span><span class="step-state">…</span><ul><li>…</li>…</ul></div>
  *   row         <div class="row" data-row-id="ID"><div class="row-title">…</div><div class="row-lines"><div>…</div>…</div>
- *               then <div class="row-actions">buttons</div>, or <div class="row-result tone-T">…</div> once decided</div>
+ *               then <div class="row-actions">buttons</div>, or <div class="row-result tone-T">…</div> once decided
+ *               (followed by its row-actions when a decided row still has buttons: 撤销)</div>
  *   actions     <div class="actions">buttons</div>
  *   checklist   <form class="checklist" data-checklist-id="ID"><label><input type="checkbox" name="selected" value="OPT"> label</label>…
  *               <button … data-checklist="ID">submit</button></form>
@@ -63,12 +64,14 @@ function block(b: Block, dropped: string[]): string {
     case 'step':
       return (
         `<div class="step state-${b.state}"><span class="step-name">${escapeHtml(b.name)}</span>` +
-        `<span class="step-state">${STATE_LABEL[b.state]}</span><ul>${b.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></div>`
+        `<span class="step-state">${STATE_LABEL[b.state]}</span><ul>${[...b.lines, ...(b.more ?? [])].map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></div>`
       );
     case 'row': {
+      // A decided row shows its result, then the buttons it still has (撤销 of one's own decision).
+      const actions = `<div class="row-actions">${b.buttons.map((x) => button(x)).join('')}</div>`;
       const tail = b.result
-        ? `<div class="row-result tone-${b.result.tone}">${escapeHtml(b.result.text)}</div>`
-        : `<div class="row-actions">${b.buttons.map((x) => button(x)).join('')}</div>`;
+        ? `<div class="row-result tone-${b.result.tone}">${escapeHtml(b.result.text)}</div>${b.buttons.length ? actions : ''}`
+        : actions;
       return (
         `<div class="row" data-row-id="${escapeHtml(b.id)}"><div class="row-title">${escapeHtml(b.title)}</div>` +
         `<div class="row-lines">${b.lines.map((l) => `<div>${escapeHtml(l)}</div>`).join('')}</div>${tail}</div>`

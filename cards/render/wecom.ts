@@ -1,22 +1,46 @@
 // The neutral Card as a WeCom template_card (the `template_card` of message/send; shared/reference/wecom.md, "Sending").
-import { STATE_LABEL, type Block, type Button, type Card, type Rendered } from '../model.ts';
+import { STATE_LABEL, type Block, type Button, type Card, type Rendered, type StepState } from '../model.ts';
 import { isHttpUrl, plain, quote, utf8Bytes } from './text.ts';
 
 type El = Record<string, unknown>;
 
-// wecom.md's limits; nothing here is stricter than that page, so a drop reported here is a real loss.
+/*
+ * Limits of message/send's template_card (developer.work.weixin.qq.com/document/path/90236). Counts and bytes are hard
+ * limits; the character lengths are the page's "建议不超过N个字" (recommended at most), which it does not say WeCom enforces:
+ * text longer than those is cut here and reported, so a card never depends on how a client shows too much.
+ */
 const MAX_BUTTONS = 6;
 const MAX_OPTIONS = 20;
 const MAX_FIELDS = 6;
 const MAX_LINKS = 3;
 const MAX_KEY_BYTES = 1024;
 const MAX_TASK_ID_BYTES = 128;
+export const WECOM_CHARS = {
+  title: 36,
+  desc: 44,
+  subTitle: 160,
+  keyname: 5,
+  value: 30,
+  jumpTitle: 18,
+  buttonText: 10,
+  optionText: 17,
+} as const;
 
 /*
- * wecom.md says only "style 1-4" (Tencent: "不填或错填默认1"); which number is which colour is UNVERIFIED,
- * so: 1 (the default, the platform's main style) for primary, 2 for default, 3 for danger.
+ * "style: 按钮样式，目前可填1~4，不填或错填默认1": which colour 2-4 are is shown only in an image, and its readings disagree
+ * about 3 (red, or green). 1, the default, is the platform's main style: primary. 退回 and the rest take 2, the plain
+ * second style, so that no reading shows a return as green (unverified on a client).
  */
-const STYLE: Record<Button['style'], number> = { primary: 1, default: 2, danger: 3 };
+const STYLE: Record<Button['style'], number> = { primary: 1, default: 2, danger: 2 };
+
+const chars = (s: string) => [...s].length;
+
+/** Text cut to a documented length, the cut reported. */
+function fit(what: string, text: string, max: number, dropped: string[]): string {
+  if (chars(text) <= max) return text;
+  dropped.push(`${what}: ${chars(text)} characters, WeCom recommends at most ${max}`);
+  return `${[...text].slice(0, max - 1).join('')}…`;
+}
 
 /*
  * Which fields each card type takes. wecom.md lists sub_title_text and horizontal_content_list for button_interaction
@@ -47,21 +71,78 @@ function textBars(bars: Extract<Block, { kind: 'bars' }>['bars']): string[] {
   });
 }
 
+interface Line {
+  text: string;
+  /** may be left out when the text would pass 160 characters (the card's other lines say what matters) */
+  detail: boolean;
+}
+
 /** Each text-like block as the lines it contributes to sub_title_text (WeCom shows plain text: ** goes). */
-function lines(b: Block): string[] {
+function lines(b: Block): Line[] {
+  const all = (texts: string[], detail = false) => texts.map((text) => ({ text, detail }));
   switch (b.kind) {
     case 'text':
     case 'note':
-      return [plain(b.text)];
-    case 'step':
-      return [`${b.name} · ${STATE_LABEL[b.state]}`, ...b.lines];
+      return all(plain(b.text).split('\n'), b.detail);
+    case 'step': {
+      // An open step with something to say is a line of its own; where to go and whom to call follow while there is room.
+      const head = `${b.name} · ${STATE_LABEL[b.state]}${b.lines.length ? `：${b.lines.join('；')}` : ''}`;
+      return [{ text: head, detail: false }, ...all(b.more?.length ? [`  ${b.more.join('；')}`] : [], true)];
+    }
     case 'row':
-      return [b.title, ...b.lines, ...(b.result ? [b.result.text] : [])];
+      return all([b.title, ...b.lines, ...(b.result ? [b.result.text] : [])]);
     case 'bars':
-      return [b.title, ...textBars(b.bars)];
+      return all([b.title, ...textBars(b.bars)], true);
     default:
       return [];
   }
+}
+
+/**
+ * A status's steps in little room: open steps with a reason each get a line (and their details while there is room), the
+ * other open steps share one line "待办理：…" where the first of them stood, and passed / not applicable steps share a
+ * line each after the steps, as details.
+ */
+function textLines(blocks: Block[]): Line[] {
+  const out: Line[] = [];
+  const grouped = new Map<StepState, { at: number; names: string[] }>();
+  const group = (state: StepState, name: string, at: number) =>
+    (grouped.get(state) ?? grouped.set(state, { at, names: [] }).get(state)!).names.push(name);
+  let afterSteps = 0;
+  for (const b of blocks) {
+    if (b.kind !== 'step') {
+      out.push(...lines(b));
+      continue;
+    }
+    const open = b.state === 'pending' || b.state === 'returned';
+    if (open && b.lines.length) out.push(...lines(b));
+    else group(open ? 'pending' : b.state, b.name, out.length);
+    afterSteps = out.length;
+  }
+  const later = (['passed', 'not_applicable'] as const).flatMap((state) => {
+    const g = grouped.get(state);
+    return g ? [{ text: `${STATE_LABEL[state]}：${g.names.join('、')}`, detail: true }] : [];
+  });
+  out.splice(afterSteps, 0, ...later);
+  const pending = grouped.get('pending');
+  if (pending) out.splice(pending.at, 0, { text: `待办理：${pending.names.join('、')}`, detail: false });
+  return out;
+}
+
+function subTitle(all: Line[], dropped: string[]): string {
+  const max = WECOM_CHARS.subTitle;
+  let used = all.filter((l) => !l.detail).reduce((n, l) => n + chars(l.text) + 1, -1);
+  const out: string[] = [];
+  let skipping = false;
+  for (const l of all) {
+    if (!l.detail) out.push(l.text);
+    else if (!skipping && used + 1 + chars(l.text) + 2 <= max) {
+      out.push(l.text);
+      used += 1 + chars(l.text);
+    } else skipping = true;
+  }
+  if (skipping) out.push('…');
+  return fit('sub_title_text', out.join('\n'), max, dropped);
 }
 
 function describe(b: Block): string {
@@ -88,7 +169,11 @@ function buttonList(tapped: Tapped[], dropped: string[]): El[] {
   tapped.slice(MAX_BUTTONS).forEach((t) => dropped.push(`${named(t)}: WeCom allows ${MAX_BUTTONS} buttons`));
   return tapped.slice(0, MAX_BUTTONS).map((t) => {
     checkKey(named(t), t.button, dropped);
-    return { text: t.button.label, style: STYLE[t.button.style], key: keyOf(t.button) };
+    return {
+      text: fit(named(t), t.button.label, WECOM_CHARS.buttonText, dropped),
+      style: STYLE[t.button.style],
+      key: keyOf(t.button),
+    };
   });
 }
 
@@ -114,25 +199,35 @@ function checkbox(b: Extract<Block, { kind: 'checklist' }>, dropped: string[]): 
     checkbox: {
       question_key: b.id,
       mode: 1,
-      option_list: b.options.slice(0, MAX_OPTIONS).map((o) => ({ id: o.id, text: o.label, is_checked: false })),
+      option_list: b.options.slice(0, MAX_OPTIONS).map((o) => ({
+        id: o.id,
+        text: fit(`option ${o.id}`, o.label, WECOM_CHARS.optionText, dropped),
+        is_checked: false,
+      })),
     },
-    submit_button: { text: b.submit.label, key: keyOf(b.submit) },
+    submit_button: { text: fit('submit', b.submit.label, WECOM_CHARS.buttonText, dropped), key: keyOf(b.submit) },
   };
 }
 
 export function renderWecom(card: Card, opts: { taskId: string; url: string }): Rendered<object> {
   const dropped: string[] = [];
   const checklists = card.blocks.filter((b) => b.kind === 'checklist');
-  // A decided row shows its result instead of its buttons, as on every platform.
+  // A decided row shows its result and the buttons it still has (撤销 of one's own decision), as on every platform.
   const tapped: Tapped[] = card.blocks.flatMap((b) =>
-    b.kind === 'row' && !b.result
+    b.kind === 'row'
       ? b.buttons.map((button) => ({ button, row: b.title }))
       : b.kind === 'actions'
         ? b.buttons.map((button) => ({ button }))
         : [],
   );
   const type: CardType = checklists.length ? 'vote_interaction' : tapped.length ? 'button_interaction' : 'text_notice';
-  const payload: El = { card_type: type, main_title: { title: card.title, desc: card.summary } };
+  const payload: El = {
+    card_type: type,
+    main_title: {
+      title: fit('title', card.title, WECOM_CHARS.title, dropped),
+      desc: fit('desc', card.summary, WECOM_CHARS.desc, dropped),
+    },
+  };
 
   if (type === 'vote_interaction') {
     for (const b of card.blocks) {
@@ -142,26 +237,34 @@ export function renderWecom(card: Card, opts: { taskId: string; url: string }): 
     for (const t of tapped) dropped.push(`${named(t)}: vote_interaction has only its submit button`);
     for (const extra of checklists.slice(1)) dropped.push(`checklist ${extra.id}: WeCom shows one checklist per card`);
   } else {
-    const text = card.blocks.flatMap(lines).join('\n');
+    const text = subTitle(textLines(card.blocks), dropped);
     if (text) payload.sub_title_text = text;
-    const fields = card.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : []));
-    fields.slice(MAX_FIELDS).forEach((f) => dropped.push(`field ${f.label}: WeCom allows ${MAX_FIELDS} fields`));
-    if (fields.length)
-      payload.horizontal_content_list = fields.slice(0, MAX_FIELDS).map((f) => ({ keyname: f.label, value: f.value }));
     const links: Extract<Block, { kind: 'link' }>[] = [];
     for (const b of card.blocks) {
       if (b.kind !== 'link') continue;
       if (isHttpUrl(b.url)) links.push(b);
       else dropped.push(`link ${quote(b.label)}: WeCom opens only http(s) links`);
     }
+    // button_interaction has no jump_list: a link there is a horizontal_content_list entry of type 1 (跳转url).
+    const linkFields = type === 'text_notice' ? [] : links.map((l) => ({ label: '链接', value: l.label, url: l.url }));
+    const fields = [...card.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : [])), ...linkFields];
+    fields.slice(MAX_FIELDS).forEach((f) => dropped.push(`field ${f.label}: WeCom allows ${MAX_FIELDS} fields`));
+    if (fields.length)
+      payload.horizontal_content_list = fields.slice(0, MAX_FIELDS).map((f) => ({
+        keyname: fit(`field ${f.label}`, f.label, WECOM_CHARS.keyname, dropped),
+        value: fit(`field ${f.label}`, f.value, WECOM_CHARS.value, dropped),
+        ...('url' in f ? { type: 1, url: f.url } : {}),
+      }));
     if (type === 'text_notice') {
       links.slice(MAX_LINKS).forEach((l) => dropped.push(`link ${quote(l.label)}: WeCom allows ${MAX_LINKS} links`));
       if (links.length)
-        payload.jump_list = links.slice(0, MAX_LINKS).map((l) => ({ type: 1, title: l.label, url: l.url }));
+        payload.jump_list = links.slice(0, MAX_LINKS).map((l) => ({
+          type: 1,
+          title: fit(`link ${quote(l.label)}`, l.label, WECOM_CHARS.jumpTitle, dropped),
+          url: l.url,
+        }));
       // text_notice requires a card_action: the whole card opens the page it came from.
       payload.card_action = { type: 1, url: opts.url };
-    } else {
-      links.forEach((l) => dropped.push(`link ${quote(l.label)}: button_interaction has no jump_list`));
     }
   }
 

@@ -1,4 +1,5 @@
 // A college admin's 提醒 button on the digest: the office's handlers for that college get their list card (once a day each).
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { errorCard, noticeCard } from '../../cards/index.ts';
 import { deliver, type Delivery } from '../../src/delivery/deliver.ts';
 import { pgIntArray } from '../../src/db/pg-array.ts';
@@ -22,13 +23,19 @@ export async function nudgeOffice(deps: Deps, s: Session, me: Identity, stepKey:
         and (?::boolean or college_id is null or college_id = any(?::int[]))`,
     [step.key, school, pgIntArray(colleges)],
   );
-  const today = localDate(new Date(), deps.timeZone);
-  const items: Delivery[] = [];
-  for (const h of holders) {
-    const d = await nudgeHandler(deps, h.person_id, today, `nudge by ${me.name}`);
-    if (d) items.push(d);
-  }
-  await deliver(s.em, deps.platforms ?? [], items);
+  const today = localDate(deps.now?.() ?? new Date(), deps.timeZone);
+  // Each handler's nudge slot is claimed in the transaction that queues their card: a send that cannot be queued
+  // leaves them to be nudged again, rather than marked nudged with nothing sent.
+  const items = await s.em.transactional(async (t) => {
+    const em = t as EntityManager;
+    const queued: Delivery[] = [];
+    for (const h of holders) {
+      const d = await nudgeHandler(deps, h.person_id, today, `nudge by ${me.name}`, em);
+      if (d) queued.push(d);
+    }
+    await deliver(em, deps.platforms ?? [], queued);
+    return queued;
+  });
   const text = items.length
     ? `已提醒${step.name}的 ${items.length} 位老师办理。`
     : `${step.name}的老师今天已经收到过提醒，或没有待办理的学生。`;

@@ -4,7 +4,7 @@ import { clearanceItems } from '../../src/reports/pending-for.ts';
 import { localDateTime } from '../../src/time.ts';
 import { openSession } from '../session.ts';
 import type { Caps, Deps } from '../types.ts';
-import { pendingRow, todoCard } from '../chat/todo.ts';
+import { ownUndo, pendingRow, todoCard } from '../chat/todo.ts';
 
 /** The person's pending card at `page`, with the rows of `changedIds` it showed marked with what happened to them. */
 export async function refreshedPendingCard(
@@ -16,6 +16,7 @@ export async function refreshedPendingCard(
 ): Promise<Card | null> {
   const s = await openSession(deps, { platform: 'console', userId: String(personId) });
   if (!s.me) return null;
+  const me = s.me;
   const items = await clearanceItems(s.em, changedIds);
   const decided = items
     .filter((i) => i.status === 'passed' || i.status === 'returned' || i.status === 'not_applicable')
@@ -26,7 +27,7 @@ export async function refreshedPendingCard(
       const by = [i.decidedBy, i.decidedAt ? localDateTime(new Date(i.decidedAt), deps.timeZone) : '']
         .filter(Boolean)
         .join(' ');
-      return { row, result: { tone, text: by ? `${label} · ${by}` : label } };
+      return { row, result: { tone, text: by ? `${label} · ${by}` : label, ...ownUndo(deps, i, me) } };
     });
-  return todoCard(deps, s, s.me, caps, page, decided);
+  return todoCard(deps, s, me, caps, page, decided);
 }

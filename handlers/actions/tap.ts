@@ -5,12 +5,15 @@ import type { Decision, RowResult } from '../../src/decisions/types.ts';
 import { clearanceItems, type ClearanceItem } from '../../src/reports/pending-for.ts';
 import { openSession, type Session } from '../session.ts';
 import type { Identity } from '../../src/people/identify.ts';
-import { todoCard, pendingRow, shownCard } from '../chat/todo.ts';
+import { ownUndo, todoCard, pendingRow, shownCard } from '../chat/todo.ts';
 import { resultText } from './result-text.ts';
 import { nudgeOffice } from './nudge-office.ts';
+import { undoMine, undoText, undoToast } from './undo.ts';
 import type { Caps, CardTap, Deps, Reply } from '../types.ts';
+import { metrics } from '../../src/metrics/metrics.ts';
 
 const REF = /^(\d{1,9})\.(\d{1,9})$/;
+const NUMBER = /^[A-Za-z0-9_-]{1,32}$/;
 
 /** "12.3,15.1" (clearance id . version the card showed) -> refs; anything malformed is ignored. */
 export function parseRefs(values: unknown[]): { id: number; version: number }[] {
@@ -80,7 +83,11 @@ function toast(results: { r: RowResult }[]): { tone: Tone; text: string } {
   return { tone: applied === results.length ? 'green' : 'orange', text: `已通过 ${applied} / ${results.length} 人` };
 }
 
-export async function onTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session): Promise<Reply> {
+/** A card tap, counted and timed per platform. */
+export const onTap = (deps: Deps, tap: CardTap, caps: Caps, known?: Session): Promise<Reply> =>
+  metrics.tap(tap.who.platform, answerTap(deps, tap, caps, known));
+
+async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session): Promise<Reply> {
   const s = await openSession(deps, tap.who, known);
   if (!s.me) return { card: unknownPersonCard(), toast: { tone: 'red', text: '未找到您的登记信息' } };
   const me = s.me;
@@ -101,7 +108,13 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps, known?: Sessio
   const show = async (results: Awaited<ReturnType<typeof decideRefs>>, page = 1): Promise<Reply> => {
     const decided = visible(results).map(({ item, r }) => ({
       row: pendingRow(deps, { ...item, status: 'pending' }),
-      result: resultText(r, deps.wf, deps.timeZone),
+      // a decision of one's own just made can be undone from the same row
+      result: {
+        ...resultText(r, deps.wf, deps.timeZone),
+        ...(r.outcome === 'applied'
+          ? ownUndo(deps, { ...item, status: r.status!, version: r.version!, decidedById: me.personId }, me)
+          : {}),
+      },
     }));
     const card = tap.shown
       ? await shownCard(
@@ -160,7 +173,45 @@ export async function onTap(deps: Deps, tap: CardTap, caps: Caps, known?: Sessio
       const said = results.length
         ? { tone: notPassed.length || !passed ? ('orange' as const) : ('green' as const), text: `已通过 ${passed} 人` }
         : { tone: 'red' as const, text: NO_SUCH_ROW };
-      return { card: batchDoneCard({ passed, notPassed }), toast: said };
+      // The preview's numbers that could not be handled, carried by the button (untrusted: only shown back to this person).
+      const numbers = (key: string) =>
+        String(v[key] ?? '')
+          .split(',')
+          .filter((n) => NUMBER.test(n))
+          .slice(0, 50);
+      const unknown = numbers('u');
+      const unknownTotal = Math.min(Math.max(Number(v.un) || 0, unknown.length), 50);
+      return {
+        card: batchDoneCard({ passed, notPassed, unknown, unknownTotal, gateClosed: numbers('g') }),
+        toast: said,
+      };
+    }
+    case 'undo': {
+      const [ref] = parseRefs([`${v.c}.${v.v}`]);
+      if (!ref) return { card: errorCard('这张卡片的内容无法识别，请发送“待办”重新获取。') };
+      const u = await undoMine(deps, s, me, tap.who, ref.id, ref.version, tap.eventId);
+      if (u.outcome === 'unknown') return { card: await todoCard(deps, s, me, caps), toast: undoToast(u, deps) };
+      // The card again from its rows as they are now: an undone row is open again, with 通过 / 退回 on its new version.
+      const ids = [...new Set([...(tap.shown?.clearanceIds ?? []), ref.id])].filter(
+        (id) => id === ref.id || !onCard.has(id),
+      );
+      for (const i of await clearanceItems(s.em, ids)) onCard.set(i.clearanceId, i);
+      const item = onCard.get(ref.id)!;
+      const decided =
+        u.outcome === 'applied'
+          ? []
+          : [{ row: pendingRow(deps, { ...item, status: 'pending' }), result: undoText(u, deps) }];
+      const card = tap.shown
+        ? await shownCard(
+            deps,
+            s,
+            me,
+            caps,
+            { page: tap.shown.page, clearanceIds: tap.shown.clearanceIds, known: onCard },
+            decided,
+          )
+        : await todoCard(deps, s, me, caps, 1, decided);
+      return { card, toast: undoToast(u, deps) };
     }
     case 'nudge':
       return nudgeOffice(deps, s, me, String(v.step ?? ''));

@@ -27,6 +27,12 @@ export async function batchPreview(deps: Deps, s: Session, me: Identity, numbers
       studentNo: d.studentNo,
       text: `${stepOf(deps.wf, d.stepKey)!.name}${STATE_LABEL[d.status as StepState] ?? d.status}${d.decidedBy ? `（${d.decidedBy}）` : ''}`,
     })),
+    gateClosed: plan.gateClosed.map((g) => ({
+      studentNo: g.studentNo,
+      name: g.name,
+      stepName: stepOf(deps.wf, g.stepKey)!.name,
+      waitsFor: g.openSteps.map((k) => stepOf(deps.wf, k)!.name).join('、'),
+    })),
     confirmRef: plan.willPass.map((p) => `${p.clearanceId}.${p.version}`).join(','),
   });
 }

@@ -4,8 +4,11 @@ import { pendingFor } from '../../src/reports/pending-for.ts';
 import type { Identity } from '../../src/people/identify.ts';
 import type { Session } from '../session.ts';
 import type { Caps, Deps } from '../types.ts';
-import { pendingRow } from './todo.ts';
+import { ownUndo, pendingRow } from './todo.ts';
+import { ownDecisions } from './undo-command.ts';
+import { localDateTime } from '../../src/time.ts';
 import { studentStatusCard } from './status.ts';
+import { staffCertificateCard } from './certificate.ts';
 
 /** Staff see a student when any of their assignments covers the student's college and campus. */
 async function mayView(s: Session, me: Identity, studentNo: string): Promise<boolean> {
@@ -28,6 +31,7 @@ export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: st
     return [errorCard(`没有找到您负责范围内学号为 ${studentNo} 的学生。`, 'grey')];
   const held = [...new Set(me.assignments.filter((a) => a.role === 'handler').map((a) => a.stepKey!))];
   const status = (await studentStatusCard(deps, s, studentNo, held))!;
+  const certificate = await staffCertificateCard(deps, s, studentNo);
   const ids = await s.em.execute<{ id: number }[]>(
     'select c.id from clearance c join student st on st.id = c.student_id where st.student_no = ?',
     [studentNo],
@@ -35,12 +39,32 @@ export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: st
   const { items: mine } = await pendingFor(s.em, deps.wf, me.assignments, 1, 50, {
     clearanceIds: ids.map((r) => r.id),
   });
-  if (!mine.length) return [status];
+  // Rows this person passed or returned themself show what they did, with 撤销 (a returned row stays open to pass).
+  const open = new Set(mine.map((i) => i.clearanceId));
+  const own = await ownDecisions(deps, s, me, studentNo);
+  const decided = own.filter((i) => !open.has(i.clearanceId));
+  // a return of their own stays open to pass once the student has sorted it out, and can be undone beside that
+  const returnedByMe = new Map(own.filter((i) => open.has(i.clearanceId)).map((i) => [i.clearanceId, i.version]));
+  const first = certificate ? [status, certificate] : [status];
+  if (!mine.length && !decided.length) return first;
   return [
-    status,
+    ...first,
     pendingCard({
       staffName: me.name,
-      rows: mine.map((i) => pendingRow(deps, i)),
+      rows: [
+        ...mine.map((i) => ({ ...pendingRow(deps, i), undo: returnedByMe.get(i.clearanceId) })),
+        ...decided.map((i) => pendingRow(deps, { ...i, status: 'pending' })),
+      ],
+      results: Object.fromEntries(
+        decided.map((i) => [
+          i.clearanceId,
+          {
+            tone: i.status === 'passed' ? ('green' as const) : ('orange' as const),
+            text: `${i.status === 'passed' ? '已通过' : '已退回'} · ${i.decidedBy ?? me.name} ${i.decidedAt ? localDateTime(new Date(i.decidedAt), deps.timeZone) : ''}`.trim(),
+            ...ownUndo(deps, i, me),
+          },
+        ]),
+      ),
       page: 1,
       pages: 1,
       total: mine.length,

@@ -1,5 +1,5 @@
-// A chat message: recognise the command (进度, 待办, 查, 通过, 退回, 帮助) and answer with cards.
-import { helpCard, unknownPersonCard, type Card } from '../../cards/index.ts';
+// A chat message: recognise the command (进度, 证明, 待办, 查, 通过, 退回, 撤销, 帮助) and answer with cards.
+import { errorCard, helpCard, unknownPersonCard, type Card } from '../../cards/index.ts';
 import { openSession, handledSteps } from '../session.ts';
 import { stepOf } from '../../src/workflow/load.ts';
 import type { Caps, ChatMessage, Deps } from '../types.ts';
@@ -8,6 +8,8 @@ import { todoCard } from './todo.ts';
 import { lookup } from './lookup.ts';
 import { batchPreview } from './batch.ts';
 import { returnByChat } from './return-command.ts';
+import { undoByChat } from './undo-command.ts';
+import { myCertificate } from './certificate.ts';
 
 const NUMBER = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -27,6 +29,7 @@ export async function onMessage(deps: Deps, msg: ChatMessage, caps: Caps): Promi
     });
 
   if (['进度', 'status', '我的离校'].includes(cmd)) return [await myStatus(deps, s)];
+  if (['证明', 'certificate', '离校证明'].includes(cmd)) return [await myCertificate(deps, s)];
   if (isStaff && ['待办', 'todo'].includes(cmd)) return [await todoCard(deps, s, me, caps, Number(rest[0]) || 1)];
   if (isStaff && (cmd === '查' || cmd.startsWith('查')) && (rest[0] ?? cmd.slice(1)).match(NUMBER))
     return lookup(deps, s, me, rest[0] ?? cmd.slice(1), caps);
@@ -34,5 +37,11 @@ export async function onMessage(deps: Deps, msg: ChatMessage, caps: Caps): Promi
     return [await batchPreview(deps, s, me, rest)];
   if (isStaff && cmd === '退回' && rest.length >= 2 && NUMBER.test(rest[0]!))
     return [await returnByChat(deps, s, me, msg, rest[0]!, rest.slice(1).join(' '))];
+  if (isStaff && cmd === '退回' && rest.length === 1 && NUMBER.test(rest[0]!))
+    return [
+      errorCard(`退回需要原因，学生会看到它：请发送“退回 ${rest[0]} 原因”，例如“退回 ${rest[0]} 图书未还”。`, 'orange'),
+    ];
+  if (isStaff && cmd === '撤销' && rest.length === 1 && NUMBER.test(rest[0]!))
+    return [await undoByChat(deps, s, me, msg, rest[0]!)];
   return [help()];
 }

@@ -1,5 +1,5 @@
 // 待办 / todo, and paging: the students waiting on this staff member, as a pending card.
-import { pendingCard, PAGE_SIZE, type Card, type PendingRow, type Tone } from '../../cards/index.ts';
+import { pendingCard, pageSize, type Card, type PendingRow, type RowOutcome } from '../../cards/index.ts';
 import {
   clearanceItems,
   pendingCount,
@@ -28,6 +28,17 @@ export function pendingRow(deps: Deps, i: PendingItem): PendingRow {
   };
 }
 
+/**
+ * A row passed or returned by the viewer themself carries its 撤销 (on the version it is at now), except the final
+ * office's own pass, which ends the clearance. (Once that office has passed, other rows' 撤销 is refused and says so.)
+ */
+export function ownUndo(deps: Deps, i: ClearanceItem, me: Identity): { undo?: number } {
+  const final = i.status === 'passed' && Boolean(stepOf(deps.wf, i.stepKey)?.requires.length);
+  return i.decidedById === me.personId && (i.status === 'passed' || i.status === 'returned') && !final
+    ? { undo: i.version }
+    : {};
+}
+
 /** A page of the pending card; `decided` rows (just tapped) come first, showing what happened to them. */
 export async function todoCard(
   deps: Deps,
@@ -35,13 +46,15 @@ export async function todoCard(
   me: Identity,
   caps: Caps,
   page = 1,
-  decided: { row: PendingRow; result: { tone: Tone; text: string } }[] = [],
+  decided: { row: PendingRow; result: RowOutcome }[] = [],
 ): Promise<Card> {
+  // The card's real page size for this layout (cards/build/page-size.ts): offsets and "pages" follow what a card holds.
+  const size = pageSize(caps.layout);
   let p = Number.isFinite(page) ? Math.min(Math.max(1, Math.floor(page)), 5000) : 1;
-  let { items, total } = await pendingFor(s.em, deps.wf, me.assignments, p, PAGE_SIZE);
+  let { items, total } = await pendingFor(s.em, deps.wf, me.assignments, p, size);
   if (!items.length && p > 1) {
-    p = Math.max(1, Math.ceil(total / PAGE_SIZE)) || 1;
-    ({ items, total } = await pendingFor(s.em, deps.wf, me.assignments, p, PAGE_SIZE));
+    p = Math.max(1, Math.ceil(total / size)) || 1;
+    ({ items, total } = await pendingFor(s.em, deps.wf, me.assignments, p, size));
   }
   const shown = new Set(decided.map((d) => d.row.clearanceId));
   return pendingCard({
@@ -52,7 +65,7 @@ export async function todoCard(
     ],
     results: Object.fromEntries(decided.map((d) => [d.row.clearanceId, d.result])),
     page: p,
-    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    pages: Math.max(1, Math.ceil(total / size)),
     total,
     layout: caps.layout,
   });
@@ -68,12 +81,12 @@ export async function shownCard(
   me: Identity,
   caps: Caps,
   shown: { page: number; clearanceIds: number[]; known?: Map<number, ClearanceItem> },
-  decided: { row: PendingRow; result: { tone: Tone; text: string } }[],
+  decided: { row: PendingRow; result: RowOutcome }[],
 ): Promise<Card> {
   const items = shown.known ?? new Map((await clearanceItems(s.em, shown.clearanceIds)).map((i) => [i.clearanceId, i]));
   const now = new Map(decided.map((d) => [d.row.clearanceId, d]));
   const rows: PendingRow[] = [];
-  const results: Record<number, { tone: Tone; text: string }> = {};
+  const results: Record<number, RowOutcome> = {};
   for (const id of shown.clearanceIds) {
     const i = items.get(id);
     if (!i) continue;
@@ -87,6 +100,7 @@ export async function shownCard(
       rows.push(pendingRow(deps, { ...i, status: 'pending' }));
       const at = i.decidedAt ? localDateTime(new Date(i.decidedAt), deps.timeZone) : '';
       results[id] = {
+        ...ownUndo(deps, i, me),
         tone: 'grey',
         text:
           i.status === 'passed'
@@ -105,7 +119,7 @@ export async function shownCard(
     rows,
     results,
     page: shown.page,
-    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    pages: Math.max(1, Math.ceil(total / pageSize(caps.layout))),
     total,
     layout: caps.layout,
   });

@@ -2,7 +2,6 @@
 import { collegeDigestCard } from '../../cards/index.ts';
 import { collegeDigests } from '../../src/reports/overdue.ts';
 import { deliver, type Delivery } from '../../src/delivery/deliver.ts';
-import { localDate } from '../../src/time.ts';
 import type { JobDef } from './types.ts';
 
 export const digestJob: JobDef = {
@@ -11,8 +10,9 @@ export const digestJob: JobDef = {
     "each college admin gets their college's open and overdue students per step (nothing is sent when nothing is open)",
   at: { hour: 9, minute: 5 },
   sends: true,
-  run: async ({ em, wf, now, timeZone, slot, deps, settings }) => {
-    const digests = await collegeDigests(em, wf, localDate(now, timeZone), settings.nearDays);
+  run: async ({ em, wf, slot, deps, settings, sendAt }) => {
+    // as of the slot's day: a slot run late (after quiet hours, the next morning) is that day's digest
+    const digests = await collegeDigests(em, wf, slot, settings.nearDays);
     const admins = await em.execute<{ person_id: number; college_id: number }[]>(
       "select distinct person_id, college_id from assignment where role = 'college_admin' and ended_at is null and college_id is not null",
     );
@@ -22,6 +22,8 @@ export const digestJob: JobDef = {
       const busiest = [...d.perStep].sort((a, b) => b.open - a.open)[0];
       const card = collegeDigestCard(d, {
         nudge: busiest && { step: busiest.step, name: busiest.name, open: busiest.open },
+        // the console's progress page, where it is served: every college and step, beyond what a card holds
+        progressUrl: deps.platforms?.includes('console') ? `${deps.publicUrl}/console/progress` : undefined,
       });
       for (const a of admins.filter((x) => x.college_id === d.collegeId))
         items.push({ personId: a.person_id, card, key: `digest_${slot}_${d.collegeId}_${a.person_id}` });
@@ -29,7 +31,7 @@ export const digestJob: JobDef = {
     return {
       colleges: digests.length,
       digests: items.length,
-      queued: await deliver(em, deps.platforms ?? [], items, 'bulk'),
+      queued: await deliver(em, deps.platforms ?? [], items, sendAt, 'bulk'),
     };
   },
 };

@@ -10,7 +10,7 @@ export const escalateJob: JobDef = {
   description: 'school admins get a weekly summary of overdue students per office',
   at: { hour: 9, minute: 35, weekday: 1 },
   sends: true,
-  run: async ({ em, wf, now, timeZone, slot, deps }) => {
+  run: async ({ em, wf, now, timeZone, slot, deps, sendAt }) => {
     const rows = (await officeBacklog(em, wf, localDate(now, timeZone))).filter((r) => r.overdue > 0);
     if (!rows.length) return { offices: 0, queued: 0 };
     const admins = await em.execute<{ person_id: number }[]>(
@@ -18,6 +18,6 @@ export const escalateJob: JobDef = {
     );
     const card = escalationCard(rows, slot);
     const items = admins.map((a) => ({ personId: a.person_id, card, key: `escalate_${slot}_${a.person_id}` }));
-    return { offices: rows.length, queued: await deliver(em, deps.platforms ?? [], items, 'bulk') };
+    return { offices: rows.length, queued: await deliver(em, deps.platforms ?? [], items, sendAt, 'bulk') };
   },
 };

@@ -2,7 +2,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { deliver, type Delivery } from '../../src/delivery/deliver.ts';
 import { claimSlot } from '../../src/jobs/claim.ts';
-import { localDate } from '../../src/time.ts';
 import { openSession } from '../session.ts';
 import { todoCard } from '../chat/todo.ts';
 import type { Deps } from '../types.ts';
@@ -31,8 +30,8 @@ export const nudgeJob: JobDef = {
   description: 'every handler with students waiting gets one list card of them',
   at: { hour: 9, minute: 17 },
   sends: true,
-  run: async ({ em, now, timeZone, deps }) => {
-    const today = localDate(now, timeZone);
+  run: async ({ em, slot, deps, sendAt }) => {
+    const today = slot; // a slot run late (the next morning) is that day's nudge, claimed under that day
     const handlers = await em.execute<{ person_id: number }[]>(
       "select distinct person_id from assignment where role = 'handler' and ended_at is null",
     );
@@ -44,7 +43,7 @@ export const nudgeJob: JobDef = {
     return {
       handlers: handlers.length,
       nudged: items.length,
-      queued: await deliver(em, deps.platforms ?? [], items, 'bulk'),
+      queued: await deliver(em, deps.platforms ?? [], items, sendAt, 'bulk'),
     };
   },
 };

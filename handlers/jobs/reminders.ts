@@ -2,7 +2,6 @@
 import { reminderCard } from '../../cards/index.ts';
 import { remindersDue } from '../../src/reports/overdue.ts';
 import { deliver } from '../../src/delivery/deliver.ts';
-import { localDate } from '../../src/time.ts';
 import type { JobDef } from './types.ts';
 
 export const remindJob: JobDef = {
@@ -10,13 +9,14 @@ export const remindJob: JobDef = {
   description: 'students with open steps are reminded before their deadline and daily after it',
   at: { hour: 10, minute: 5 },
   sends: true,
-  run: async ({ em, wf, now, timeZone, slot, deps, settings }) => {
-    const due = await remindersDue(em, wf, localDate(now, timeZone), settings.remindDays);
+  run: async ({ em, wf, slot, deps, settings, sendAt }) => {
+    // as of the slot's day: a slot run late (the next morning) reminds whom that day's run would have
+    const due = await remindersDue(em, wf, slot, settings.remindDays);
     const items = due.map((r) => ({
       personId: r.personId,
       card: reminderCard(r),
       key: `remind_${slot}_${r.studentId}`,
     }));
-    return { reminded: items.length, queued: await deliver(em, deps.platforms ?? [], items, 'bulk') };
+    return { reminded: items.length, queued: await deliver(em, deps.platforms ?? [], items, sendAt, 'bulk') };
   },
 };

@@ -12,6 +12,8 @@ export interface JobContext {
   slot: string;
   deps: Deps;
   settings: JobSettings;
+  /** messages are queued to go out at this instant instead of at once (a run asked for inside quiet hours) */
+  sendAt?: Date;
 }
 
 export interface JobSettings {
@@ -26,6 +28,8 @@ export interface JobTime {
   minute: number;
   /** weekly jobs: 0 = Sunday … 6 = Saturday */
   weekday?: number;
+  /** jobs that run every few minutes (hour and minute are then unused): one slot per interval */
+  everyMinutes?: number;
 }
 
 export interface JobDef {

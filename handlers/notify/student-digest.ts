@@ -1,14 +1,15 @@
 // One message for everything that happened to a student's steps within the coalescing window.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { noticeCard } from '../../cards/index.ts';
-import { changedClearances, type ChangedClearance } from '../../src/reports/changed-clearances.ts';
+import { changedClearances } from '../../src/reports/changed-clearances.ts';
 import { stepOf } from '../../src/workflow/load.ts';
 import type { Deps, Outgoing } from '../types.ts';
-import { studentNotice } from './notices.ts';
+import { noticesFor } from './notices.ts';
 
 /**
  * The student's notice for these changed clearances, told as they are now (a pass revoked within the window is told
- * as the revoke). One change reads as it always did; several become "财务处、校医院 已通过，还有 3 项待办理".
+ * as the revoke). One change reads as it always did, and so does the last step passing (it carries the certificate);
+ * several become "财务处、校医院 已通过，还有 3 项待办理", with returns and holds listed below.
  */
 export async function combinedStudentNotice(
   deps: Deps,
@@ -16,33 +17,35 @@ export async function combinedStudentNotice(
   personId: number,
   changes: { clearanceId: number; version: number }[],
 ): Promise<Outgoing | null> {
-  const order = [...new Set(changes.map((c) => c.clearanceId))];
-  const rows = (await changedClearances(em, order)).filter((r) => r.studentPersonId === personId);
-  const byId = new Map(rows.map((r) => [r.clearanceId, r]));
+  const told = (await noticesFor(deps, changes, undefined, em)).filter((n) => n.about && n.personId === personId);
+  if (told.length <= 1) return told[0] ?? null;
+  const rows = new Map(
+    (
+      await changedClearances(
+        em,
+        told.map((n) => n.about!.clearanceId),
+      )
+    ).map((r) => [r.clearanceId, r]),
+  );
+  const completed = told.find((n) => rows.get(n.about!.clearanceId)?.openSteps.length === 0);
+  if (completed) return completed;
   // workflow order reads best: the student's status card lists steps the same way
-  const stepIndex = (r: ChangedClearance) => deps.wf.steps.findIndex((s) => s.key === r.stepKey);
-  const told = order
-    .map((id) => byId.get(id))
-    .filter((r): r is ChangedClearance => Boolean(r))
-    .sort((a, b) => stepIndex(a) - stepIndex(b))
-    .map((r) => ({ r, name: stepOf(deps.wf, r.stepKey)?.name ?? r.stepKey }))
-    .map(({ r, name }) => ({ r, name, notice: studentNotice(name, r) }))
-    .filter((t) => t.notice);
-  if (!told.length) return null;
-  const key = `notice:p${personId}:${told.map((t) => `${t.r.clearanceId}v${t.r.version}`).join(',')}`;
-  if (told.length === 1) return { personId, card: noticeCard(told[0]!.notice!), key };
-
-  const open = told[0]!.r.openSteps.length; // the same student: every row knows what is still open
-  const passed = told.filter((t) => t.r.status === 'passed').map((t) => t.name);
-  const others = told.filter((t) => t.r.status !== 'passed').map((t) => t.notice!.text);
-  const head = passed.length ? `${passed.join('、')} 已通过` : '离校手续有更新';
-  const text = open === 0 ? `${head}，您的离校手续已全部办完。` : `${head}，还有 ${open} 项待办理。`;
+  const order = (n: Outgoing) => deps.wf.steps.findIndex((s) => s.key === rows.get(n.about!.clearanceId)?.stepKey);
+  const sorted = [...told].sort((a, b) => order(a) - order(b));
+  const passed = sorted.filter((n) => rows.get(n.about!.clearanceId)?.status === 'passed');
+  const others = sorted.filter((n) => !passed.includes(n)).map((n) => n.card.summary);
+  const name = (n: Outgoing) => {
+    const key = rows.get(n.about!.clearanceId)?.stepKey ?? '';
+    return stepOf(deps.wf, key)?.name ?? key;
+  };
+  const open = rows.get(told[0]!.about!.clearanceId)?.openSteps.length ?? 0; // one student: every row knows it
+  const head = passed.length ? `${passed.map(name).join('、')} 已通过` : '离校手续有更新';
   return {
     personId,
-    key,
+    key: `notice:p${personId}:${sorted.map((n) => `${n.about!.clearanceId}v${n.about!.version}`).join(',')}`,
     card: noticeCard({
-      title: open === 0 ? '离校手续已全部办完' : `离校进度：${told.length} 项有变化`,
-      text,
+      title: `离校进度：${told.length} 项有变化`,
+      text: `${head}，还有 ${open} 项待办理。`,
       tone: others.length ? 'orange' : 'green',
       lines: others,
     }),

@@ -7,6 +7,9 @@ import { migrationsList } from '../../migrations/index.ts';
 
 const migrationsDir = fileURLToPath(new URL('../../migrations', import.meta.url));
 
+/** The startup options of every connection of ours (see the comment on driverOptions). */
+export const SESSION_OPTIONS = '-c plan_cache_mode=force_generic_plan';
+
 export function ormConfig(clientUrl: string, poolMax = 10, logger: (message: string) => void = () => {}) {
   return defineConfig({
     clientUrl,
@@ -35,7 +38,7 @@ export function ormConfig(clientUrl: string, poolMax = 10, logger: (message: str
       connection: {
         connectionTimeoutMillis: 5000,
         statement_timeout: 30_000,
-        options: '-c plan_cache_mode=force_generic_plan',
+        options: SESSION_OPTIONS,
       },
       // knex's own notices (a connection lost while PostgreSQL restarts) go to our logger, not to the console
       log: { warn: logger, error: logger, deprecate: logger, debug: logger },

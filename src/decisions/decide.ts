@@ -4,13 +4,16 @@ import type { Workflow } from '../workflow/schema.ts';
 import { stepOf } from '../workflow/load.ts';
 import type { ClearanceStatus } from '../entities/clearance.ts';
 import { activeAssignments } from '../people/active-assignments.ts';
-import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
+import { pgIntArray } from '../db/pg-array.ts';
 import { authorize, type AssignmentScope } from './authorize.ts';
-import { DecisionError, type Decision, type DecisionRequest, type KnownTarget, type RowResult } from './types.ts';
+import { DecisionError, type Decision, type DecisionRequest, type RowResult } from './types.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
 import { writeDecisions, type Written } from './write-decisions.ts';
 import { lockStudents } from './lock-students.ts';
 import { prepared } from '../db/prepared.ts';
+import { metrics } from '../metrics/metrics.ts';
+import { readCommitted, withRetry } from '../db/retry.ts';
+import { knownTarget, readTargets } from './read-targets.ts';
 
 const CHUNK = 1000;
 const MAX_REASON = 500;
@@ -21,20 +24,6 @@ const TRANSITIONS: Record<Decision, { from: ClearanceStatus[]; to: ClearanceStat
   return: { from: ['pending'], to: 'returned' },
   revoke: { from: ['passed', 'returned'], to: 'pending' },
 };
-
-interface TargetRow {
-  ord: number;
-  student_id: number | null;
-  college_id: number;
-  campus: string | null;
-  clearance_id: number | null;
-  status: ClearanceStatus;
-  version: number;
-  decided_by_label: string | null;
-  decided_at: Date | null;
-  open_required: string[];
-  passed_dependents: string[];
-}
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
@@ -56,58 +45,19 @@ export async function decide(em: EntityManager, wf: Workflow, req: DecisionReque
   for (let i = 0; i < req.items.length; i += CHUNK) {
     const items = req.items.slice(i, i + CHUNK);
     // A chunk's writes are one statement (writeDecisions). Only a chunk on either side of a gate needs a transaction,
-    // to hold its students' rows from the read of the other steps to that write.
+    // to hold its students' rows from the read of the other steps to that write: at READ COMMITTED, so that the read
+    // after the lock sees what the lock's previous holder committed, and retried whole on 40001 / 40P01. Without a
+    // transaction each statement is atomic and is retried on its own (decideChunk).
     const { required, dependents } = gateSides(wf, step.key, req.decision);
     const gated = required.length > 0 || dependents.length > 0;
     results.push(
       ...(gated
-        ? await em.transactional((tem) => decideChunk(tem as EntityManager, wf, req, items))
+        ? await readCommitted(em, (t) => decideChunk(t, wf, req, items))
         : await decideChunk(em, wf, req, items)),
     );
   }
+  metrics.decided(step.key, req.source, results);
   return results;
-}
-
-/** The rows to decide, with the state of the steps on the other side of the gate, in the order asked. */
-function readTargets(
-  em: EntityManager,
-  stepKey: string,
-  required: string[],
-  dependents: string[],
-  items: DecisionRequest['items'],
-): Promise<TargetRow[]> {
-  // unnest of an array, not a JSON recordset: the planner then knows how many rows come in and looks students up by index.
-  return prepared<TargetRow>(
-    em,
-    `select (x.ord - 1)::int as ord, s.id as student_id, s.college_id, s.campus, c.id as clearance_id, c.status, c.version,
-            c.decided_by_label, c.decided_at,
-            coalesce((select array_agg(r.step_key order by r.step_key) from clearance r
-                      where r.student_id = s.id and r.step_key = any(?::text[]) and r.status in ('pending', 'returned')), '{}') as open_required,
-            coalesce((select array_agg(r.step_key) from clearance r
-                      where r.student_id = s.id and r.step_key = any(?::text[]) and r.status = 'passed'), '{}') as passed_dependents
-       from unnest(?::text[]) with ordinality as x(student_no, ord)
-       left join student s on s.student_no = x.student_no
-       left join clearance c on c.student_id = s.id and c.step_key = ?::text
-      order by x.ord`,
-    [pgTextArray(required), pgTextArray(dependents), pgTextArray(items.map((it) => it.studentNo)), stepKey],
-  );
-}
-
-/** A row its caller read (DecisionRequest.known), as readTargets gives it; away from the gate, no step is on its other side. */
-function knownTarget(k: KnownTarget, ord: number): TargetRow {
-  return {
-    ord,
-    student_id: k.studentId,
-    college_id: k.collegeId,
-    campus: k.campus,
-    clearance_id: k.clearanceId,
-    status: k.status as ClearanceStatus,
-    version: k.version,
-    decided_by_label: k.decidedBy,
-    decided_at: k.decidedAt === null ? null : new Date(k.decidedAt),
-    open_required: [],
-    passed_dependents: [],
-  };
 }
 
 async function decideChunk(
@@ -118,9 +68,16 @@ async function decideChunk(
 ): Promise<RowResult[]> {
   const step = stepOf(wf, req.stepKey)!;
   const { from, to } = TRANSITIONS[req.decision];
+  // Outside a transaction, each statement on its own is retried on 40001 / 40P01 (a role whose default isolation is
+  // REPEATABLE READ or SERIALIZABLE fails a statement that meets a concurrent change instead of re-reading the row);
+  // inside the gate's transaction, the whole transaction is (readCommitted).
+  const again = <T>(work: () => Promise<T>) => withRetry(em, work);
   // A caller that has just identified the person passes their assignments along (read moments ago), saving a query per tap.
   const assignments: AssignmentScope[] =
-    req.actor.kind !== 'person' ? [] : (req.actor.assignments ?? (await activeAssignments(em, req.actor.personId)));
+    req.actor.kind !== 'person'
+      ? []
+      : (req.actor.assignments ??
+        (await again(() => activeAssignments(em, (req.actor as { personId: number }).personId))));
   const actorLabel = req.actor.kind === 'person' ? req.actor.name : req.actor.label;
   const actorPersonId = req.actor.kind === 'person' ? req.actor.personId : null;
   const { required, dependents } = gateSides(wf, step.key, req.decision);
@@ -134,19 +91,25 @@ async function decideChunk(
   const targets =
     known && items.every((it) => known.get(it.studentNo)?.stepKey === step.key)
       ? items.map((it, ord) => knownTarget(known.get(it.studentNo)!, ord))
-      : await readTargets(em, step.key, required, dependents, items);
+      : await again(() => readTargets(em, step.key, required, dependents, items));
 
   const results: RowResult[] = items.map((it) => ({ studentNo: it.studentNo, outcome: 'invalid' as const }));
   const audit: AuditRow[] = [];
   const candidates: {
     ord: number;
     id: number;
+    studentId: number;
     reason: string | null;
     expected_version: number | null;
+    overReturn: boolean;
     role: string;
     from: ClearanceStatus;
   }[] = [];
   const baseDetail = { decision: req.decision, source: req.source, ...(req.via ?? {}) };
+  // Every refused attempt is written to the audit trail, with why; an unknown number is kept in the detail, as no
+  // student row can carry it.
+  const refuse = (r: RowResult, studentId: number | null, outcome: string, detail: Record<string, unknown> = {}) =>
+    audit.push({ outcome, studentId, detail: { ...baseDetail, why: r.outcome, ...detail } });
 
   const seenClearances = new Set<number>();
   for (const t of targets) {
@@ -155,6 +118,7 @@ async function decideChunk(
     const reason = it.reason?.trim() || null;
     if (t.student_id === null || t.clearance_id === null) {
       Object.assign(r, { outcome: 'unknown_student', error: `no student with number ${it.studentNo}` });
+      refuse(r, t.student_id, 'unknown_student', t.student_id === null ? { student_no: it.studentNo } : {});
       continue;
     }
     const current = {
@@ -166,19 +130,23 @@ async function decideChunk(
     };
     if (seenClearances.has(t.clearance_id)) {
       Object.assign(r, current, { outcome: 'invalid', error: `student ${it.studentNo} appears twice in this request` });
+      refuse(r, t.student_id, 'invalid', { error: r.error });
       continue;
     }
     seenClearances.add(t.clearance_id);
     if (req.decision === 'return' && !reason) {
       Object.assign(r, current, { outcome: 'invalid', error: 'a return needs a reason' });
+      refuse(r, t.student_id, 'invalid', { error: r.error });
       continue;
     }
     if (reason && reason.length > MAX_REASON) {
       Object.assign(r, current, { outcome: 'invalid', error: `the reason is longer than ${MAX_REASON} characters` });
+      refuse(r, t.student_id, 'invalid', { error: r.error });
       continue;
     }
     if (t.status === 'not_applicable') {
       Object.assign(r, current, { outcome: 'not_applicable', error: `${step.name} does not apply to this student` });
+      refuse(r, t.student_id, 'not_applicable');
       continue;
     }
     const role = authorize(req.actor, assignments, step, { collegeId: t.college_id, campus: t.campus }, req.decision);
@@ -196,10 +164,18 @@ async function decideChunk(
         outcome: 'invalid',
         error: `${names.join('、')}已通过：请先撤销${names.join('、')}`,
       });
+      refuse(r, t.student_id, 'invalid', { error: r.error, passed_dependents: t.passed_dependents });
       continue;
     }
     if (!from.includes(t.status)) {
       Object.assign(r, current, { outcome: 'already_decided' });
+      refuse(r, t.student_id, 'already_decided', { status: t.status, version: t.version });
+      continue;
+    }
+    const overReturn = it.overReturn === true || it.expectedVersion !== undefined;
+    if (req.decision === 'pass' && t.status === 'returned' && !overReturn) {
+      Object.assign(r, current, conflictOf(t.decided_by_label, t.decided_at, t.reason));
+      refuse(r, t.student_id, 'conflict', { status: t.status, version: t.version });
       continue;
     }
     if (t.open_required.length) {
@@ -219,8 +195,10 @@ async function decideChunk(
     candidates.push({
       ord: t.ord,
       id: t.clearance_id,
+      studentId: t.student_id,
       reason,
       expected_version: it.expectedVersion ?? null,
+      overReturn,
       role,
       from: t.status,
     });
@@ -228,38 +206,48 @@ async function decideChunk(
 
   const common = { actorPersonId, actorLabel, action: req.decision, stepKey: step.key };
   const won = candidates.length
-    ? await writeDecisions(em, {
-        to,
-        from,
-        required,
-        decider: req.decision === 'revoke' ? null : { personId: actorPersonId, label: actorLabel, source: req.source },
-        candidates: candidates.map((c) => ({
-          id: c.id,
-          reason: req.decision === 'revoke' ? null : c.reason,
-          expectedVersion: c.expected_version,
-          detail: { ...baseDetail, from: c.from, to, as_role: c.role, reason: c.reason },
-        })),
-        audit: common,
-        otherAudit: audit,
-        cause: req.decision,
-      })
+    ? await again(() =>
+        writeDecisions(em, {
+          to,
+          from,
+          required,
+          decider:
+            req.decision === 'revoke' ? null : { personId: actorPersonId, label: actorLabel, source: req.source },
+          candidates: candidates.map((c) => ({
+            id: c.id,
+            reason: req.decision === 'revoke' ? null : c.reason,
+            expectedVersion: c.expected_version,
+            overReturn: req.decision !== 'pass' || c.overReturn,
+            detail: { ...baseDetail, from: c.from, to, as_role: c.role, reason: c.reason },
+          })),
+          audit: common,
+          otherAudit: audit,
+          cause: req.decision,
+        }),
+      )
     : new Map<number, Written>();
-  if (!candidates.length) await insertAudit(em, common, audit);
+  if (!candidates.length) await again(() => insertAudit(em, common, audit));
 
   // Losers of a race learn the winner's decision, read after the winner committed.
   const lost = candidates.filter((c) => !won.has(c.id));
   const current = lost.length
-    ? await prepared<{
-        id: number;
-        status: ClearanceStatus;
-        version: number;
-        decided_by_label: string | null;
-        decided_at: Date | null;
-      }>(em, 'select id, status, version, decided_by_label, decided_at from clearance where id = any(?::int[])', [
-        pgIntArray(lost.map((c) => c.id)),
-      ])
+    ? await again(() =>
+        prepared<{
+          id: number;
+          status: ClearanceStatus;
+          version: number;
+          decided_by_label: string | null;
+          decided_at: Date | null;
+          reason: string | null;
+        }>(
+          em,
+          'select id, status, version, decided_by_label, decided_at, reason from clearance where id = any(?::int[])',
+          [pgIntArray(lost.map((c) => c.id))],
+        ),
+      )
     : [];
   const now = new Map(current.map((c) => [c.id, c]));
+  const lostAudit: AuditRow[] = [];
   for (const c of candidates) {
     const r = results[c.ord]!;
     const w = won.get(c.id);
@@ -273,18 +261,36 @@ async function decideChunk(
         decidedBy: req.decision === 'revoke' ? null : actorLabel,
         decidedAt: iso(w.decided_at),
       });
-    } else {
-      const n = now.get(c.id)!;
-      Object.assign(r, {
-        clearanceId: c.id,
-        outcome: 'already_decided',
-        status: n.status,
-        version: n.version,
-        decidedBy: n.decided_by_label,
-        decidedAt: iso(n.decided_at),
-      });
+      continue;
     }
+    const n = now.get(c.id)!;
+    Object.assign(r, {
+      clearanceId: c.id,
+      outcome: 'already_decided',
+      status: n.status,
+      version: n.version,
+      decidedBy: n.decided_by_label,
+      decidedAt: iso(n.decided_at),
+    });
+    // Returned while this pass was on its way, and the pass did not mean to undo a return.
+    if (req.decision === 'pass' && n.status === 'returned' && !c.overReturn)
+      Object.assign(r, conflictOf(n.decided_by_label, n.decided_at, n.reason));
+    lostAudit.push({
+      outcome: r.outcome,
+      studentId: c.studentId,
+      detail: { ...baseDetail, why: r.outcome, status: n.status, version: n.version },
+    });
   }
+  if (lostAudit.length) await again(() => insertAudit(em, common, lostAudit));
 
   return results;
+}
+
+/** A pass without intent meeting a return: who returned it, when and why, and how to pass over it. */
+function conflictOf(by: string | null, at: Date | null, reason: string | null): Partial<RowResult> {
+  return {
+    outcome: 'conflict',
+    reason,
+    error: `returned by ${by ?? 'someone'} at ${iso(at) ?? 'an unknown time'}${reason ? `: ${reason}` : ''}; to pass over the return, say so (over_return)`,
+  };
 }

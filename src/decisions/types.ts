@@ -27,6 +27,11 @@ export interface DecisionItem {
   reason?: string;
   /** The clearance version the card showed; a stale card then changes nothing. */
   expectedVersion?: number;
+  /**
+   * A pass over a return (退回) undoes it, so it needs intent: this flag, or an expectedVersion (the caller saw the
+   * returned row at that version). Without either, a returned row's outcome is `conflict`.
+   */
+  overReturn?: boolean;
 }
 
 /** A row to decide as its caller has just read it (a card tap reads its card's rows anyway). */
@@ -40,6 +45,8 @@ export interface KnownTarget {
   campus: string | null;
   decidedBy: string | null;
   decidedAt: Date | string | null;
+  /** the return's reason, for a `conflict` answer */
+  reason?: string | null;
 }
 
 export interface DecisionRequest {
@@ -59,7 +66,14 @@ export interface DecisionRequest {
 }
 
 export type Outcome =
-  'applied' | 'already_decided' | 'denied' | 'gate_closed' | 'unknown_student' | 'not_applicable' | 'invalid';
+  | 'applied'
+  | 'already_decided'
+  | 'conflict'
+  | 'denied'
+  | 'gate_closed'
+  | 'unknown_student'
+  | 'not_applicable'
+  | 'invalid';
 
 export interface RowResult {
   studentNo: string;
@@ -72,6 +86,8 @@ export interface RowResult {
   decidedAt?: string | null;
   /** for gate_closed: the required steps still open */
   openSteps?: string[];
+  /** for conflict: the reason of the return that a pass without intent would have undone (decidedBy / decidedAt: who, when) */
+  reason?: string | null;
   /** the role under which the actor was allowed (recorded in the audit trail) */
   asRole?: string;
   error?: string;

@@ -9,6 +9,8 @@ export interface Candidate {
   id: number;
   reason: string | null;
   expectedVersion: number | null;
+  /** the row may change from `returned` (a pass with intent to undo a return; always true for other decisions) */
+  overReturn: boolean;
   /** the audit detail of the row if it wins, without the version it reaches */
   detail: Record<string, unknown>;
 }
@@ -16,7 +18,7 @@ export interface Candidate {
 export interface WriteRequest {
   to: ClearanceStatus;
   from: ClearanceStatus[];
-  /** steps that must not be open for a row to change (the final gate), re-checked as the row is written */
+  /** steps that must be passed or not applicable for a row to change (the final gate), re-checked as the row is written */
   required: string[];
   /** who is recorded as the decider; null for a revoke, which clears the decision */
   decider: { personId: number | null; label: string; source: string } | null;
@@ -35,18 +37,24 @@ export interface Written {
 // One statement is atomic on its own, so a chunk without a gate needs no transaction: one round trip instead of four.
 // The follow-up (notices, card refreshes) is queued through change_outbox: a plain insert here, grouped into jobs by
 // the worker's drain (src/queue/drain-changes.ts). A data-modifying CTE runs whether or not it is read.
+// The rows are locked first, in id order (ORDER BY under FOR NO KEY UPDATE locks in the sorted order), not in the
+// order the caller listed them: two batches over the same students in opposite orders then wait for each other
+// instead of deadlocking. A required step counts as done only when its row is passed or not_applicable (a step with
+// no row yet is open).
 const WRITE = `
-with x as (select * from unnest(?::int[], ?::text[], ?::int[]) as x(id, reason, expected_version)),
+with x as (select * from unnest(?::int[], ?::text[], ?::int[], ?::boolean[]) as x(id, reason, expected_version, over_return)),
+l as (select c.id from clearance c where c.id in (select id from x) and c.status = any(?::text[]) order by c.id for no key update of c),
 u as (
   update clearance c
      set status = ?::text, version = c.version + 1, updated_at = now(),
          decided_by_id = ?::int, decided_by_label = ?::text, decided_at = case when ?::boolean then now() end,
          source = ?::text, reason = x.reason
     from x
-   where c.id = x.id and c.status = any(?::text[])
+   where c.id = x.id and c.id in (select id from l) and c.status = any(?::text[])
      and (x.expected_version is null or c.version = x.expected_version)
-     and not exists (select 1 from clearance r where r.student_id = c.student_id
-                     and r.step_key = any(?::text[]) and r.status in ('pending', 'returned'))
+     and (c.status <> 'returned' or x.over_return)
+     and (select count(*) from clearance r where r.student_id = c.student_id and r.step_key = any(?::text[])
+             and r.status in ('passed', 'not_applicable')) = cardinality(?::text[])
   returning c.id, c.version, c.decided_at, c.student_id
 ),
 audit as (
@@ -68,12 +76,15 @@ export async function writeDecisions(em: EntityManager, w: WriteRequest): Promis
     pgIntArray(w.candidates.map((c) => c.id)),
     pgTextArray(w.candidates.map((c) => c.reason)),
     pgIntArray(w.candidates.map((c) => c.expectedVersion)),
+    `{${w.candidates.map((c) => (c.overReturn ? 't' : 'f')).join(',')}}`,
+    pgTextArray(w.from),
     w.to,
     w.decider?.personId ?? null,
     w.decider?.label ?? null,
     w.decider !== null,
     w.decider?.source ?? null,
     pgTextArray(w.from),
+    pgTextArray(w.required),
     pgTextArray(w.required),
     w.audit.actorPersonId,
     w.audit.actorLabel,

@@ -19,11 +19,15 @@ export interface Delivery {
   cardFor?: Partial<Record<DeliveryPlatform, Delivery['card']>>;
 }
 
-/** Returns how many sends were queued. `lane`: notices by default; scheduled mass sends say `bulk`. */
+/**
+ * Returns how many sends were queued. With `runAt` (the end of quiet hours) they wait in the queue until then.
+ * `lane`: notices by default; scheduled mass sends say `bulk`.
+ */
 export async function deliver(
   em: EntityManager,
   platforms: DeliveryPlatform[],
   items: Delivery[],
+  runAt?: Date,
   lane: Lane = 'notice',
 ): Promise<number> {
   if (!items.length || !platforms.length) return 0;
@@ -40,7 +44,7 @@ export async function deliver(
       if (to !== null && to !== undefined)
         jobs.push({ platform, to: String(to), card, key: item.key, personId: item.personId, shows: card.shows, lane });
     }
-  if (jobs.length === 1) await enqueueSend(em, jobs[0]!);
-  else await enqueueSends(em, jobs);
+  if (jobs.length === 1) await enqueueSend(em, jobs[0]!, runAt);
+  else await enqueueSends(em, jobs, runAt);
   return jobs.length;
 }

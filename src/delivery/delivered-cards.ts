@@ -13,10 +13,12 @@ export interface DeliveredCardRow {
   responseCode?: string | null;
 }
 
-export async function recordDelivered(em: EntityManager, c: DeliveredCardRow): Promise<void> {
+/** Records (or updates) a delivered copy; `at` is the clock's time (the database's when not given). */
+export async function recordDelivered(em: EntityManager, c: DeliveredCardRow, at?: Date): Promise<void> {
+  const when = at?.toISOString() ?? null;
   await em.execute(
-    `insert into delivered_card (platform, message_id, person_id, kind, page, clearance_ids, response_code, response_code_at)
-     values (?, ?, ?, ?, ?, ?::int[], ?, case when ?::text is null then null else now() end)
+    `insert into delivered_card (platform, message_id, person_id, kind, page, clearance_ids, response_code, response_code_at, created_at)
+     values (?, ?, ?, ?, ?, ?::int[], ?, case when ?::text is null then null else coalesce(?::timestamptz, now()) end, coalesce(?::timestamptz, now()))
      on conflict (platform, message_id) do update set kind = excluded.kind, page = excluded.page, clearance_ids = excluded.clearance_ids,
        response_code = coalesce(excluded.response_code, delivered_card.response_code),
        response_code_at = coalesce(excluded.response_code_at, delivered_card.response_code_at), updated_at = now()`,
@@ -29,48 +31,70 @@ export async function recordDelivered(em: EntityManager, c: DeliveredCardRow): P
       pgIntArray(c.clearanceIds),
       c.responseCode ?? null,
       c.responseCode ?? null,
+      when,
+      when,
     ],
   );
 }
 
-/** Takes a card's unused WeCom update code (younger than 72 h): it works once, so taking it clears it. */
-export async function takeResponseCode(em: EntityManager, platform: string, messageId: string): Promise<string | null> {
+/**
+ * How long a delivered card can still be changed on its platform. Feishu: a card JSON 2.0 message can be updated, and
+ * its buttons answer, for 14 days after it was sent (https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-breaking-changes-release-notes).
+ * WeCom: a card is redrawn with a response_code, which works once and for 72 hours after WeCom issued it (with the send,
+ * or with the last tap on the card) (https://developer.work.weixin.qq.com/document/path/94888).
+ */
+export const CARD_WINDOW_MS = { feishu: 14 * 24 * 3600_000, wecom: 72 * 3600_000 } as const;
+
+/** Takes a card's unused WeCom update code (younger than 72 h at `now`): it works once, so taking it clears it. */
+export async function takeResponseCode(
+  em: EntityManager,
+  platform: string,
+  messageId: string,
+  now: Date = new Date(),
+): Promise<string | null> {
   const [row] = await em.execute<{ code: string }[]>(
     `update delivered_card d set response_code = null, response_code_at = null
        from (select response_code as code from delivered_card where platform = ? and message_id = ? and response_code is not null
-               and response_code_at > now() - interval '72 hours' for update) old
+               and response_code_at > ?::timestamptz - interval '72 hours' for update) old
       where d.platform = ? and d.message_id = ? returning old.code`,
-    [platform, messageId, platform, messageId],
+    [platform, messageId, now.toISOString(), platform, messageId],
   );
   return row?.code ?? null;
 }
 
-/** Copies on `platform` showing any of these clearances, young enough to be updated (Feishu: 14 days). */
+/**
+ * Copies on `platform` showing any of these clearances that can still be changed at `now`: Feishu cards sent less than
+ * 14 days ago, WeCom cards holding an update code younger than 72 h. Copies past their window are left as they are:
+ * a call on them would only spend quota on an error.
+ */
 export async function cardsShowing(
   em: EntityManager,
-  platform: string,
+  platform: 'feishu' | 'wecom',
   clearanceIds: number[],
-  maxAgeDays = 14,
+  now: Date = new Date(),
 ): Promise<DeliveredCardRow[]> {
   if (!clearanceIds.length) return [];
+  const live =
+    platform === 'feishu'
+      ? `created_at > ?::timestamptz - interval '14 days'`
+      : `response_code is not null and response_code_at > ?::timestamptz - interval '72 hours'`;
   return em.execute(
     `select platform, message_id as "messageId", person_id as "personId", kind, page, clearance_ids as "clearanceIds"
-       from delivered_card where platform = ? and clearance_ids && ?::int[] and created_at > now() - make_interval(days => ?)`,
-    [platform, pgIntArray(clearanceIds), maxAgeDays],
+       from delivered_card where platform = ? and clearance_ids && ?::int[] and ${live}`,
+    [platform, pgIntArray(clearanceIds), now.toISOString()],
   );
 }
 
-/** One delivered copy by its message id, if it is young enough to be updated. */
-export async function deliveredCard(
+/** One delivered Feishu copy by its message id, if it can still be changed at `now` (sent less than 14 days ago). */
+export async function deliveredFeishuCard(
   em: EntityManager,
-  platform: string,
   messageId: string,
-  maxAgeDays = 14,
+  now: Date = new Date(),
 ): Promise<DeliveredCardRow | null> {
   const [row] = await em.execute<DeliveredCardRow[]>(
     `select platform, message_id as "messageId", person_id as "personId", kind, page, clearance_ids as "clearanceIds"
-       from delivered_card where platform = ? and message_id = ? and created_at > now() - make_interval(days => ?)`,
-    [platform, messageId, maxAgeDays],
+       from delivered_card where platform = 'feishu' and message_id = ? and created_at > ?::timestamptz - interval '14 days'`,
+    [messageId, now.toISOString()],
   );
   return row ?? null;
 }

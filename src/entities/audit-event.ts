@@ -16,5 +16,7 @@ export const AuditEvent = defineEntity({
     studentId: p.integer().nullable(),
     stepKey: p.text().nullable(),
     detail: p.json<Record<string, unknown>>().default('{}'),
+    /** the batch (lixiao batches) the row was written in, from the transaction's lixiao.batch_id */
+    batchId: p.integer().nullable().defaultRaw("nullif(current_setting('lixiao.batch_id', true), '')::int"),
   },
 });

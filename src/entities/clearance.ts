@@ -19,7 +19,7 @@ export const Clearance = defineEntity({
     stepKey: p.text(),
     status: p.text().default('pending'),
     version: p.integer().default(1),
-    decidedBy: () => p.manyToOne(Person).nullable(),
+    decidedBy: () => p.manyToOne(Person).nullable().index(), // deleting a person (a purge) checks it
     /** Who decided, as shown to people: a staff name, or the integration / list that did it. */
     decidedByLabel: p.text().nullable(),
     decidedAt: p.datetime().nullable(),

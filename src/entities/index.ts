@@ -12,3 +12,8 @@ export { ApiRequest } from './api-request.ts';
 export { DeliveredCard } from './delivered-card.ts';
 export { ChangeOutbox } from './change-outbox.ts';
 export { RateSpend } from './rate-spend.ts';
+export { Batch } from './batch.ts';
+export { BatchChange } from './batch-change.ts';
+export { ApprovalDefinition, ApprovalInstance, ApprovalTask } from './approval.ts';
+export { SigningKey } from './signing-key.ts';
+export { Certificate } from './certificate.ts';

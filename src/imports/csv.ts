@@ -1,6 +1,7 @@
 // Reads an import CSV (UTF-8, header row, BOM and CRLF tolerated) into rows that remember their line numbers.
 import { parse } from 'csv-parse/sync';
 import type { z } from 'zod';
+import { CHINESE_OF, columnName } from './columns.ts';
 
 export interface BadRow {
   line: number;
@@ -24,46 +25,62 @@ export interface CsvRow<T> {
   value: T;
 }
 
-/**
- * Parses `text` and validates every row with `schema`; collects every bad row rather than stopping at the first.
- * Empty cells become undefined so optional columns may be left blank.
- */
-export function readCsv<S extends z.ZodType>(
-  text: string,
-  file: string,
-  required: string[],
-  schema: S,
-): { rows: CsvRow<z.infer<S>>[]; bad: BadRow[] } {
-  let records: { record: Record<string, string>; info: { lines: number } }[];
+/** A file's rows before validation: the header and each record's cells, with the line (or sheet row) it came from. */
+export interface Table {
+  header: string[];
+  records: { line: number; cells: Record<string, string> }[];
+}
+
+/** Parses CSV text into a Table; a file that is not CSV at all is one bad row. */
+export function parseCsv(text: string, file: string): Table {
   let header: string[] = [];
   try {
     const columns = (h: string[]) => (header = h.map((c) => c.trim()));
-    records = parse(text, {
+    const records = parse(text, {
       bom: true,
       columns,
       skip_empty_lines: true,
       trim: true,
       info: true,
       relax_column_count: true,
-    });
+    }) as { record: Record<string, string>; info: { lines: number } }[];
+    return { header, records: records.map((r) => ({ line: r.info.lines, cells: r.record })) };
   } catch (e) {
     const err = e as { lines?: number; message: string };
     throw new ImportError(file, [{ line: err.lines ?? 1, reason: `not readable as CSV: ${err.message}` }]);
   }
+}
+
+/**
+ * Validates every row of `input` (CSV text, or a Table read from a spreadsheet) with `schema`; collects every bad row
+ * rather than stopping at the first. Chinese headers (学号, 姓名, ...) are read as their English columns; empty cells
+ * become undefined so optional columns may be left blank.
+ */
+export function readCsv<S extends z.ZodType>(
+  input: string | Table,
+  file: string,
+  required: string[],
+  schema: S,
+): { rows: CsvRow<z.infer<S>>[]; bad: BadRow[] } {
+  const table = typeof input === 'string' ? parseCsv(input, file) : input;
+  const header = table.header.map(columnName);
   const missing = required.filter((c) => !header.includes(c));
   if (missing.length)
     throw new ImportError(file, [
-      { line: 1, reason: `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` },
+      {
+        line: 1,
+        reason: `missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `${c} (${CHINESE_OF[c] ?? c})`).join(', ')}`,
+      },
     ]);
   const rows: CsvRow<z.infer<S>>[] = [];
   const bad: BadRow[] = [];
-  for (const { record, info } of records) {
-    const clean = Object.fromEntries(Object.entries(record).map(([k, v]) => [k, v === '' ? undefined : v]));
+  for (const { cells, line } of table.records) {
+    const clean = Object.fromEntries(Object.entries(cells).map(([k, v]) => [columnName(k), v === '' ? undefined : v]));
     const parsed = schema.safeParse(clean);
-    if (parsed.success) rows.push({ line: info.lines, value: parsed.data });
+    if (parsed.success) rows.push({ line, value: parsed.data });
     else
       bad.push({
-        line: info.lines,
+        line,
         reason: parsed.error.issues
           .map((i) => (i.path.length ? `${i.path.join('.')} ${i.message}` : i.message))
           .join('; '),

@@ -7,9 +7,11 @@ import { stepOf } from '../workflow/load.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
 import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
 import { enqueueClearanceChanges } from '../queue/enqueue.ts';
-import { duplicateRows, ImportError, readCsv } from './csv.ts';
+import { duplicateRows, ImportError, readCsv, type Table } from './csv.ts';
 import { studentNo } from './fields.ts';
 import { lockStudents } from '../decisions/lock-students.ts';
+import { readCommitted } from '../db/retry.ts';
+import { foreignReasons, type ForeignReason } from './foreign-reasons.ts';
 
 export type ListMode = 'block' | 'pass';
 
@@ -29,6 +31,15 @@ export interface ListSummary {
   passed: number;
   /** listed students left as they were: decided by a person, or returned */
   kept: { studentNo: string; status: string; decidedBy: string | null }[];
+  /**
+   * pass lists: listed students an office had returned (退回), left returned because the list did not say it means to
+   * undo returns (overReturn): who returned them, when and why
+   */
+  conflicts: { studentNo: string; returnedBy: string | null; returnedAt: string | null; reason: string | null }[];
+  /** the step's name in Chinese, for saying plainly which office's list this was */
+  stepName: string;
+  /** reasons that read like another office's (a list aimed at the wrong step?) */
+  foreignReasons: ForeignReason[];
 }
 
 export class ListError extends Error {}
@@ -38,7 +49,17 @@ const JOB_CHUNK = 1000;
 export async function importList(
   em: EntityManager,
   wf: Workflow,
-  opts: { step: string; mode: ListMode; text: string; file: string; actorLabel: string },
+  opts: {
+    step: string;
+    mode: ListMode;
+    text: string | Table;
+    file: string;
+    actorLabel: string;
+    /** the file's SHA-256 for the audit trail; by default, of `text` */
+    sha256?: string;
+    /** a pass list may pass students an office returned (退回) */
+    overReturn?: boolean;
+  },
 ): Promise<ListSummary> {
   const step = stepOf(wf, opts.step);
   if (!step) throw new ListError(`unknown step "${opts.step}"; steps: ${wf.steps.map((s) => s.key).join(', ')}`);
@@ -46,10 +67,13 @@ export async function importList(
     throw new ListError(`${step.key} waits for other steps, so it is decided student by student, not by list`);
   const { rows, bad } = readCsv(opts.text, opts.file, ['student_no'], listRow);
   bad.push(...duplicateRows(rows, (r) => r.student_no, 'student_no'));
-  const sha256 = createHash('sha256').update(opts.text).digest('hex');
+  const sha256 =
+    opts.sha256 ??
+    createHash('sha256')
+      .update(typeof opts.text === 'string' ? opts.text : JSON.stringify(opts.text))
+      .digest('hex');
 
-  return em.transactional(async (tem) => {
-    const em = tem as EntityManager;
+  return readCommitted(em, async (em) => {
     const found = await em.execute<
       {
         student_no: string;
@@ -58,9 +82,11 @@ export async function importList(
         status: string;
         source: string | null;
         decided_by_label: string | null;
+        decided_at: Date | null;
+        reason: string | null;
       }[]
     >(
-      `select s.student_no, s.id as student_id, c.id as clearance_id, c.status, c.source, c.decided_by_label
+      `select s.student_no, s.id as student_id, c.id as clearance_id, c.status, c.source, c.decided_by_label, c.decided_at, c.reason
          from student s join clearance c on c.student_id = s.id and c.step_key = ? where s.student_no = any(?::text[])`,
       [step.key, pgTextArray(rows.map((r) => r.value.student_no))],
     );
@@ -95,6 +121,14 @@ export async function importList(
     if (opts.mode === 'block') {
       // Re-opening a rule pass under a step that waits for this one: the gate's lock first, then the check below reads fresh.
       if (dependents.length) await lockStudents(em, { ids: found.map((f) => f.student_id) });
+      // Every row of the step this list may change, locked in id order before any is written (the updates below would
+      // lock them in the file's order and the table's): a batch of decisions on the same step locks in id order
+      // too, so the two wait for each other instead of deadlocking.
+      await em.execute(
+        `select 1 from clearance where step_key = ? and (status = 'pending' or (status = 'passed' and source = 'rule'))
+          order by id for no key update`,
+        [step.key],
+      );
       // Listed: held pending with the list's reason; an earlier rule pass is undone, a person's decision is not.
       const held = await em.execute<typeof changed>(
         `update clearance c set status = 'pending', reason = coalesce(x.reason, '名单未结清'), amount = x.amount, decided_by_id = null,
@@ -116,13 +150,20 @@ export async function importList(
       );
       changed.push(...passedRest);
     } else {
+      // Listed rows in id order first (see above). A returned row is passed only when the list says it means to undo
+      // returns: an office's 退回 is not overwritten by a list drawn up before it.
+      const from = opts.overReturn ? ['pending', 'returned'] : ['pending'];
+      await em.execute(
+        `select 1 from clearance where id = any(?::int[]) and status = any(?::text[]) order by id for no key update`,
+        [pgIntArray(found.map((f) => f.clearance_id)), pgTextArray(from)],
+      );
       const passed = await em.execute<typeof changed>(
         `update clearance c set status = 'passed', source = 'list', decided_by_id = null, decided_by_label = ?, decided_at = now(),
                 reason = null, version = c.version + 1, updated_at = now()
            from jsonb_to_recordset(?::jsonb) as x(id int), clearance old
-          where c.id = x.id and old.id = c.id and c.status in ('pending', 'returned')
+          where c.id = x.id and old.id = c.id and c.status = any(?::text[])
           returning c.id, c.version, c.student_id, old.status as before, c.status as after`,
-        [`${step.office}（名单批量通过）`, listed],
+        [`${step.office}（名单批量通过）`, listed, pgTextArray(from)],
       );
       changed.push(...passed);
     }
@@ -131,16 +172,44 @@ export async function importList(
     const kept = found
       .filter((f) => !changedIds.has(f.clearance_id) && !(opts.mode === 'block' && f.status === 'pending'))
       .map((f) => ({ studentNo: f.student_no, status: f.status, decidedBy: f.decided_by_label }));
+    // Re-read after the writes: a row returned while this list waited for its lock is a conflict too.
+    const returned =
+      opts.mode === 'pass'
+        ? await em.execute<typeof found>(
+            `select s.student_no, s.id as student_id, c.id as clearance_id, c.status, c.decided_by_label, c.decided_at, c.reason
+               from clearance c join student s on s.id = c.student_id where c.id = any(?::int[]) and c.status = 'returned'`,
+            [pgIntArray(found.filter((f) => !changedIds.has(f.clearance_id)).map((f) => f.clearance_id))],
+          )
+        : [];
+    const conflicts = returned.map((f) => ({
+      studentNo: f.student_no,
+      returnedBy: f.decided_by_label,
+      returnedAt: f.decided_at ? new Date(f.decided_at).toISOString() : null,
+      reason: f.reason,
+    }));
     const source = { file: opts.file, sha256, mode: opts.mode };
     const audit: AuditRow[] = changed.map((c) => ({
       outcome: 'applied',
       studentId: c.student_id,
       detail: { ...source, from: c.before, to: c.after, version: c.version },
     }));
+    audit.push(
+      ...returned.map((f) => ({
+        outcome: 'conflict',
+        studentId: f.student_id,
+        detail: { ...source, why: 'conflict', status: 'returned', returned_by: f.decided_by_label },
+      })),
+    );
     audit.push({
       outcome: 'applied',
       studentId: null,
-      detail: { ...source, listed: rows.length, changed: changed.length, kept: kept.length },
+      detail: {
+        ...source,
+        listed: rows.length,
+        changed: changed.length,
+        kept: kept.length,
+        conflicts: conflicts.length,
+      },
     });
     await insertAudit(
       em,
@@ -158,6 +227,13 @@ export async function importList(
       blocked: opts.mode === 'block' ? rows.length - kept.length : 0,
       passed: changed.filter((c) => c.after === 'passed').length,
       kept,
+      conflicts,
+      stepName: step.name,
+      foreignReasons: foreignReasons(
+        wf,
+        step,
+        rows.map((r) => ({ studentNo: r.value.student_no, reason: r.value.reason })),
+      ),
     };
   });
 }

@@ -1,20 +1,39 @@
-// Imports the staff roster (工作人员变更): the file is the whole roster, applied to the database as an audited diff.
+// Imports staff (工作人员变更): adds and updates people and assignments; with replace, the file is the whole roster.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readCommitted } from '../db/retry.ts';
 import { z } from 'zod';
 import { ROLES } from '../entities/assignment.ts';
 import type { Workflow } from '../workflow/schema.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
-import { ImportError, readCsv, type BadRow, type CsvRow } from './csv.ts';
+import { ImportError, readCsv, type BadRow, type CsvRow, type Table } from './csv.ts';
 import { identityFields, shortText } from './fields.ts';
 import { identityConflicts, type Owner } from './identity-conflicts.ts';
 
+/** Roles as offices write them in Chinese. */
+const ROLE_NAMES: Record<string, string> = {
+  经办人: 'handler',
+  办理人: 'handler',
+  学院管理员: 'college_admin',
+  学校管理员: 'school_admin',
+};
+
 export function staffRowSchema(wf: Workflow) {
   const stepKeys = wf.steps.map((s) => s.key);
+  // A step may be named by its key, its name or its office (图书馆 for library).
+  const stepOfName = new Map(wf.steps.flatMap((s) => [[s.name, s.key] as const, [s.office, s.key] as const]));
   return z
     .object({
       name: shortText,
-      role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }),
-      step: z.enum(stepKeys as [string, ...string[]], { message: `must be one of ${stepKeys.join(', ')}` }).optional(),
+      role: z.preprocess(
+        (v) => (typeof v === 'string' ? (ROLE_NAMES[v] ?? v) : v),
+        z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')} (经办人, 学院管理员, 学校管理员)` }),
+      ),
+      step: z
+        .preprocess(
+          (v) => (typeof v === 'string' ? (stepOfName.get(v) ?? v) : v),
+          z.enum(stepKeys as [string, ...string[]], { message: `must be one of ${stepKeys.join(', ')}` }),
+        )
+        .optional(),
       college: z
         .string()
         .max(100)
@@ -68,10 +87,20 @@ const tuple = (a: {
   campus: string | null;
 }) => `${a.person_id}|${a.role}|${a.step_key ?? ''}|${a.college_id ?? ''}|${a.campus ?? ''}`;
 
-export async function importStaff(em: EntityManager, wf: Workflow, text: string, file: string): Promise<StaffSummary> {
+export interface StaffImportOptions {
+  /** end the active assignments the file does not list (the file is then the whole roster) */
+  replace?: boolean;
+}
+
+export async function importStaff(
+  em: EntityManager,
+  wf: Workflow,
+  text: string | Table,
+  file: string,
+  opts: StaffImportOptions = {},
+): Promise<StaffSummary> {
   const { rows, bad } = readCsv(text, file, ['name', 'role'], staffRowSchema(wf));
-  return em.transactional(async (tem) => {
-    const em = tem as EntityManager;
+  return readCommitted(em, async (em) => {
     const colleges = new Map(
       (await em.execute<{ id: number; name: string }[]>('select id, name from college')).map((c) => [c.name, c.id]),
     );
@@ -135,7 +164,8 @@ export async function importStaff(em: EntityManager, wf: Workflow, text: string,
          from assignment a join person p on p.id = a.person_id left join college c on c.id = a.college_id where a.ended_at is null`,
     );
     const activeKeys = new Set(active.map(tuple));
-    const removed = active.filter((a) => !wanted.has(tuple(a)));
+    // Without replace, a file adds people and assignments: one librarian's row must not end everyone else's.
+    const removed = opts.replace ? active.filter((a) => !wanted.has(tuple(a))) : [];
     const added = [...wanted.entries()].filter(([k]) => !activeKeys.has(k)).map(([, a]) => a);
     if (removed.length)
       await em.execute('update assignment set ended_at = now() where id = any(?::int[])', [

@@ -4,11 +4,13 @@ import { z } from 'zod';
 import { EXIT_TYPES, type Workflow } from '../workflow/schema.ts';
 import { insertAudit } from '../audit/insert-audit.ts';
 import { pgTextArray } from '../db/pg-array.ts';
-import { duplicateRows, ImportError, readCsv, type CsvRow } from './csv.ts';
+import { duplicateRows, ImportError, readCsv, type BadRow, type CsvRow, type Table } from './csv.ts';
+import { nearMiss } from './near-miss.ts';
 import { identityFields, isoDate, shortText, studentNo } from './fields.ts';
 import { identityConflicts } from './identity-conflicts.ts';
 import { seasonForImport } from '../seasons/season-for-import.ts';
 import { lockStudents } from '../decisions/lock-students.ts';
+import { readCommitted } from '../db/retry.ts';
 
 export function studentRowSchema(wf: Workflow) {
   return z.object({
@@ -32,6 +34,18 @@ export interface ImportSummary {
   updated: number;
   /** the season the students are now in */
   season: string;
+  /**
+   * Steps the workflow added after these students were imported, whose row was not created because a step that waits
+   * for it has passed (研工办): a student who has finished is not re-opened by an import (see `lixiao workflow sync`).
+   */
+  heldBack: HeldBack[];
+}
+
+export interface HeldBack {
+  studentNo: string;
+  stepKey: string;
+  /** the passed step that waits for it */
+  passedStep: string;
 }
 
 export type Progress = (done: number, total: number) => void;
@@ -42,6 +56,8 @@ export interface StudentImportOptions {
   season?: string;
   /** for naming a new season by the current year */
   timeZone?: string;
+  /** colleges the season does not have yet that this import may create (a season's first import creates any) */
+  newColleges?: string[];
 }
 
 const CHUNK = 2000;
@@ -49,14 +65,13 @@ const CHUNK = 2000;
 export async function importStudents(
   em: EntityManager,
   wf: Workflow,
-  text: string,
+  text: string | Table,
   file: string,
   opts: StudentImportOptions = {},
 ): Promise<ImportSummary> {
   const { rows, bad } = readCsv(text, file, ['student_no', 'name', 'college'], studentRowSchema(wf));
   bad.push(...duplicateRows(rows, (r) => r.student_no, 'student_no'));
-  const summary = await em.transactional(async (tem) => {
-    const em = tem as EntityManager;
+  const summary = await readCommitted(em, async (em) => {
     const existing = new Map(
       (
         await em.execute<{ student_no: string; person_id: number }[]>(
@@ -77,16 +92,25 @@ export async function importStudents(
         bad.sort((a, b) => a.line - b.line),
       );
     const season = await seasonForImport(em, opts.season, opts.timeZone ?? 'Asia/Shanghai');
+    const unknown = await unknownColleges(em, season.id, rows, opts.newColleges ?? []);
+    if (unknown.length) throw new ImportError(file, unknown);
     let created = 0;
+    const heldBack: HeldBack[] = [];
     for (let i = 0; i < rows.length; i += CHUNK) {
-      created += await upsertChunk(em, wf, rows.slice(i, i + CHUNK), season.id);
+      const chunk = await upsertChunk(em, wf, rows.slice(i, i + CHUNK), season.id);
+      created += chunk.created;
+      heldBack.push(...chunk.heldBack);
       opts.onProgress?.(Math.min(i + CHUNK, rows.length), rows.length);
     }
-    const summary = { rows: rows.length, created, updated: rows.length - created, season: season.label };
+    const counts = { rows: rows.length, created, updated: rows.length - created, season: season.label };
     await insertAudit(em, { actorPersonId: null, actorLabel: 'import', action: 'import.students', stepKey: null }, [
-      { outcome: 'applied', studentId: null, detail: { file, ...summary } },
+      {
+        outcome: 'applied',
+        studentId: null,
+        detail: { file, ...counts, ...(heldBack.length ? { held_back: heldBack.length } : {}) },
+      },
     ]);
-    return summary;
+    return { ...counts, heldBack };
   });
   // Fresh statistics at once: until autovacuum gets to them, a freshly filled table plans like an empty one (seconds per 待办).
   await em.execute('analyze student, clearance, person, college');
@@ -98,7 +122,7 @@ async function upsertChunk(
   wf: Workflow,
   rows: CsvRow<StudentRow>[],
   seasonId: number,
-): Promise<number> {
+): Promise<{ created: number; heldBack: HeldBack[] }> {
   const data = JSON.stringify(rows.map((r) => r.value));
   const recordset = `jsonb_to_recordset(?::jsonb) as x(student_no text, name text, college text, campus text, degree text, exit_type text,
     deadline date, feishu_open_id text, feishu_user_id text, wecom_userid text, email text, mobile text)`;
@@ -135,25 +159,70 @@ async function upsertChunk(
     [seasonId, data],
   );
   // A clearance per step; a changed exit type flips steps between pending and not_applicable, never undoing a decision,
-  // and never re-opening a step under a step that waits for it and has passed (the final gate; its lock first).
+  // and never re-opening a step under a step that waits for it and has passed (the final gate; its lock first). A
+  // step with no row yet (added to the workflow since) gets none where a step waiting for it has passed: reported.
   const steps = JSON.stringify(wf.steps.map((s) => ({ key: s.key, applies_to: s.applies_to })));
   const waiting = JSON.stringify(
     Object.fromEntries(
       wf.steps.map((s) => [s.key, wf.steps.filter((d) => d.requires.includes(s.key)).map((d) => d.key)]),
     ),
   );
+  const wanted = `select s.id as student_id, s.student_no, st.key,
+            case when s.exit_type = any(array(select jsonb_array_elements_text(st.applies_to))) then 'pending' else 'not_applicable' end as status,
+            (select min(d.step_key) from clearance d where d.student_id = s.id and d.status = 'passed'
+                and d.step_key in (select jsonb_array_elements_text(?::jsonb -> st.key))) as passed_step,
+            exists (select 1 from clearance c where c.student_id = s.id and c.step_key = st.key) as has_row
+       from student s join ${recordset} on x.student_no = s.student_no
+       cross join jsonb_to_recordset(?::jsonb) as st(key text, applies_to jsonb)`;
+  const heldBack = await em.execute<{ student_no: string; key: string; passed_step: string }[]>(
+    `select w.student_no, w.key, w.passed_step from (${wanted}) w
+      where not w.has_row and w.status = 'pending' and w.passed_step is not null order by w.student_no, w.key`,
+    [waiting, data, steps],
+  );
   await em.execute(
     `insert into clearance (student_id, step_key, status)
-     select s.id, st.key, case when s.exit_type = any(array(select jsonb_array_elements_text(st.applies_to))) then 'pending' else 'not_applicable' end
-       from student s join ${recordset} on x.student_no = s.student_no
-       cross join jsonb_to_recordset(?::jsonb) as st(key text, applies_to jsonb)
+     select w.student_id, w.key, w.status from (${wanted}) w
+      where w.has_row or w.status <> 'pending' or w.passed_step is null
      on conflict (student_id, step_key) do update
         set status = excluded.status, version = clearance.version + 1, updated_at = now()
       where clearance.status in ('pending', 'not_applicable') and clearance.status <> excluded.status
         and (excluded.status <> 'pending' or not exists (
               select 1 from clearance d where d.student_id = clearance.student_id and d.status = 'passed'
                  and d.step_key in (select jsonb_array_elements_text(?::jsonb -> clearance.step_key))))`,
-    [data, steps, waiting],
+    [waiting, data, steps, waiting],
   );
-  return fresh.length;
+  return {
+    created: fresh.length,
+    heldBack: heldBack.map((h) => ({ studentNo: h.student_no, stepKey: h.key, passedStep: h.passed_step })),
+  };
+}
+
+/**
+ * Into a season that has students, a college it does not have is most often a typo that would create a college with
+ * nobody to clear its steps: a bad row, with the nearest known name, unless the import names it as new.
+ */
+async function unknownColleges(
+  em: EntityManager,
+  seasonId: number,
+  rows: CsvRow<StudentRow>[],
+  allowed: string[],
+): Promise<BadRow[]> {
+  const known = (
+    await em.execute<{ name: string }[]>(
+      'select distinct c.name from student s join college c on c.id = s.college_id where s.season_id = ?',
+      [seasonId],
+    )
+  ).map((c) => c.name);
+  if (!known.length) return [];
+  return rows
+    .filter((r) => !known.includes(r.value.college) && !allowed.includes(r.value.college))
+    .map((r) => {
+      const guess = nearMiss(r.value.college, known);
+      return {
+        line: r.line,
+        reason:
+          `college ${r.value.college} is not in this season${guess ? ` (did you mean ${guess}?)` : ''}; ` +
+          `if it is new, name it with --new-college ${r.value.college}`,
+      };
+    });
 }

@@ -1,6 +1,7 @@
 // Platform deliveries seen before: the first delivery of an id claims it; retries find it claimed and change nothing.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { prepared } from '../db/prepared.ts';
+import { metrics } from '../metrics/metrics.ts';
 
 /** True when this (platform, key) is new; false for a repeat within the retention (24 h, see the cleanup job). */
 export async function firstDelivery(em: EntityManager, platform: string, key: string): Promise<boolean> {
@@ -9,6 +10,7 @@ export async function firstDelivery(em: EntityManager, platform: string, key: st
     'insert into inbound_event (platform, event_key) values (?, ?) on conflict do nothing returning event_key',
     [platform, key.slice(0, 200)],
   );
+  if (rows.length === 0) metrics.refused(platform, 'replayed');
   return rows.length === 1;
 }
 
@@ -18,6 +20,7 @@ export async function seenBefore(em: EntityManager, platform: string, key: strin
     platform,
     key.slice(0, 200),
   ]);
+  if (rows.length > 0) metrics.refused(platform, 'replayed');
   return rows.length > 0;
 }
 

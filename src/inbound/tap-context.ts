@@ -1,6 +1,7 @@
 // A card tap's context in one round trip: is it the first delivery, who tapped, and what their tapped card showed.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { prepared } from '../db/prepared.ts';
+import { metrics } from '../metrics/metrics.ts';
 import { identitySelect, toIdentity, type Identity, type IdentityRow, type Platform } from '../people/identify.ts';
 import type { DeliveredCardRow } from '../delivery/delivered-cards.ts';
 import { clearanceItemSelect, type ClearanceItem } from '../reports/pending-for.ts';
@@ -46,8 +47,10 @@ export async function tapContext(
     [platform, key, key, ...person.params, platform, messageId ?? null],
   );
   const me = row?.id ? toIdentity(row as IdentityRow) : null;
+  const first = key === null || row!.claimed === 1;
+  if (!first) metrics.refused(platform, 'replayed');
   return {
-    first: key === null || row!.claimed === 1,
+    first,
     me,
     copy:
       me && messageId && row!.kind

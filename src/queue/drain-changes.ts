@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import type { Logger } from '../log.ts';
 import { JOB } from './enqueue.ts';
+import { retried } from '../db/retry.ts';
 
 /** Changes per job: the listeners read and notify per change, and one job's retry should not redo too much. */
 export const DRAIN_BATCH = 500;
@@ -33,11 +34,15 @@ export async function drainChanges(db: Queryable): Promise<number> {
   let total = 0;
   for (;;) {
     // query_timeout per query is node-postgres's (client.js), though @types/pg does not declare it
-    const { rows } = await db.query<{ changes: number }>({
-      text: DRAIN,
-      values: [DRAIN_BATCH, JOB.clearanceChanged],
-      query_timeout: DRAIN_TIMEOUT_MS,
-    } as pg.QueryConfig);
+    // One statement at the connection's default isolation: under SERIALIZABLE two drains side by side (or a drain and
+    // the worker) may fail it with 40001, which changes nothing and is tried again.
+    const { rows } = await retried(() =>
+      db.query<{ changes: number }>({
+        text: DRAIN,
+        values: [DRAIN_BATCH, JOB.clearanceChanged],
+        query_timeout: DRAIN_TIMEOUT_MS,
+      } as pg.QueryConfig),
+    );
     total += rows[0]!.changes;
     if (rows[0]!.changes < DRAIN_BATCH) return total;
   }

@@ -61,16 +61,25 @@ export async function enqueueClearanceChanges(
   );
 }
 
-/** Queues a card for delivery; the job key makes a repeated enqueue (a retried event) one delivery. */
-export async function enqueueSend(em: EntityManager, job: SendCardJob): Promise<void> {
+/**
+ * Queues a card for delivery; the job key makes a repeated enqueue (a retried event) one delivery. `runAt` holds it
+ * in the queue until then (quiet hours); without it the card goes at once.
+ */
+export async function enqueueSend(em: EntityManager, job: SendCardJob, runAt?: Date): Promise<void> {
   await em.execute(
-    `select graphile_worker.add_job(?, ?::json, job_key => ?, max_attempts => 8, job_key_mode => 'preserve_run_at', priority => ?)`,
-    [taskOf(job), JSON.stringify(job), `send:${job.platform}:${job.key}`.slice(0, 500), priorityOf(job)],
+    `select graphile_worker.add_job(?, ?::json, run_at => coalesce(?::timestamptz, now()), job_key => ?, max_attempts => 8, job_key_mode => 'preserve_run_at', priority => ?)`,
+    [
+      taskOf(job),
+      JSON.stringify(job),
+      runAt?.toISOString() ?? null,
+      `send:${job.platform}:${job.key}`.slice(0, 500),
+      priorityOf(job),
+    ],
   );
 }
 
 /** Many sends in one statement (graphile-worker's add_jobs), for jobs that message a whole season. */
-export async function enqueueSends(em: EntityManager, jobs: SendCardJob[]): Promise<void> {
+export async function enqueueSends(em: EntityManager, jobs: SendCardJob[], runAt?: Date): Promise<void> {
   for (let i = 0; i < jobs.length; i += 1000) {
     const chunk = jobs.slice(i, i + 1000).map((job) => ({
       task: taskOf(job),
@@ -81,10 +90,10 @@ export async function enqueueSends(em: EntityManager, jobs: SendCardJob[]): Prom
     // job_spec: (identifier, payload, queue_name, run_at, max_attempts, job_key, priority, flags)
     await em.execute(
       `select count(*) from graphile_worker.add_jobs(array(
-         select row(x.task, x.payload, null, null, 8, x.job_key, x.priority, null)::graphile_worker.job_spec
+         select row(x.task, x.payload, null, ?::timestamptz, 8, x.job_key, x.priority, null)::graphile_worker.job_spec
            from jsonb_to_recordset(?::jsonb) as x(task text, payload json, job_key text, priority int)
        ), true)`,
-      [JSON.stringify(chunk)],
+      [runAt?.toISOString() ?? null, JSON.stringify(chunk)],
     );
   }
 }

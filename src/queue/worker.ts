@@ -50,7 +50,7 @@ export interface QueueOptions {
   log: Logger;
   listeners: ChangeListener[];
   senders?: Record<string, CardSender>;
-  /** further tasks by name (e.g. the coalesced student notices) */
+  /** further tasks by name (the coalesced student notices, the Feishu approval center's pushes) */
   tasks?: TaskList;
   /**
    * Tasks that also get workers of their own (`interactiveConcurrency`), which run nothing else: a backlog of notices

@@ -1,4 +1,5 @@
-// Plans "pass these student numbers" for a staff member: what would pass, and what cannot (unknown, not theirs, already done).
+// Plans "pass these student numbers" for a staff member: what would pass, and what cannot (unknown, not theirs, already
+// done, held at the final gate).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize, type AssignmentScope } from '../decisions/authorize.ts';
 import { stepOf } from '../workflow/load.ts';
@@ -10,6 +11,8 @@ export interface BatchPlan {
   unknown: string[];
   notYours: string[];
   alreadyDone: { studentNo: string; stepKey: string; status: string; decidedBy: string | null }[];
+  /** rows the final gate would refuse: the steps they wait for still open (pending or returned), in workflow order */
+  gateClosed: { studentNo: string; name: string; stepKey: string; openSteps: string[] }[];
 }
 
 export async function planBatch(
@@ -32,15 +35,17 @@ export async function planBatch(
       version: number;
       status: string;
       decided_by_label: string | null;
+      open_steps: string[] | null;
     }[]
   >(
-    `select x.student_no, s.name, s.college_id, s.campus, c.step_key, c.id, c.version, c.status, c.decided_by_label
+    `select x.student_no, s.name, s.college_id, s.campus, c.step_key, c.id, c.version, c.status, c.decided_by_label,
+            (select array_agg(o.step_key) from clearance o where o.student_id = s.id and o.status in ('pending', 'returned')) as open_steps
        from unnest(?::text[]) as x(student_no)
        left join student s on s.student_no = x.student_no
        left join clearance c on c.student_id = s.id and c.step_key = any(?::text[])`,
     [pgTextArray(studentNos), pgTextArray(steps)],
   );
-  const plan: BatchPlan = { willPass: [], unknown: [], notYours: [], alreadyDone: [] };
+  const plan: BatchPlan = { willPass: [], unknown: [], notYours: [], alreadyDone: [], gateClosed: [] };
   const actor = { kind: 'person' as const, personId, name: personName };
   for (const no of studentNos) {
     const mine = rows.filter((r) => r.student_no === no);
@@ -64,7 +69,17 @@ export async function planBatch(
       continue;
     }
     for (const r of inScope) {
-      if (r.status === 'pending' || r.status === 'returned')
+      // The final gate, as decide() will apply it: a step waiting for others passes only once they have all passed.
+      const waits = stepOf(wf, r.step_key!)!.requires;
+      const open = wf.steps.filter((st) => waits.includes(st.key) && (r.open_steps ?? []).includes(st.key));
+      if ((r.status === 'pending' || r.status === 'returned') && open.length)
+        plan.gateClosed.push({
+          studentNo: no,
+          name: r.name!,
+          stepKey: r.step_key!,
+          openSteps: open.map((st) => st.key),
+        });
+      else if (r.status === 'pending' || r.status === 'returned')
         plan.willPass.push({
           studentNo: no,
           name: r.name!,

@@ -17,6 +17,8 @@ export interface ChangedClearance {
   campus: string | null;
   /** the student's steps still pending or returned, after this change */
   openSteps: string[];
+  /** the student's steps passed or not applicable, with their versions: what a gated step waits for is these */
+  settled: Record<string, number>;
 }
 
 export async function changedClearances(em: EntityManager, ids: number[]): Promise<ChangedClearance[]> {
@@ -25,7 +27,9 @@ export async function changedClearances(em: EntityManager, ids: number[]): Promi
     `select c.id as "clearanceId", c.version, c.step_key as "stepKey", c.status, c.reason, c.amount::text as amount,
             s.id as "studentId", s.student_no as "studentNo", s.name as "studentName", s.person_id as "studentPersonId",
             s.college_id as "collegeId", s.campus,
-            coalesce((select array_agg(o.step_key) from clearance o where o.student_id = s.id and o.status in ('pending', 'returned')), '{}') as "openSteps"
+            coalesce((select array_agg(o.step_key) from clearance o where o.student_id = s.id and o.status in ('pending', 'returned')), '{}') as "openSteps",
+            coalesce((select jsonb_object_agg(o.step_key, o.version) from clearance o
+                       where o.student_id = s.id and o.status in ('passed', 'not_applicable')), '{}') as "settled"
        from clearance c join student s on s.id = c.student_id where c.id = any(?::int[])`,
     [pgIntArray(ids)],
   );

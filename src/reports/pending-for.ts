@@ -40,6 +40,7 @@ export async function pendingFor(
     .filter((st) => steps.includes(st.key) && st.requires.length)
     .map((st) => ({ step: st.key, requires: st.requires }));
   // Driven from the (step_key, status) index; a scope matches by EXISTS, so overlapping assignments list a row once.
+  // A gated step lists a student once every step it requires is passed or not applicable (a missing row is open).
   const rows = await em.execute<(PendingItem & { total: string })[]>(
     `with scope as (select * from jsonb_to_recordset(?::jsonb) as x(step text, college_id int, campus text)),
           req as (select step, jsonb_array_elements_text(requires) as required from jsonb_to_recordset(?::jsonb) as r(step text, requires jsonb))
@@ -49,8 +50,9 @@ export async function pendingFor(
       where c.step_key = any(?::text[]) and c.status in ('pending', 'returned') and (?::int[] is null or c.id = any(?::int[]))
         and exists (select 1 from scope where scope.step = c.step_key and (scope.college_id is null or scope.college_id = s.college_id)
                                          and (scope.campus is null or scope.campus = s.campus))
-        and not exists (select 1 from req join clearance o on o.student_id = c.student_id and o.step_key = req.required
-                         where req.step = c.step_key and o.status in ('pending', 'returned'))
+        and not exists (select 1 from req where req.step = c.step_key
+                           and not exists (select 1 from clearance o where o.student_id = c.student_id and o.step_key = req.required
+                                              and o.status in ('passed', 'not_applicable')))
       order by s.deadline nulls last, s.student_no, c.step_key limit ? offset ?`,
     [
       JSON.stringify(sc),
@@ -71,13 +73,15 @@ export type ClearanceItem = Omit<PendingItem, 'status'> & {
   studentId: number;
   collegeId: number;
   decidedBy: string | null;
+  /** the person who decided, when a person did (their own decisions they may undo) */
+  decidedById?: number | null;
   decidedAt: Date | string | null;
 };
 
 /** The select behind clearanceItems, for a statement that reads them along with other things (`where` picks the rows). */
 export function clearanceItemSelect(where: string): string {
   return `select c.id as "clearanceId", c.version, s.id as "studentId", s.student_no as "studentNo", s.name, s.college_id as "collegeId", co.name as college, s.campus,
-            c.step_key as "stepKey", c.status, c.reason, c.amount::text as amount, c.decided_by_label as "decidedBy", c.decided_at as "decidedAt"
+            c.step_key as "stepKey", c.status, c.reason, c.amount::text as amount, c.decided_by_label as "decidedBy", c.decided_by_id as "decidedById", c.decided_at as "decidedAt"
        from clearance c join student s on s.id = c.student_id join college co on co.id = s.college_id
       where ${where}`;
 }

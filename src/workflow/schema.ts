@@ -25,6 +25,8 @@ const step = z.object({
     .default([...EXIT_TYPES]),
   /** False for an office whose own system reports through the API (一卡通); its staff may still handle exceptions. */
   staff_use_system: z.boolean().default(true),
+  /** Feishu approval center: a task for each handler in scope, or one task for the step (its first handler in scope). */
+  approval_tasks: z.enum(['per_handler', 'per_step']).default('per_handler'),
   /** A paper form this step collects, e.g. the supervisor's confirmation. */
   paper_form: z.string().optional(),
 });

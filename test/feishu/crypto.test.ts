@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { feishuDecrypt, feishuSignature } from '../../bot/feishu/crypto.ts';
+import { readFileSync } from 'node:fs';
+import { feishuDecrypt, feishuSignature, tokenMatches } from '../../bot/feishu/crypto.ts';
 import { FeishuRequestError, verifyFeishuRequest } from '../../bot/feishu/verify.ts';
 import { feishuEncrypt, feishuRequest } from '../support/feishu-sign.ts';
 
@@ -95,6 +96,17 @@ describe('verifying a callback', () => {
     expect(refused(() => verifyFeishuRequest(plain, {}, { verificationToken: 'other' }))).toBe(401);
     const ch = Buffer.from(JSON.stringify({ type: 'url_verification', challenge: 'c', token: 'vt' }));
     expect(verifyFeishuRequest(ch, {}, { verificationToken: 'vt' })).toEqual({ kind: 'challenge', challenge: 'c' });
+  });
+
+  it('compares the verification token in constant time (hashed, timingSafeEqual), never with === / !==', () => {
+    const source = readFileSync(new URL('../../bot/feishu/verify.ts', import.meta.url), 'utf8');
+    expect(source).not.toMatch(/(===|!==)\s*secrets\.verificationToken|secrets\.verificationToken\s*(===|!==)/);
+    expect(source).toMatch(/tokenMatches\(secrets\.verificationToken, tokenOf\(body\)\)/);
+    expect(tokenMatches('vt', 'vt')).toBe(true);
+    for (const other of ['vT', 'vt ', '', 'v', undefined, 42, ['vt'], { toString: () => 'vt' }])
+      expect(tokenMatches('vt', other)).toBe(false);
+    const numeric = Buffer.from(JSON.stringify({ ...event, token: 12 }));
+    expect(refused(() => verifyFeishuRequest(numeric, {}, { verificationToken: '12' }))).toBe(401);
   });
 
   it('refuses garbage with 400', () => {

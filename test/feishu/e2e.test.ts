@@ -51,7 +51,7 @@ const tap = (openId: string, value: object, messageId?: string, formValue?: obje
 
 /** Runs queued jobs until none is left (jobs queue further jobs: a change queues notices). */
 async function drain() {
-  const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({}), log });
+  const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({ LIXIAO_QUIET_HOURS: 'off' }), log }); // notices at once, whatever the hour the suite runs;
   for (let i = 0; i < 5; i++)
     await runQueueOnce({
       connectionString: db.url,
@@ -132,8 +132,7 @@ describe('Feishu webhook', () => {
     const target = studentNo(
       Number(
         String(
-          (mine.content as any).body.elements.find((e: any) => e.tag === 'column_set')?.columns?.[0]?.elements?.[0]
-            ?.content ?? '',
+          (mine.content as any).body.elements.find((e: any) => String(e.element_id).startsWith('row_'))?.content ?? '',
         ).match(/2021(\d{5})/)?.[1] ?? 0,
       ),
     );
@@ -151,6 +150,55 @@ describe('Feishu webhook', () => {
         (m.content as any).header?.title?.content === '图书馆：已通过',
     );
     expect(studentNotices).toHaveLength(1);
+  });
+
+  it('撤销 on the librarian’s own result row: answered inline, the other copy is patched, the student is told', async () => {
+    await post(message('ou_library', '待办'));
+    await post(message('ou_library2', '待办'));
+    await drain();
+    const mine = sentTo('ou_library').at(-1)!;
+    const theirs = sentTo('ou_library2').at(-1)!;
+    // a student of its own (others' tests count what students 0-3 were sent)
+    const [target] = await db.sql<{ id: number }>(
+      `select c.id from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = 'library'`,
+      [studentNo(7)],
+    );
+    const pass = buttons(mine.content).find((b) => b.label === '通过' && b.value.c === target!.id)!;
+    const passed = await post(tap('ou_library', pass.value, mine.message_id));
+    const undo = buttons(passed.json.card.data).find((b) => b.label === '撤销')!;
+    expect(undo.value).toMatchObject({ a: 'undo', c: pass.value.c });
+    await drain();
+    // the other librarian cannot undo it
+    const refused = await post(tap('ou_library2', undo.value, theirs.message_id));
+    expect(refused.json.toast.type).toBe('error');
+    expect(refused.json.toast.content).toMatch(/只有本人可以撤销$/);
+    const patchesBefore = fake.patches.length;
+    const res = await post(tap('ou_library', undo.value, mine.message_id));
+    expect(res.json.toast).toEqual({ type: 'success', content: '已撤销，学生会收到通知' });
+    const [row] = await db.sql<{ status: string; version: number; student_no: string }>(
+      'select c.status, c.version, s.student_no from clearance c join student s on s.id = c.student_id where c.id = $1',
+      [Number(pass.value.c)],
+    );
+    expect(row!.status).toBe('pending');
+    // the answered card offers 通过 again on the row's new version
+    expect(buttons(res.json.card.data).filter((b) => b.value.c === pass.value.c)).toEqual([
+      expect.objectContaining({ label: '通过', value: expect.objectContaining({ a: 'pass', v: row!.version }) }),
+      expect.objectContaining({ label: '退回', value: expect.objectContaining({ a: 'return', v: row!.version }) }),
+    ]);
+    await drain();
+    const patched = fake.patches
+      .slice(patchesBefore)
+      .filter((p) => p.message_id === theirs.message_id)
+      .at(-1);
+    expect(buttons(patched?.content).filter((b) => b.value.c === pass.value.c && b.label === '通过')[0]?.value.v).toBe(
+      row!.version,
+    );
+    const told = fake.messages.filter(
+      (m) =>
+        m.receive_id === `ou_stu${Number(row!.student_no.slice(4))}` &&
+        (m.content as any).header?.title?.content === '图书馆：恢复为待办理',
+    );
+    expect(told).toHaveLength(1);
   });
 
   it('a copy that can no longer be patched (recalled) neither fails the change nor keeps the other copies stale', async () => {

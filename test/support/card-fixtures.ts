@@ -160,13 +160,13 @@ const COLLEGES = ['计算机学院', '机械与运载工程学院', '经济与�
 const CAMPUSES = ['A区', 'B区', '虎溪', null];
 
 /** Twenty students on 财务处's list: most owe an amount, two were returned, one is on no list yet. */
-function financeRows(n: number): PendingRow[] {
+export function financeRows(n: number): PendingRow[] {
   return Array.from({ length: n }, (_, i): PendingRow => {
     const returned = i === 4 || i === 11;
     const base = {
       clearanceId: 1001 + i,
       studentNo: `2023${String(1002 + i).padStart(5, '0')}`,
-      name: NAMES[i]!,
+      name: NAMES[i % NAMES.length]!,
       college: COLLEGES[i % 4]!,
       campus: CAMPUSES[i % 4]!,
       stepName: '财务处',
@@ -217,7 +217,10 @@ const digest = collegeDigestCard(
       openSteps: i === 0 ? ['研究生院研工办'] : OVERDUE_STEPS[i % 4]!,
     })),
   },
-  { nudge: { step: 'library', name: '图书馆', open: 180 } },
+  {
+    nudge: { step: 'library', name: '图书馆', open: 180 },
+    progressUrl: 'https://lixiao.example.edu.cn/console/progress',
+  },
 );
 
 const escalation = escalationCard(
@@ -243,7 +246,7 @@ export const fixtures: CardFixture[] = [
       ...page1,
       layout: 'buttons',
       results: {
-        1003: { tone: 'green', text: '已通过 · 张老师 2026-06-18 14:32' },
+        1003: { tone: 'green', text: '已通过 · 张老师 2026-06-18 14:32', undo: 2 },
         1008: { tone: 'grey', text: '已由 李老师 于 2026-06-18 14:30 通过' },
       },
     }),
@@ -253,6 +256,22 @@ export const fixtures: CardFixture[] = [
   {
     name: 'pending-checklist-one',
     card: pendingCard({ staffName: '张老师', rows: financeRows(1), page: 1, pages: 1, total: 1, layout: 'checklist' }),
+    platforms: ALL,
+  },
+  {
+    name: 'pending-checklist-undo',
+    card: pendingCard({
+      staffName: '张老师',
+      rows: financeRows(3),
+      page: 1,
+      pages: 1,
+      total: 1,
+      layout: 'checklist',
+      results: {
+        1001: { tone: 'green', text: '已通过 · 张老师 2026-06-18 14:32', undo: 2 },
+        1002: { tone: 'green', text: '已通过 · 张老师 2026-06-18 14:33', undo: 2 },
+      },
+    }),
     platforms: ALL,
   },
   {
@@ -271,13 +290,21 @@ export const fixtures: CardFixture[] = [
       unknown: ['202399999'],
       notYours: ['202205017'],
       alreadyDone: [{ studentNo: '202301004', text: '图书馆 已通过（李老师 2026-06-17 09:12）' }],
+      gateClosed: [
+        { studentNo: '202301007', name: '赵磊', stepName: '研究生院研工办', waitsFor: '图书馆、一卡通管理中心' },
+      ],
       confirmRef: 'b3f9c2a1',
     }),
     platforms: ALL,
   },
   {
     name: 'batch-done',
-    card: batchDoneCard({ passed: 3, notPassed: [{ studentNo: '202301005', text: '已被 李老师 退回，未通过' }] }),
+    card: batchDoneCard({
+      passed: 3,
+      notPassed: [{ studentNo: '202301005', text: '已被 李老师 退回，未通过' }],
+      unknown: ['202399999', '202205017'],
+      gateClosed: ['202301007'],
+    }),
     platforms: ALL,
   },
   {

@@ -1,6 +1,8 @@
-// A fake Feishu OpenAPI on 127.0.0.1 for tests: tokens, messages (uuid dedupe), patches, card updates, id lookups, faults.
+// A fake Feishu OpenAPI on 127.0.0.1 for tests: tokens, messages (uuid dedupe), patches, card updates, id lookups, faults;
+// and what a deployment check asks: bot info, the app's scopes, the long connection's endpoint.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 
 /**
  * '429' rate limit, '5xx' gateway error (HTML body), 'hang' never answers, 'token-invalid' revokes the token used,
@@ -27,6 +29,14 @@ export interface FakeFeishuOptions {
   quota?: { perSecond: number; perMinute: number };
 }
 
+/** The scopes lixiao asks for, all granted (1; 2 = requested, not granted), as application/v6/scopes lists them. */
+export const GRANTED_SCOPES: Record<string, 1 | 2> = {
+  'im:message:send_as_bot': 1,
+  'im:message.p2p_msg:readonly': 1,
+  'im:message': 1,
+  'contact:user.id:readonly': 1,
+};
+
 export interface SentMessage {
   message_id: string;
   receive_id: string;
@@ -44,6 +54,18 @@ export interface Call {
   at: number;
 }
 
+/** The approval center (三方审批) as the fake holds it. */
+export interface FakeApproval {
+  /** real approval_code -> the definition as last sent (with the custom code it was created under) */
+  definitions: Map<string, { customCode: string; body: Record<string, any> }>;
+  /** instance_id -> the instance as last synced (REPLACE: exactly the last payload) */
+  instances: Map<string, Record<string, any>>;
+  syncs: Record<string, any>[];
+  checks: Record<string, any>[];
+  /** drops a task from an instance, as if Feishu had lost it */
+  loseTask(instanceId: string, taskId: string): void;
+}
+
 export interface FakeFeishu {
   url: string;
   tokenRequests: { app_id: string; at: number }[];
@@ -53,6 +75,7 @@ export interface FakeFeishu {
   idLookups: { user_id_type: string; emails: string[]; mobiles: string[] }[];
   /** every request, answered or not (status 0 = left hanging) */
   calls: Call[];
+  approval: FakeApproval;
   directory: Map<string, string>;
   tokenTtl: number;
   rateLimitReset: number;
@@ -60,6 +83,12 @@ export interface FakeFeishu {
   overQuota: number;
   /** when each API call within the quota was accepted (performance.now()), oldest first */
   accepted: number[];
+  /** application/v6/scopes: scope -> grant status (1 granted, 2 not granted); absent = never requested */
+  scopes: Map<string, 1 | 2>;
+  /** bot/v3/info answers code 0 only while the app's bot capability is on */
+  botEnabled: boolean;
+  /** callback/ws/endpoint: the long connection's address (default: this fake's own port) or a refusal code */
+  wsEndpoint: { code: number; url?: string };
   /** The next n requests to `on` (API calls by default, or the token endpoint) fail with `mode`. */
   failNext(n: number, mode: FaultMode, on?: 'api' | 'token'): void;
   revokeTokens(): void;
@@ -85,11 +114,24 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     cardUpdates: [],
     idLookups: [],
     calls: [],
+    approval: {
+      definitions: new Map(),
+      instances: new Map(),
+      syncs: [],
+      checks: [],
+      loseTask(instanceId, taskId) {
+        const inst = fake.approval.instances.get(instanceId);
+        if (inst) inst.task_list = (inst.task_list ?? []).filter((t: any) => t.task_id !== taskId);
+      },
+    },
     directory: new Map(Object.entries(opts.directory ?? {})),
     tokenTtl: opts.tokenTtl ?? 7200,
     rateLimitReset: opts.rateLimitReset ?? 1,
     overQuota: 0,
     accepted: [],
+    scopes: new Map(Object.entries(GRANTED_SCOPES)),
+    botEnabled: true,
+    wsEndpoint: { code: 0 },
     failNext(n, mode, on = 'api') {
       for (let i = 0; i < n; i++) faults[on].push(mode);
     },
@@ -103,9 +145,13 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
         fake.idLookups,
         fake.calls,
         fake.accepted,
+        fake.approval.syncs,
+        fake.approval.checks,
       ])
         list.length = 0;
       fake.overQuota = 0;
+      fake.approval.definitions.clear();
+      fake.approval.instances.clear();
       faults.api.length = faults.token.length = 0;
       byUuid.clear();
     },
@@ -179,6 +225,21 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
       tokens.set(token, Date.now() + fake.tokenTtl * 1000);
       return answer(200, { code: 0, msg: 'ok', tenant_access_token: token, expire: fake.tokenTtl });
     }
+    if (req.method === 'POST' && u.pathname === '/callback/ws/endpoint') {
+      // As the SDK's WSClient asks: the app's credentials in the body, no token. The refusal codes are stand-ins.
+      if (body.AppID !== appId || body.AppSecret !== appSecret)
+        return answer(200, { code: 1000040343, msg: 'fake feishu: app id or secret invalid' });
+      if (fake.wsEndpoint.code !== 0) return answer(200, { code: fake.wsEndpoint.code, msg: 'fake feishu: refused' });
+      const url = fake.wsEndpoint.url ?? `${fake.url.replace('http', 'ws')}/ws?device_id=fake&service_id=1`;
+      return answer(200, {
+        code: 0,
+        msg: 'ok',
+        data: {
+          URL: url,
+          ClientConfig: { ReconnectCount: -1, ReconnectInterval: 120, ReconnectNonce: 30, PingInterval: 120 },
+        },
+      });
+    }
 
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!auth) return answer(400, { code: 99991661, msg: 'Missing access token for authorization.' });
@@ -186,6 +247,15 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     if (!((tokens.get(auth) ?? 0) > Date.now()))
       return answer(400, { code: 99991663, msg: 'Invalid access token for authorization.' });
 
+    if (req.method === 'GET' && u.pathname === '/open-apis/bot/v3/info') {
+      // Feishu's answer for an app without the bot capability is not documented where we looked: code 1 stands in.
+      if (!fake.botEnabled) return answer(400, { code: 1, msg: 'fake feishu: the app has no bot capability' });
+      return answer(200, { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: 'lixiao', open_id: 'ou_bot' } });
+    }
+    if (req.method === 'GET' && u.pathname === '/open-apis/application/v6/scopes') {
+      const scopes = [...fake.scopes].map(([scope_name, grant_status]) => ({ scope_name, grant_status }));
+      return answer(200, { code: 0, msg: 'success', data: { scopes } });
+    }
     if (req.method === 'POST' && u.pathname === '/open-apis/im/v1/messages') {
       const uuid = typeof body.uuid === 'string' ? body.uuid : undefined;
       if (uuid && uuid.length > 50) return answer(400, { code: 99992402, msg: 'field validation failed: uuid' });
@@ -246,6 +316,10 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
       ];
       return answer(200, { code: 0, msg: 'success', data: { user_list } });
     }
+    if (u.pathname.startsWith('/open-apis/approval/v4/')) {
+      const out = approvalRoute(fake.approval, req.method ?? '', u.pathname, body);
+      if (out) return answer(out.status, out.body);
+    }
     return answer(404, { code: 404, msg: `fake feishu: no route ${req.method} ${u.pathname}` });
   }
 
@@ -258,4 +332,82 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
   await new Promise((r) => server.once('listening', r));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
+}
+
+// The approval center's endpoints, checked the way the docs and field reports describe them:
+// https://open.feishu.cn/document/server-docs/approval-v4/external_approval/create and external_instance/create.
+const invalid = (msg: string) => ({ status: 400, body: { code: 1390001, msg: `param is invalid: ${msg}` } });
+const ok = (data: unknown) => ({ status: 200, body: { code: 0, msg: 'success', data } });
+
+function textsAreArrays(body: Record<string, any>): boolean {
+  return Array.isArray(body.i18n_resources) && body.i18n_resources.every((r: any) => Array.isArray(r.texts));
+}
+
+function approvalRoute(
+  a: FakeApproval,
+  method: string,
+  path: string,
+  body: Record<string, any>,
+): { status: number; body: unknown } | null {
+  if (method === 'POST' && path === '/open-apis/approval/v4/external_approvals') {
+    const name = String(body.approval_name ?? '');
+    if (!name.startsWith('@i18n@') || name.length < 9) return invalid('approval_name');
+    if (!textsAreArrays(body)) return { status: 400, body: { code: 9499, msg: 'Invalid parameter type' } };
+    if (!body.external?.action_callback_url || !body.external?.action_callback_token) return invalid('external');
+    const code = String(body.approval_code ?? '');
+    const existing = a.definitions.get(code);
+    if (existing) {
+      a.definitions.set(code, { ...existing, body });
+      // an update may answer another code than the one sent (the doc: keep using the one you sent)
+      return ok({ approval_code: existing.customCode });
+    }
+    const real = `FAKE-${randomUUID().toUpperCase()}`;
+    a.definitions.set(real, { customCode: code, body });
+    return ok({ approval_code: real });
+  }
+  if (method === 'POST' && path === '/open-apis/approval/v4/external_instances') {
+    // pushing with the custom code fails (field report): only the code creation returned is known
+    if (!a.definitions.has(String(body.approval_code)))
+      return { status: 400, body: { code: 1390002, msg: 'approval code not found' } };
+    if (body.update_mode !== 'REPLACE') return invalid('this fake takes REPLACE only');
+    if (!body.instance_id || !body.status || !(body.links?.pc_link || body.links?.mobile_link))
+      return invalid('instance');
+    if (!body.open_id && !body.user_id) return invalid('open_id or user_id');
+    if (!textsAreArrays(body)) return { status: 400, body: { code: 9499, msg: 'Invalid parameter type' } };
+    for (const f of ['start_time', 'end_time', 'update_time'])
+      if (typeof body[f] !== 'string') return invalid(`${f} must be a string of milliseconds`);
+    const ids = new Set([String(body.instance_id)]);
+    for (const t of body.task_list ?? []) {
+      if (!t.open_id && !t.user_id) return invalid(`task ${t.task_id} has no open_id or user_id`);
+      if (!Array.isArray(t.action_configs)) return invalid('action_configs');
+      for (const f of ['create_time', 'end_time', 'update_time'])
+        if (typeof t[f] !== 'string') return invalid(`task ${f} must be a string of milliseconds`);
+      if (ids.has(String(t.task_id))) return invalid(`duplicate id ${t.task_id}`);
+      ids.add(String(t.task_id));
+    }
+    a.syncs.push(body);
+    a.instances.set(String(body.instance_id), structuredClone(body));
+    return ok({ data: body });
+  }
+  if (method === 'POST' && path === '/open-apis/approval/v4/external_instances/check') {
+    if (!Array.isArray(body.instances)) return invalid('instances');
+    a.checks.push(body);
+    const diff = [];
+    for (const want of body.instances) {
+      const have = a.instances.get(String(want.instance_id));
+      const tasks = new Map((have?.task_list ?? []).map((t: any) => [String(t.task_id), String(t.update_time)]));
+      const differs =
+        !have ||
+        String(have.update_time) !== String(want.update_time) ||
+        (want.tasks ?? []).some((t: any) => tasks.get(String(t.task_id)) !== String(t.update_time));
+      if (differs)
+        diff.push({
+          instance_id: want.instance_id,
+          update_time: have?.update_time,
+          tasks: [...tasks].map(([task_id, update_time]) => ({ task_id, update_time })),
+        });
+    }
+    return ok({ diff_instances: diff });
+  }
+  return null;
 }

@@ -1,12 +1,16 @@
-// A fake WeCom API on 127.0.0.1 for tests: gettoken, message/send (duplicate check, response codes), card updates, userid lookups, faults.
+// A fake WeCom API on 127.0.0.1 for tests: gettoken, agent/get, message/send (duplicate check, response codes), card
+// updates, userid lookups, faults (an untrusted IP among them).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
  * '45009' rate limited, '-1' system busy, 'token-expired' expires the token used (42001), 'hang' never answers,
- * '5xx' gateway error with an HTML body.
+ * '5xx' gateway error with an HTML body, '60020' this caller's IP is not among the app's trusted IPs.
  */
-export type WecomFaultMode = '45009' | '-1' | 'token-expired' | 'hang' | '5xx';
+export type WecomFaultMode = '45009' | '-1' | 'token-expired' | 'hang' | '5xx' | '60020';
+
+/** The egress IP the fake says it saw, in its 60020 answers. */
+export const UNTRUSTED_FROM_IP = '203.0.113.7';
 
 export interface FakeWecomOptions {
   corpId?: string;
@@ -146,6 +150,11 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
     if (fault === '5xx') return answer('<html><body>502 Bad Gateway</body></html>', 502);
     if (fault === '45009') return err(45009, 'api freq out of limit');
     if (fault === '-1') return err(-1, 'system busy');
+    if (fault === '60020')
+      return err(
+        60020,
+        `not allow to access from your ip, from ip: ${UNTRUSTED_FROM_IP}, more info at https://open.work.weixin.qq.com/devtool/query?e=60020`,
+      );
 
     if (isToken) {
       const corpid = u.searchParams.get('corpid') ?? '';
@@ -164,6 +173,10 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
     if (expires === undefined) return err(40014, 'invalid access_token');
     if (expires <= Date.now()) return err(42001, 'access_token expired');
 
+    if (req.method === 'GET' && u.pathname === '/cgi-bin/agent/get') {
+      if (u.searchParams.get('agentid') !== String(agentId)) return err(40056, 'invalid agentid');
+      return answer({ errcode: 0, errmsg: 'ok', agentid: agentId, name: '离校', allow_userinfos: { user: [] } });
+    }
     if (req.method === 'POST' && u.pathname === '/cgi-bin/message/send') {
       if (body.agentid !== agentId) return err(40056, 'invalid agentid');
       const touser = String(body.touser ?? '');

@@ -17,7 +17,11 @@ export interface FeishuService {
 }
 
 /** People get open_ids `ou_<wecom_userid>`; requests are checked with `encryptKey`. */
-export async function startFeishuService(db: TestDb, encryptKey: string): Promise<FeishuService> {
+export async function startFeishuService(
+  db: TestDb,
+  encryptKey: string,
+  env: Record<string, string> = {},
+): Promise<FeishuService> {
   await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid is not null`);
   const log = createLogger('silent');
   const fake = await startFakeFeishu();
@@ -27,6 +31,7 @@ export async function startFeishuService(db: TestDb, encryptKey: string): Promis
     FEISHU_APP_SECRET: 'fake-secret',
     FEISHU_ENCRYPT_KEY: encryptKey,
     FEISHU_BASE_URL: fake.url,
+    ...env,
   });
   const feishu = createFeishu(config.feishu!, handlerDeps({ orm: db.orm, wf: db.wf, config, log }), log);
   const server: Server = createServer({ orm: db.orm, wf: db.wf, config, log, feishu }).listen(0, '127.0.0.1');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { freshDb, type TestDb } from '../support/db.ts';
-import { seedSeason, STAFF_CSV } from '../support/season.ts';
+import { seedSeason, STAFF_CSV, studentNo } from '../support/season.ts';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.ts';
 import { wecomPost, wecomQuery, wecomTap, wecomText, type WecomApp } from '../support/wecom-sign.ts';
 import { wecomDecrypt, wecomEncrypt, wecomSignature } from '../../bot/wecom/crypto.ts';
@@ -39,7 +39,7 @@ async function post(inner: string, opts: { ts?: number; corpId?: string; query?:
 }
 
 async function drain() {
-  const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({}), log });
+  const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({ LIXIAO_QUIET_HOURS: 'off' }), log }); // notices at once, whatever the hour the suite runs;
   for (let i = 0; i < 5; i++)
     await runQueueOnce({
       connectionString: db.url,
@@ -156,6 +156,44 @@ describe('WeCom callback', () => {
     const before = await db.sql('select id, status, version from clearance order by id');
     await post(wecomTap('finance', card.submit_button.key, c.task_id!, [card.checkbox.option_list[0].id]));
     expect(await db.sql('select id, status, version from clearance order by id')).toEqual(before);
+  });
+
+  it('a one-student card: 通过, then 撤销 (named, within six buttons) re-opens it and the student is told', async () => {
+    const no = studentNo(13);
+    // the last student of the librarian's day: the card redrawn after the pass is a button card, not a checklist
+    await db.sql(
+      `update clearance c set status = 'passed', version = version + 1, decided_by_label = '图书馆员', decided_at = now()
+         from student s where s.id = c.student_id and c.step_key = 'library' and c.status = 'pending' and s.student_no <> $1`,
+      [no],
+    );
+    await post(wecomText('library', `查 ${no}`));
+    await drain();
+    const sent = cardsTo('library').at(-1)!;
+    const card = sent.template_card as any;
+    expect(card.card_type).toBe('button_interaction');
+    const pass = card.button_list.find((b: { text: string }) => b.text === '通过');
+    const reply = (r: { text: string }) =>
+      parseWecomXml(wecomDecrypt(APP.aesKey, field(parseWecomXml(r.text), 'Encrypt')!, APP.corpId)).Button as any;
+    expect(
+      reply(await post(wecomTap('library', pass.key, sent.task_id!, [], fake.mintResponseCode()))).ReplaceName,
+    ).toBe('已通过');
+    await drain();
+    const redrawn = fake.cardUpdates.filter((u) => u.userids.includes('library')).at(-1)!.template_card as any;
+    const undo = redrawn.button_list.find((b: { text: string }) => b.text === '撤销 学生13');
+    expect(undo).toBeTruthy();
+    expect(redrawn.button_list.length).toBeLessThanOrEqual(6);
+    const undone = await post(wecomTap('library', undo.key, sent.task_id!, [], fake.mintResponseCode()));
+    expect(reply(undone).ReplaceName).toBe('已撤销，学生会收到通知');
+    const [row] = await db.sql<{ status: string }>(
+      `select c.status from clearance c join student s on s.id = c.student_id where s.student_no = $1 and step_key = 'library'`,
+      [no],
+    );
+    expect(row!.status).toBe('pending');
+    await drain();
+    const told = fake.messages.filter(
+      (m) => m.touser === 'stu13' && (m.template_card as any)?.main_title?.title === '图书馆：恢复为待办理',
+    );
+    expect(told).toHaveLength(1);
   });
 
   it('refuses bad signatures, stale timestamps, another corp’s messages and garbage, changing nothing', async () => {

@@ -29,6 +29,17 @@ export async function reportCommand(ctx: CliContext, argv: string[]): Promise<vo
       rows as unknown as Record<string, unknown>[],
       ['college', 'step', 'step_name', 'pending', 'passed', 'returned', 'not_applicable'],
       parseFormat(values.format),
+      {
+        headers: {
+          college: '学院',
+          step: '环节',
+          step_name: '名称',
+          pending: '待办理',
+          passed: '已通过',
+          returned: '已退回',
+          not_applicable: '无需办理',
+        },
+      },
     ),
   );
 }

@@ -4,6 +4,7 @@ import { spotCheck } from '../../../src/reports/spot-check.ts';
 import { stepOf } from '../../../src/workflow/load.ts';
 import { CliError, UsageError, type CliContext } from '../context.ts';
 import { parseFormat, render } from '../format.ts';
+import { localDateTime } from '../../../src/time.ts';
 
 export async function spotCheckCommand(ctx: CliContext, argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -28,6 +29,20 @@ export async function spotCheckCommand(ctx: CliContext, argv: string[]): Promise
       rows as unknown as Record<string, unknown>[],
       ['at', 'student_no', 'student', 'action', 'by', 'as_role', 'source', 'from_where', 'reason'],
       parseFormat(values.format),
+      {
+        headers: {
+          at: '时间',
+          student_no: '学号',
+          student: '姓名',
+          action: '操作',
+          by: '决定人',
+          as_role: '身份',
+          source: '来源',
+          from_where: '渠道',
+          reason: '原因',
+        },
+        forPeople: (r) => ({ ...r, at: localDateTime(new Date(r.at as string), ctx.config.timezone) }),
+      },
     ),
   );
 }

@@ -17,17 +17,17 @@ export async function statusCommand(ctx: CliContext, argv: string[]): Promise<vo
   const s = await studentStatus(await ctx.em(), ctx.wf, positionals[0]!);
   if (!s) throw new CliError(`no student with number ${positionals[0]}`);
   if (values.json) return ctx.out(JSON.stringify(s));
-  ctx.out(`${s.student_no} ${s.name}  ${s.college}  ${s.campus ?? ''}  ${s.exit_type}  deadline ${s.deadline ?? '-'}`);
+  ctx.out(`${s.student_no} ${s.name}  ${s.college}  ${s.campus ?? ''}  ${s.exit_type}  截止日期 ${s.deadline ?? '-'}`);
   ctx.out(
     table(
       s.steps.map((st) => ({
-        step: st.name,
-        status: LABEL[st.status],
-        by: st.decided_by,
-        at: st.decided_at ? localDateTime(new Date(st.decided_at), ctx.config.timezone) : null,
-        reason: st.reason,
+        环节: st.name,
+        状态: LABEL[st.status],
+        决定人: st.decided_by,
+        时间: st.decided_at ? localDateTime(new Date(st.decided_at), ctx.config.timezone) : null,
+        原因: st.reason,
       })),
-      ['step', 'status', 'by', 'at', 'reason'],
+      ['环节', '状态', '决定人', '时间', '原因'],
     ),
   );
 }

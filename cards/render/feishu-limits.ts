@@ -1,0 +1,22 @@
+// Feishu's size limits on a card, counted the way its documentation counts them, for the renderer and the page-size logic.
+
+/**
+ * "卡片中的元素（如 tag 为 plain_text 的文本元素）或组件不超过 200 个" (open.feishu.cn/document/feishu-cards/card-json-v2-structure):
+ * every object with a `tag` counts, containers and what they hold, text objects such as a button's plain_text label, a
+ * confirm's title and text and the header's title included. A chart's `chart_spec` is VChart data, not card elements.
+ */
+export const MAX_ELEMENTS = 200;
+
+/**
+ * The card body may be at most 30 KB (error 230025); counted as 30,000 bytes of UTF-8 JSON, so a card that passes here
+ * cannot fail on a kibibyte reading.
+ */
+export const MAX_BYTES = 30_000;
+
+export function countElements(v: unknown): number {
+  if (Array.isArray(v)) return v.reduce((n: number, x) => n + countElements(x), 0);
+  if (!v || typeof v !== 'object') return 0;
+  let n = typeof (v as { tag?: unknown }).tag === 'string' ? 1 : 0;
+  for (const [key, x] of Object.entries(v)) if (key !== 'chart_spec') n += countElements(x);
+  return n;
+}
