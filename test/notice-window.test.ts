@@ -11,6 +11,8 @@ import { runQueueOnce, taskList, workerLogger } from '../src/queue/worker.ts';
 import type { SendCardJob } from '../src/queue/enqueue.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
+import { renderWecom } from '../cards/render/wecom.ts';
+import type { Card } from '../cards/index.ts';
 
 const log = createLogger('silent');
 let db: TestDb;
@@ -68,6 +70,12 @@ describe('the coalescing window', () => {
     expect(first!.in_s).toBeLessThanOrEqual(60);
     await act('loan', 'loan', no);
     await act('library', 'library', no, 'return', '图书逾期未还');
+    for (const [step, who] of [
+      ['academic_secretary', 'sec-cs'],
+      ['student_work', 'sw-cs'],
+      ['party', 'party-cs'],
+    ])
+      await act(step!, who!, no);
     await run(60);
     expect(to('stu0')).toHaveLength(0);
     // later changes join the job and keep its time: the window starts at the first change, it does not slide
@@ -84,8 +92,12 @@ describe('the coalescing window', () => {
       [no],
     );
     const card = text(to('stu0')[0]!);
-    expect(card).toContain(`财务处、国家助学贷款管理中心、校医院 已通过，还有 ${open!.n} 项待办理。`);
+    expect(card).toContain(
+      `学院研究生教务秘书、学院研究生工作组、学院党委/党总支、财务处、国家助学贷款管理中心、校医院 已通过，还有 ${open!.n} 项待办理。`,
+    );
     expect(card).toContain('图书馆退回了您的离校手续：图书逾期未还');
+    // WeCom shows it whole: its description within the 44 characters WeCom recommends, the list in the text
+    expect(renderWecom(to('stu0')[0]!.card as Card, { taskId: 't', url: 'http://x.test' }).dropped).toEqual([]);
     expect(await db.sql('select * from notice_queue')).toEqual([]);
     await run(60);
     expect(to('stu0')).toHaveLength(1);

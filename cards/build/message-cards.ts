@@ -1,5 +1,6 @@
 // Small cards: help, "how to get registered", errors, and the notices sent when something changes.
 import type { Block, Card, Tone } from '../model.ts';
+import { clip } from './pending-rows.ts';
 
 export function helpCard(who: { name: string; isStudent: boolean; steps: string[] }): Card {
   const blocks: Block[] = [];
@@ -44,9 +45,13 @@ export function errorCard(message: string, tone: Tone = 'red'): Card {
   return { type: 'error', title: '没有办成', tone, summary: message, blocks: [{ kind: 'text', text: message }] };
 }
 
-export function noticeCard(n: { title: string; text: string; tone: Tone; lines?: string[] }): Card {
+/** WeCom shows a card's summary as its description: "建议不超过44个字" (developer.work.weixin.qq.com/document/path/90236). */
+const SUMMARY_CHARS = 44;
+
+/** `summary`: the line a chat list and WeCom's description show; the text itself by default, cut to fit. */
+export function noticeCard(n: { title: string; text: string; tone: Tone; lines?: string[]; summary?: string }): Card {
   const blocks: Block[] = [{ kind: 'text', text: n.text }];
   if (n.lines?.length) blocks.push({ kind: 'note', text: n.lines.join('\n') });
   blocks.push({ kind: 'note', text: '发送“进度”查看全部环节。' });
-  return { type: 'notice', title: n.title, tone: n.tone, summary: n.text, blocks };
+  return { type: 'notice', title: n.title, tone: n.tone, summary: clip(n.summary ?? n.text, SUMMARY_CHARS), blocks };
 }

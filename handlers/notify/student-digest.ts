@@ -46,6 +46,7 @@ export async function combinedStudentNotice(
     card: noticeCard({
       title: `离校进度：${told.length} 项有变化`,
       text: `${head}，还有 ${open} 项待办理。`,
+      summary: `${passed.length} 项已通过${others.length ? `，${others.length} 项有变化` : ''}，还有 ${open} 项待办理`,
       tone: others.length ? 'orange' : 'green',
       lines: others,
     }),
