@@ -21,7 +21,7 @@ export interface CertificatePageView {
 const STATE = { passed: '已通过', not_applicable: '无需办理', pending: '待办理', returned: '已退回' } as const;
 
 const STYLE = `
-  @page { size: A4; margin: 16mm 18mm; }
+  @page { size: A4; margin: 14mm 18mm; }
   * { box-sizing: border-box; }
   body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif; font-size: 11pt; line-height: 1.6; color: #000;
          max-width: 174mm; margin: 0 auto; padding: 6mm 0; }
@@ -42,7 +42,17 @@ const STYLE = `
   .foot .text { font-size: 9pt; line-height: 1.5; color: #333; word-break: break-all; }
   .seal { text-align: right; margin-top: 4mm; }
   .print { font-family: sans-serif; margin-top: 6mm; font-size: 10pt; color: #555; }
-  @media print { .verdict, .print { display: none; } body { padding: 0; } }
+  /* One A4 sheet whatever the fonts: CJK serif faces (Noto Serif CJK) set taller lines than the fallbacks */
+  @media print {
+    .verdict, .print { display: none; }
+    body { padding: 0; font-size: 10pt; line-height: 1.4; }
+    h1 { font-size: 18pt; margin: 0 0 4mm; }
+    .statement { font-size: 12pt; line-height: 1.7; margin-bottom: 3mm; }
+    table { margin-bottom: 3mm; }
+    th, td { padding: 0.8mm 2mm; }
+    .qr svg { width: 40mm; height: 40mm; }
+    .foot, .seal { margin-top: 2mm; }
+  }
 `;
 
 function verdict(v: CertificatePageView): string {
