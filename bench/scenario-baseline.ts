@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { BenchDb } from './bench-db.ts';
 import type { ScenarioResult } from './result.ts';
 import { fmt, formatLatency } from './stats.ts';
-import { formatCpu, printTapRun, runHttpTaps } from './taps.ts';
+import { checked, formatCpu, printTapRun, requestsResult, runHttpTaps } from './taps.ts';
 import type { Tap } from './workload.ts';
 
 interface BaselineAnswer {
@@ -104,17 +104,7 @@ export async function baselineUpdates(
     for (const c of checks) console.log(`  check ${c.ok ? 'ok' : 'FAILED'}: ${c.name}: ${c.detail}`);
     // Later scenarios (the final gate) need this step as it was.
     await db.sql(`update clearance set status = 'pending', decided_at = null where step_key = $1`, [stepKey]);
-    return {
-      label: opts.label,
-      step: stepKey,
-      unit: 'requests',
-      count: taps.length,
-      wallMs: run.wallMs,
-      perSec: run.perSec,
-      latency: run.latency,
-      cpu: run.cpu,
-      verification: { lost, doubled, unacknowledged: 0, late: 0, checks, ok: checks.every((c) => c.ok) },
-    };
+    return requestsResult(opts.label, stepKey, run, taps.length, checked(checks, lost, doubled));
   } finally {
     await closeServer(server);
     await pool.end();

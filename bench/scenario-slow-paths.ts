@@ -12,7 +12,7 @@ import { decide } from '../src/decisions/decide.ts';
 import type { BenchDb } from './bench-db.ts';
 import type { ScenarioResult } from './result.ts';
 import { fmt, formatLatency } from './stats.ts';
-import { formatCpu, printTapRun, runHttpTaps, type TapRun } from './taps.ts';
+import { checked, formatCpu, printTapRun, requestsResult, runHttpTaps, type TapRun } from './taps.ts';
 import type { Check } from './verify.ts';
 import type { Tap } from './workload.ts';
 
@@ -83,24 +83,7 @@ function result(
   for (const c of checks) console.log(`  check ${c.ok ? 'ok' : 'FAILED'}: ${c.name}: ${c.detail}`);
   const applied = run.tally.outcomes.get('applied') ?? 0;
   const doubled = [...run.tally.appliedAcks.values()].filter((n) => n > 1).length;
-  return {
-    label,
-    step,
-    unit: 'requests',
-    count: taps.length,
-    wallMs: run.wallMs,
-    perSec: run.perSec,
-    latency: run.latency,
-    cpu: run.cpu,
-    verification: {
-      lost: Math.max(0, applied - kept),
-      doubled,
-      unacknowledged: 0,
-      late: 0,
-      checks,
-      ok: checks.every((c) => c.ok),
-    },
-  };
+  return requestsResult(label, step, run, taps.length, checked(checks, Math.max(0, applied - kept), doubled));
 }
 
 const eq = (name: string, got: number, want: number): Check => ({

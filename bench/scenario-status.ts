@@ -4,7 +4,7 @@ import { feishuEvent, feishuRequest } from '../test/support/feishu-sign.ts';
 import { FEISHU_BENCH_KEY, startFeishuService } from './feishu-service.ts';
 import type { ScenarioResult } from './result.ts';
 import { fmt, formatLatency } from './stats.ts';
-import { formatCpu, printTapRun, runHttpTaps, type Load } from './taps.ts';
+import { checked, formatCpu, printTapRun, requestsResult, runHttpTaps, type Load } from './taps.ts';
 import { count } from './tally.ts';
 import type { Check } from './verify.ts';
 import type { Tap } from './workload.ts';
@@ -91,17 +91,7 @@ export async function statusQuestions(
     for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
     const lost = distinct - q!.messages;
     const doubled = q!.sends - q!.least * distinct;
-    return {
-      label: opts.label,
-      step: '-',
-      unit: 'requests',
-      count: taps.length,
-      wallMs: run.wallMs,
-      perSec: run.perSec,
-      latency: run.latency,
-      cpu: run.cpu,
-      verification: { lost, doubled, unacknowledged: 0, late: 0, checks, ok: checks.every((c) => c.ok) },
-    };
+    return requestsResult(opts.label, '-', run, taps.length, checked(checks, lost, doubled));
   } finally {
     await service.close();
   }

@@ -4,7 +4,7 @@ import { loadFromThread, type LoadAnswer, type PreparedRequest } from './thread-
 import { fmt, formatLatency, summarize, type LatencySummary } from './stats.ts';
 import type { BenchDb } from './bench-db.ts';
 import type { ScenarioResult } from './result.ts';
-import { printVerification, verifyStep } from './verify.ts';
+import { printVerification, verifyStep, type Check, type Verification } from './verify.ts';
 import { cpuMark, cpuSince, type CpuUse } from './cpu-use.ts';
 import { formatOutcomes, newTally, record, recordError, type Tally } from './tally.ts';
 import { racedDuplicates, type Tap } from './workload.ts';
@@ -133,17 +133,33 @@ export async function finishTapRun(
   const duplicates = taps.filter((t) => t.duplicate).length;
   const verification = await verifyStep(db, stepKey, run.tally, { distinct: taps.length - duplicates, duplicates });
   printVerification(verification);
+  return requestsResult(label, stepKey, run, taps.length, verification);
+}
+
+/** A request scenario's summary row from its run and its verification. */
+export function requestsResult(
+  label: string,
+  step: string,
+  run: TapRun,
+  count: number,
+  verification: Verification,
+): ScenarioResult {
   return {
     label,
-    step: stepKey,
+    step,
     unit: 'requests',
-    count: taps.length,
+    count,
     wallMs: run.wallMs,
     perSec: run.perSec,
     latency: run.latency,
     cpu: run.cpu,
     verification,
   };
+}
+
+/** A verification from its checks: what was lost and doubled as counted by the scenario, nothing late. */
+export function checked(checks: Check[], lost: number, doubled: number): Verification {
+  return { lost, doubled, unacknowledged: 0, late: 0, checks, ok: checks.every((c) => c.ok) };
 }
 
 /** "process 1.90 ms + postgres 1.20 ms" per request. */
