@@ -163,6 +163,7 @@ async function decideChunk(
       Object.assign(r, current, {
         outcome: 'invalid',
         error: `${names.join('、')}已通过：请先撤销${names.join('、')}`,
+        blockedBy: t.passed_dependents,
       });
       refuse(r, t.student_id, 'invalid', { error: r.error, passed_dependents: t.passed_dependents });
       continue;

@@ -86,6 +86,8 @@ export interface RowResult {
   decidedAt?: string | null;
   /** for gate_closed: the required steps still open */
   openSteps?: string[];
+  /** for a revoke refused under a passed final step: the steps whose pass stands on this one (研工办) */
+  blockedBy?: string[];
   /** for conflict: the reason of the return that a pass without intent would have undone (decidedBy / decidedAt: who, when) */
   reason?: string | null;
   /** the role under which the actor was allowed (recorded in the audit trail) */

@@ -100,11 +100,17 @@ describe('npx lixiao certificate / verify / keys', { timeout: 180_000 }, () => {
   });
 
   it('decide revoke: the same URL says revoked at once, and certificate --json says revoked', async () => {
-    // While 研工办 has passed, the library step cannot be revoked on its own (the final gate): refused, nothing changes.
-    expect((await lixiao(['decide', 'revoke', '--step', 'library', studentNo(0)])).code).toBe(1);
-    expect((await online(token)).status).toBe('valid');
-    expect((await lixiao(['decide', 'revoke', '--step', 'grad_office', studentNo(0)])).code).toBe(0);
+    // An administrator re-opening the library step of a finished student un-finishes them: 研工办's pass goes first.
+    const revoked = await lixiao(['decide', 'revoke', '--step', 'library', studentNo(0)]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain('1 final passes revoked first');
     expect(await online(token)).toMatchObject({ status: 'revoked', student_no: studentNo(0) });
+    const status = JSON.parse((await lixiao(['status', studentNo(0), '--json'])).stdout) as {
+      steps: { key: string; status: string }[];
+    };
+    expect(
+      status.steps.filter((st) => st.key === 'library' || st.key === 'grad_office').map((st) => st.status),
+    ).toEqual(['pending', 'pending']);
     expect(JSON.parse((await lixiao(['certificate', studentNo(0), '--json'])).stdout)).toEqual({
       student_no: studentNo(0),
       status: 'revoked',
@@ -118,6 +124,7 @@ describe('npx lixiao certificate / verify / keys', { timeout: 180_000 }, () => {
     expect(rotated.code).toBe(0);
     const [, newKid, oldKid] = /^new signing key ([\w-]+); ([\w-]+) retired/.exec(rotated.stdout)!;
     expect((await lixiao(['verify', token])).code).toBe(0);
+    expect((await lixiao(['decide', 'pass', '--step', 'library', studentNo(0)])).code).toBe(0);
     expect((await lixiao(['decide', 'pass', '--step', 'grad_office', studentNo(0)])).code).toBe(0);
     const again = JSON.parse((await lixiao(['certificate', studentNo(0), '--json'])).stdout);
     expect(again.status).toBe('issued');
