@@ -1,4 +1,5 @@
 // A student's certificate: issued once every step has passed, the same one handed out again, a new one after a change.
+import { readCommitted } from '../db/retry.ts';
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseCompact, signCompact } from './jws.ts';
@@ -53,8 +54,20 @@ function readFacts(em: EntityManager, studentNo: string): Promise<Facts[]> {
 /**
  * The student's certificate, issuing one when every step has passed and no current certificate states the same facts
  * (a changed name, or a completion after a revocation, supersedes the old one). Null for an unknown student number.
+ * One transaction at READ COMMITTED whatever the role's default: ten requests at once wait on the live index and then
+ * read the certificate the first one issued, instead of failing to serialize.
  */
-export async function certificateFor(
+export function certificateFor(
+  em: EntityManager,
+  signer: Signer,
+  publicUrl: string,
+  studentNo: string,
+): Promise<CertificateState | null> {
+  return readCommitted(em, (t) => certificateIn(t, signer, publicUrl, studentNo));
+}
+
+/** certificateFor's work, in its transaction. */
+async function certificateIn(
   em: EntityManager,
   signer: Signer,
   publicUrl: string,

@@ -1,4 +1,5 @@
 // The signing keys: the current one (created on first use, or the file LIXIAO_SIGNING_KEY_FILE names), rotation, and the public set.
+import { readCommitted } from '../db/retry.ts';
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -64,8 +65,7 @@ export class Signer {
         `the signing key comes from LIXIAO_SIGNING_KEY_FILE (${this.settings.keyFile}): to rotate, put a new key in that file ` +
           '(openssl genpkey -algorithm ed25519 -out FILE); the old public key stays in the database',
       );
-    return em.transactional(async (tem) => {
-      const t = tem as EntityManager;
+    return readCommitted(em, async (t) => {
       const [old] = await t.execute<{ kid: string }[]>(
         `update signing_key set retired_at = now(), private_key = null
           where source = 'database' and retired_at is null returning kid`,

@@ -41,7 +41,13 @@ export async function freshDb(poolMax = 10): Promise<TestDb> {
 
 /** A handle on a migrated database: the ORM, a small pool for assertions, and a close that runs `afterClose`. */
 export function wrapDb(url: string, orm: MikroORM, afterClose: () => Promise<unknown> = async () => {}): TestDb {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // The tests' own SQL (assertions, setting a job due) runs at READ COMMITTED whatever the role's default: the suite
+  // also runs as roles defaulting to repeatable read and serializable, to test the service's code, not this helper's.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 2,
+    options: '-c default_transaction_isolation=read\\ committed',
+  });
   return {
     url,
     orm,
