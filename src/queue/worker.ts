@@ -104,8 +104,11 @@ export function taskList(
 
 export async function startWorker(opts: QueueOptions): Promise<{ runner: Runner; stop: () => Promise<void> }> {
   // Our own pool, so a dropped connection (database restart) is logged instead of crashing the process.
+  // READ COMMITTED whatever the role's default: the queue's SKIP LOCKED claims and completions assume it, and under a
+  // serializable default two runners claiming at once fail to serialize instead of skipping each other's jobs.
   const pool = new pg.Pool({
     connectionString: opts.connectionString,
+    options: '-c default_transaction_isolation=read\\ committed',
     max: (opts.concurrency ?? 4) + (opts.interactiveConcurrency ?? 2) + 3,
     connectionTimeoutMillis: 5000,
     keepAlive: true,
