@@ -148,11 +148,23 @@ export async function startWorker(opts: QueueOptions): Promise<{ runner: Runner;
 
 /** Everything queued so far, once: recorded changes become jobs, then every job due runs (tests, one-off runs). */
 export async function runQueueOnce(opts: RunnerOptions & { connectionString: string }): Promise<void> {
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: 1 });
+  const { connectionString, ...rest } = opts;
+  const pool = new pg.Pool({
+    connectionString,
+    max: 4,
+    options: '-c default_transaction_isolation=read\\ committed',
+  });
   try {
     await drainChanges(pool);
+    await runOnce({ ...rest, pgPool: pool });
+    // graphile-worker may still be recording the last job's completion when runOnce resolves: the pool ends only
+    // once nothing holds or waits for a connection (bounded, so a stuck client cannot hold the caller forever).
+    for (let i = 0; i < 200; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (pool.idleCount === pool.totalCount && pool.waitingCount === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   } finally {
     await pool.end();
   }
-  await runOnce(opts);
 }
