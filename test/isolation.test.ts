@@ -26,13 +26,14 @@ async function asAdmin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
 async function dbWithDefault(level: string): Promise<TestDb> {
   const name = `lixiao_iso_${level.replace(' ', '_')}_${process.pid}_${Date.now()}`;
   await asAdmin(async (c) => {
-    await c.query(`create role ${name} login superuser`);
+    // a password, so that a server asking for one (the embedded PostgreSQL) lets it in as well as a trust one
+    await c.query(`create role ${name} login superuser password '${name}'`);
     await c.query(`alter role ${name} set default_transaction_isolation = '${level}'`);
     await c.query(`create database ${name} template ${inject('templateDb')} owner ${name}`);
   });
   const url = new URL(withDatabase(inject('pgAdminUrl'), name));
   url.username = name;
-  url.password = '';
+  url.password = name;
   return wrapDb(url.toString(), await openOrm(url.toString()), () =>
     asAdmin(async (c) => {
       await c.query(`drop database if exists ${name} with (force)`);
