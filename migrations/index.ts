@@ -13,6 +13,7 @@ import { Migration20261205233700_certificates } from './Migration20261205233700_
 import { Migration20261205234200_purge_without_blocking } from './Migration20261205234200_purge_without_blocking.ts';
 import { Migration20261205234500_approval_center } from './Migration20261205234500_approval_center.ts';
 import { Migration20261206001000_notice_queue } from './Migration20261206001000_notice_queue.ts';
+import { Migration20261206023500_delegation } from './Migration20261206023500_delegation.ts';
 
 export const migrationsList = [
   { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
@@ -28,4 +29,5 @@ export const migrationsList = [
   { name: 'Migration20261205234200_purge_without_blocking', class: Migration20261205234200_purge_without_blocking },
   { name: 'Migration20261205234500_approval_center', class: Migration20261205234500_approval_center },
   { name: 'Migration20261206001000_notice_queue', class: Migration20261206001000_notice_queue },
+  { name: 'Migration20261206023500_delegation', class: Migration20261206023500_delegation },
 ];

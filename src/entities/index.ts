@@ -17,3 +17,4 @@ export { BatchChange } from './batch-change.ts';
 export { ApprovalDefinition, ApprovalInstance, ApprovalTask } from './approval.ts';
 export { SigningKey } from './signing-key.ts';
 export { Certificate } from './certificate.ts';
+export { Delegation } from './delegation.ts';

@@ -1,0 +1,163 @@
+// Who acts for whom: naming a stand-in or an authorised person, cancelling it, and reading who covers whom now.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { insertAudit } from '../audit/insert-audit.ts';
+import type { DelegationKind } from '../entities/delegation.ts';
+
+export interface Covered {
+  delegationId: number;
+  /** the person whose work is covered */
+  personId: number;
+  name: string;
+  kind: DelegationKind;
+  endsAt: Date | null;
+}
+
+export interface Cover {
+  delegationId: number;
+  /** the person who covers */
+  personId: number;
+  name: string;
+  kind: DelegationKind;
+  endsAt: Date | null;
+}
+
+export interface GrantRequest {
+  fromPersonId: number;
+  toPersonId: number;
+  kind: DelegationKind;
+  /** required for a stand-in (代理 … 到 DATE); an authorisation lasts until cancelled */
+  endsAt?: Date | null;
+  startsAt?: Date;
+  /** who named it, for the audit trail: the person's name, or `admin` */
+  by: string;
+  byPersonId?: number | null;
+}
+
+export class DelegationError extends Error {
+  override name = 'DelegationError';
+  constructor(
+    readonly code: 'self' | 'no_end' | 'ends_in_past',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// "Active at `now`": started, not ended early, and not past its end.
+const ACTIVE = `d.ended_at is null and d.starts_at <= ?::timestamptz and (d.ends_at is null or d.ends_at > ?::timestamptz)`;
+
+/**
+ * Names `toPersonId` to act for `fromPersonId`. A new delegation of the same kind from the same person replaces the
+ * open one (one stand-in at a time keeps "who covers whom" unambiguous for digests and nudges). Audited.
+ */
+export async function grantDelegation(em: EntityManager, req: GrantRequest, now = new Date()): Promise<number> {
+  if (req.fromPersonId === req.toPersonId)
+    throw new DelegationError('self', '不能指定自己 (cannot delegate to oneself)');
+  if (req.kind === 'stand_in' && !req.endsAt)
+    throw new DelegationError('no_end', '代理需要结束日期 (a stand-in needs an end date)');
+  if (req.endsAt && req.endsAt <= now)
+    throw new DelegationError('ends_in_past', '结束日期已过 (the end date has passed)');
+  return em.transactional(async (t) => {
+    await t.execute(
+      `update delegation set ended_at = ?::timestamptz, ended_by = ? where from_person_id = ? and kind = ? and ended_at is null`,
+      [now.toISOString(), req.by, req.fromPersonId, req.kind],
+    );
+    const inserted = await t.execute<{ id: number }[]>(
+      `insert into delegation (from_person_id, to_person_id, kind, starts_at, ends_at, created_by)
+       values (?, ?, ?, ?::timestamptz, ?::timestamptz, ?) returning id`,
+      [
+        req.fromPersonId,
+        req.toPersonId,
+        req.kind,
+        (req.startsAt ?? now).toISOString(),
+        req.endsAt ? req.endsAt.toISOString() : null,
+        req.by,
+      ],
+    );
+    const id = inserted[0]!.id;
+    await insertAudit(
+      t,
+      { actorPersonId: req.byPersonId ?? null, actorLabel: req.by, action: `delegation.${req.kind}`, stepKey: null },
+      [
+        {
+          outcome: 'applied',
+          studentId: null,
+          detail: { delegationId: id, from: req.fromPersonId, to: req.toPersonId, endsAt: req.endsAt ?? null },
+        },
+      ],
+    );
+    return id;
+  });
+}
+
+/** Cancels `fromPersonId`'s open delegations of `kind` (取消代理 / 取消授权); returns how many ended. Audited. */
+export async function endDelegations(
+  em: EntityManager,
+  req: { fromPersonId: number; kind: DelegationKind; by: string; byPersonId?: number | null },
+  now = new Date(),
+): Promise<number> {
+  return em.transactional(async (t) => {
+    const ended = await t.execute<{ id: number }[]>(
+      `update delegation set ended_at = ?::timestamptz, ended_by = ? where from_person_id = ? and kind = ? and ended_at is null returning id`,
+      [now.toISOString(), req.by, req.fromPersonId, req.kind],
+    );
+    if (ended.length)
+      await insertAudit(
+        t,
+        {
+          actorPersonId: req.byPersonId ?? null,
+          actorLabel: req.by,
+          action: `delegation.${req.kind}.end`,
+          stepKey: null,
+        },
+        [{ outcome: 'applied', studentId: null, detail: { from: req.fromPersonId, ended: ended.map((e) => e.id) } }],
+      );
+    return ended.length;
+  });
+}
+
+/** The people whose work `personId` covers at `now` (whom they stand in for, or are authorised by). */
+export async function coveredBy(em: EntityManager, personId: number, now = new Date()): Promise<Covered[]> {
+  const at = now.toISOString();
+  const rows = await em.execute<
+    { id: number; person_id: number; name: string; kind: DelegationKind; ends_at: Date | null }[]
+  >(
+    `select d.id, d.from_person_id as person_id, p.name, d.kind, d.ends_at
+       from delegation d join person p on p.id = d.from_person_id
+      where d.to_person_id = ? and ${ACTIVE} order by d.id`,
+    [personId, at, at],
+  );
+  return rows.map((r) => ({
+    delegationId: r.id,
+    personId: r.person_id,
+    name: r.name,
+    kind: r.kind,
+    endsAt: r.ends_at,
+  }));
+}
+
+/** Who covers `personId` at `now` (their stand-in, their authorised person), for routing digests and nudges. */
+export async function coversOf(em: EntityManager, personId: number, now = new Date()): Promise<Cover[]> {
+  const at = now.toISOString();
+  const rows = await em.execute<
+    { id: number; person_id: number; name: string; kind: DelegationKind; ends_at: Date | null }[]
+  >(
+    `select d.id, d.to_person_id as person_id, p.name, d.kind, d.ends_at
+       from delegation d join person p on p.id = d.to_person_id
+      where d.from_person_id = ? and ${ACTIVE} order by d.id`,
+    [personId, at, at],
+  );
+  return rows.map((r) => ({
+    delegationId: r.id,
+    personId: r.person_id,
+    name: r.name,
+    kind: r.kind,
+    endsAt: r.ends_at,
+  }));
+}
+
+/** How a decision taken for someone else is signed: "王五（代 张三）" for a stand-in, "张三（受李老师授权）" for an authorisation. */
+export function actingLabel(actorName: string, covered: { name: string; kind: DelegationKind }): string {
+  if (covered.kind === 'stand_in') return `${actorName}（代 ${covered.name}）`;
+  return `${actorName}（受${covered.name.slice(0, 1)}老师授权）`;
+}
