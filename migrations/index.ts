@@ -14,6 +14,7 @@ import { Migration20261205234200_purge_without_blocking } from './Migration20261
 import { Migration20261205234500_approval_center } from './Migration20261205234500_approval_center.ts';
 import { Migration20261206001000_notice_queue } from './Migration20261206001000_notice_queue.ts';
 import { Migration20261206023500_delegation } from './Migration20261206023500_delegation.ts';
+import { Migration20261206023446_supervisor } from './Migration20261206023446_supervisor.ts';
 
 export const migrationsList = [
   { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
@@ -29,5 +30,6 @@ export const migrationsList = [
   { name: 'Migration20261205234200_purge_without_blocking', class: Migration20261205234200_purge_without_blocking },
   { name: 'Migration20261205234500_approval_center', class: Migration20261205234500_approval_center },
   { name: 'Migration20261206001000_notice_queue', class: Migration20261206001000_notice_queue },
+  { name: 'Migration20261206023446_supervisor', class: Migration20261206023446_supervisor },
   { name: 'Migration20261206023500_delegation', class: Migration20261206023500_delegation },
 ];

@@ -76,9 +76,10 @@ export async function seasonChecks(client: pg.Client, config: Config, wf: Workfl
         where a.role = 'handler' and a.ended_at is null order by a.step_key, p.name`,
     )
   ).rows;
-  // A step done by another system's API (一卡通) needs no handler; every other step needs one wherever it applies.
+  // A step done by another system's API (一卡通) needs no handler; every other step needs one wherever it applies (a
+  // supervisor's step is each student's own supervisor's, imported with the students).
   const gaps: string[] = [];
-  for (const step of wf.steps.filter((x) => x.staff_use_system)) {
+  for (const step of wf.steps.filter((x) => x.staff_use_system && x.scope !== 'supervisor')) {
     const uncovered = new Map<string, number>();
     for (const g of groups) {
       if (!(step.applies_to as string[]).includes(g.exit_type)) continue;

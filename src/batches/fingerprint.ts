@@ -17,6 +17,7 @@ const RANDOM = new Set(['form_token']);
 const REFERENCES: Record<string, string> = {
   person_id: 'person',
   decided_by_id: 'person',
+  supervisor_id: 'person',
   student_id: 'student',
   college_id: 'college',
 };

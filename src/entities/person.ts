@@ -12,6 +12,8 @@ export const Person = defineEntity({
     wecomUserid: p.text().nullable().unique(),
     email: p.text().nullable().index(),
     mobile: p.text().nullable().index(),
+    /** a staff number (工号), e.g. a supervisor's, by which a supervisor names whom they authorise */
+    staffNo: p.text().nullable().unique(),
     createdAt: p.datetime().defaultRaw('now()'),
   },
 });

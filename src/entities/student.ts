@@ -18,6 +18,8 @@ export const Student = defineEntity({
     exitType: p.text().default('毕业'),
     deadline: p.date().nullable(),
     person: () => p.manyToOne(Person).unique(),
+    /** the supervisor (导师) who confirms this student's departure in chat; null: the paper form only */
+    supervisor: () => p.manyToOne(Person).nullable(),
     /** The unguessable part of the link to this student's prefilled supervisor confirmation form (about 244 random bits). */
     formToken: p
       .text()

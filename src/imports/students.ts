@@ -11,6 +11,8 @@ import { identityConflicts } from './identity-conflicts.ts';
 import { seasonForImport } from '../seasons/season-for-import.ts';
 import { lockStudents } from '../decisions/lock-students.ts';
 import { readCommitted } from '../db/retry.ts';
+import { APPLIES, stepsJson } from '../workflow/applies.ts';
+import { planSupervisors, supervisorFields } from './supervisors.ts';
 
 export function studentRowSchema(wf: Workflow) {
   return z.object({
@@ -24,6 +26,7 @@ export function studentRowSchema(wf: Workflow) {
     exit_type: z.enum(EXIT_TYPES, { message: `must be one of ${EXIT_TYPES.join(', ')}` }).default('毕业'),
     deadline: isoDate.optional(),
     ...identityFields,
+    ...supervisorFields,
   });
 }
 export type StudentRow = z.infer<ReturnType<typeof studentRowSchema>>;
@@ -86,18 +89,21 @@ export async function importStudents(
         personId: existing.get(r.value.student_no) ?? null,
       }))),
     );
+    const supervisors = await planSupervisors(em, rows);
+    bad.push(...supervisors.bad);
     if (bad.length)
       throw new ImportError(
         file,
         bad.sort((a, b) => a.line - b.line),
       );
+    const supervisorOfLine = await supervisors.save();
     const season = await seasonForImport(em, opts.season, opts.timeZone ?? 'Asia/Shanghai');
     const unknown = await unknownColleges(em, season.id, rows, opts.newColleges ?? []);
     if (unknown.length) throw new ImportError(file, unknown);
     let created = 0;
     const heldBack: HeldBack[] = [];
     for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = await upsertChunk(em, wf, rows.slice(i, i + CHUNK), season.id);
+      const chunk = await upsertChunk(em, wf, rows.slice(i, i + CHUNK), season.id, supervisorOfLine);
       created += chunk.created;
       heldBack.push(...chunk.heldBack);
       opts.onProgress?.(Math.min(i + CHUNK, rows.length), rows.length);
@@ -122,10 +128,11 @@ async function upsertChunk(
   wf: Workflow,
   rows: CsvRow<StudentRow>[],
   seasonId: number,
+  supervisorOfLine: Map<number, number>,
 ): Promise<{ created: number; heldBack: HeldBack[] }> {
-  const data = JSON.stringify(rows.map((r) => r.value));
+  const data = JSON.stringify(rows.map((r) => ({ ...r.value, supervisor_id: supervisorOfLine.get(r.line) ?? null })));
   const recordset = `jsonb_to_recordset(?::jsonb) as x(student_no text, name text, college text, campus text, degree text, exit_type text,
-    deadline date, feishu_open_id text, feishu_user_id text, wecom_userid text, email text, mobile text)`;
+    deadline date, feishu_open_id text, feishu_user_id text, wecom_userid text, email text, mobile text, supervisor_id int)`;
   // Students already on file, locked first and in id order (the final gate's lock, see the clearance upsert below).
   await lockStudents(em, { numbers: rows.map((r) => r.value.student_no) });
   await em.execute(
@@ -146,14 +153,14 @@ async function upsertChunk(
     `with n as (select x.*, nextval('person_id_seq') as pid from ${recordset} where not exists (select 1 from student s where s.student_no = x.student_no)),
           p as (insert into person (id, name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile)
                 select pid, name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile from n)
-     insert into student (student_no, season_id, name, college_id, campus, degree, exit_type, deadline, person_id)
-     select n.student_no, ?, n.name, c.id, n.campus, n.degree, n.exit_type, n.deadline, n.pid from n join college c on c.name = n.college
+     insert into student (student_no, season_id, name, college_id, campus, degree, exit_type, deadline, person_id, supervisor_id)
+     select n.student_no, ?, n.name, c.id, n.campus, n.degree, n.exit_type, n.deadline, n.pid, n.supervisor_id from n join college c on c.name = n.college
      returning student_no`,
     [data, seasonId],
   );
   await em.execute(
     `update student s set season_id = ?, name = x.name, college_id = c.id, campus = x.campus, degree = x.degree, exit_type = x.exit_type,
-            deadline = x.deadline, updated_at = now()
+            deadline = x.deadline, supervisor_id = x.supervisor_id, updated_at = now()
        from ${recordset} join college c on c.name = x.college
       where s.student_no = x.student_no`,
     [seasonId, data],
@@ -161,19 +168,19 @@ async function upsertChunk(
   // A clearance per step; a changed exit type flips steps between pending and not_applicable, never undoing a decision,
   // and never re-opening a step under a step that waits for it and has passed (the final gate; its lock first). A
   // step with no row yet (added to the workflow since) gets none where a step waiting for it has passed: reported.
-  const steps = JSON.stringify(wf.steps.map((s) => ({ key: s.key, applies_to: s.applies_to })));
+  const steps = stepsJson(wf);
   const waiting = JSON.stringify(
     Object.fromEntries(
       wf.steps.map((s) => [s.key, wf.steps.filter((d) => d.requires.includes(s.key)).map((d) => d.key)]),
     ),
   );
   const wanted = `select s.id as student_id, s.student_no, st.key,
-            case when s.exit_type = any(array(select jsonb_array_elements_text(st.applies_to))) then 'pending' else 'not_applicable' end as status,
+            ${APPLIES} as status,
             (select min(d.step_key) from clearance d where d.student_id = s.id and d.status = 'passed'
                 and d.step_key in (select jsonb_array_elements_text(?::jsonb -> st.key))) as passed_step,
             exists (select 1 from clearance c where c.student_id = s.id and c.step_key = st.key) as has_row
        from student s join ${recordset} on x.student_no = s.student_no
-       cross join jsonb_to_recordset(?::jsonb) as st(key text, applies_to jsonb)`;
+       cross join jsonb_to_recordset(?::jsonb) as st(key text, applies_to jsonb, scope text)`;
   const heldBack = await em.execute<{ student_no: string; key: string; passed_step: string }[]>(
     `select w.student_no, w.key, w.passed_step from (${wanted}) w
       where not w.has_row and w.status = 'pending' and w.passed_step is not null order by w.student_no, w.key`,

@@ -13,7 +13,8 @@ const step = z.object({
   key: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a step key is lower_snake_case'),
   name: z.string().min(1),
   office: z.string().min(1),
-  scope: z.enum(['college', 'school']),
+  /** `supervisor`: each student's own supervisor (导师) decides, and the step applies only to students with one on file */
+  scope: z.enum(['college', 'school', 'supervisor']),
   duties: z.array(z.string().min(1)).min(1),
   notes: z.string().default(''),
   /** Contacts per campus; `default` applies to a campus without its own entry. */

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Workflow } from './schema.ts';
 import { insertAudit } from '../audit/insert-audit.ts';
 import { readCommitted } from '../db/retry.ts';
+import { APPLIES, stepsJson } from './applies.ts';
 
 export interface SyncPlan {
   /** rows to create (or created), per step: pending, or not_applicable for students whose exit type it skips */
@@ -21,11 +22,11 @@ export interface SyncPlan {
 // require it directly (the final step requires every other).
 const MISSING = `
 select s.id as student_id, s.student_no, st.key as step_key,
-       case when s.exit_type = any(array(select jsonb_array_elements_text(st.applies_to))) then 'pending' else 'not_applicable' end as status,
+       ${APPLIES} as status,
        (select min(d.step_key) from clearance d where d.student_id = s.id and d.status = 'passed'
            and d.step_key in (select jsonb_array_elements_text(?::jsonb -> st.key))) as passed_step
   from student s join season se on se.id = s.season_id and se.purged_at is null
- cross join jsonb_to_recordset(?::jsonb) as st(key text, applies_to jsonb)
+ cross join jsonb_to_recordset(?::jsonb) as st(key text, applies_to jsonb, scope text)
  where not exists (select 1 from clearance c where c.student_id = s.id and c.step_key = st.key)`;
 
 /** What the sync would create (`apply` false changes nothing), or creates it and says what it created. */
@@ -34,7 +35,7 @@ export async function syncWorkflow(
   wf: Workflow,
   opts: { apply: boolean; actorLabel: string },
 ): Promise<SyncPlan> {
-  const steps = JSON.stringify(wf.steps.map((s) => ({ key: s.key, applies_to: s.applies_to })));
+  const steps = stepsJson(wf);
   const waiting = JSON.stringify(
     Object.fromEntries(
       wf.steps.map((s) => [s.key, wf.steps.filter((d) => d.requires.includes(s.key)).map((d) => d.key)]),
