@@ -2,6 +2,7 @@
 export * from './model.ts';
 export { statusCard, type StatusView, type StatusStepView } from './build/status-card.ts';
 export { pendingCard, pageSize, type PendingRow, type PendingView, type RowOutcome } from './build/pending-card.ts';
+export { supervisorLine, SUPERVISOR_ITEMS } from './build/pending-rows.ts';
 export type { Layout } from './build/page-size.ts';
 export { batchPreviewCard, batchDoneCard, type BatchPreview, type BatchDone } from './build/batch-card.ts';
 export { helpCard, unknownPersonCard, errorCard, noticeCard } from './build/message-cards.ts';

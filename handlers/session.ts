@@ -15,10 +15,11 @@ export async function openSession(deps: Deps, who: Who, known?: Session): Promis
   return { em, me: await identify(em, who.platform, who.userId, who.altId) };
 }
 
-/** The steps a person handles (handler assignments), in workflow order. */
+/** The steps a person handles (handler assignments, and the supervisor step of a supervisor), in workflow order. */
 export function handledSteps(deps: Deps, me: Identity): string[] {
   const keys = new Set(me.assignments.filter((a) => a.role === 'handler').map((a) => a.stepKey));
-  return deps.wf.steps.filter((s) => keys.has(s.key)).map((s) => s.key);
+  const supervising = me.assignments.some((a) => a.role === 'supervisor');
+  return deps.wf.steps.filter((s) => keys.has(s.key) || (supervising && s.scope === 'supervisor')).map((s) => s.key);
 }
 
 export function formUrl(deps: Deps, token: string): string {

@@ -9,7 +9,9 @@ export class Migration20261206023446_supervisor extends Migration {
     this.addSql(
       `alter table "student" add column "supervisor_id" int null references "person" ("id") on update cascade on delete set null;`,
     );
-    this.addSql(`create index "student_supervisor_id_index" on "student" ("supervisor_id") where "supervisor_id" is not null;`);
+    this.addSql(
+      `create index "student_supervisor_id_index" on "student" ("supervisor_id") where "supervisor_id" is not null;`,
+    );
   }
 
   override async down(): Promise<void> {

@@ -15,6 +15,8 @@ export interface PendingView {
   results?: Record<number, RowOutcome>;
   /** platforms with few buttons per card (WeCom: 6) get checkboxes and one submit instead */
   layout: Layout;
+  /** a line under the greeting, shown where it fits: a supervisor's authorisation (授权), or whom one acts for */
+  note?: string;
 }
 
 /** What the checklist layout is for: platforms with few buttons per card (WeCom: 6 per card, wecom.md). */
@@ -72,9 +74,10 @@ function checklistCard(v: PendingView, open: PendingRow[]): Card {
   const done = results.length
     ? `刚才：${results.length - failed} 人已通过${failed ? `，${failed} 人未办成` : ''}。`
     : '';
+  const supervising = open.every((r) => r.kind === 'supervisor');
   const hints = [
     v.page < v.pages ? `发送“待办 ${v.page + 1}”看下一页` : '',
-    '退回发送“退回 学号 原因”',
+    supervising ? '暂不同意发送“暂不同意 学号 原因”' : '退回发送“退回 学号 原因”',
     results.some((r) => r.undo !== undefined) ? '撤销发送“撤销 学号”' : '',
   ]
     .filter(Boolean)
@@ -91,7 +94,7 @@ function checklistCard(v: PendingView, open: PendingRow[]): Card {
         kind: 'checklist',
         id: `p${v.page}`,
         options: open.map((r) => ({ id: ref(r), label: optionLabel(r, steps.size > 1) })),
-        submit: { label: '通过所选', style: 'primary', value: { a: 'pass_selected' } },
+        submit: { label: supervising ? '同意所选' : '通过所选', style: 'primary', value: { a: 'pass_selected' } },
       },
     ],
   };
@@ -104,6 +107,8 @@ export function pendingCard(v: PendingView): Card {
   const ownUndo = Object.values(v.results ?? {}).some((r) => r.undo !== undefined);
   const decidedMax = v.layout === 'checklist' && open <= 1 && ownUndo ? 1 : resultsShown(v.layout, open);
   const card = build(v, openMax, decidedMax);
+  // The note is a courtesy the page size does not reserve room for either: left out of a card it would push past Feishu's limits.
+  if (v.note && v.layout === 'buttons' && !fitsFeishu(card)) return pendingCard({ ...v, note: undefined });
   // 撤销 beside 通过 / 退回 on a row one returned oneself is a convenience the page size does not reserve room for: a page
   // of such rows says how in words instead (撤销 学号) rather than grow past what Feishu accepts.
   if (v.layout === 'buttons' && v.rows.some((r) => r.undo !== undefined) && !fitsFeishu(card))
@@ -137,6 +142,7 @@ function build(v: PendingView, openMax: number, decidedMax: number, openUndo = t
   });
   const blocks: Block[] = [
     { kind: 'text', text: `${clip(v.staffName, 16)}，您好。${summary}。` },
+    ...(v.note ? [{ kind: 'note' as const, text: clip(v.note, 60), detail: true }] : []),
     ...rowBlocks,
     ...(untold ? [{ kind: 'note' as const, text: '撤销请发送“撤销 学号”。' }] : []),
   ];

@@ -14,6 +14,28 @@ export interface PendingRow {
   amount?: string | null;
   /** an open row the viewer returned themself: 撤销 (on this version) beside 通过 / 退回 */
   undo?: number;
+  /**
+   * `supervisor`: a supervisor's (导师) row: the five items of the confirmation form, 同意离校 / 暂不同意 instead of
+   * 通过 / 退回 (the same decisions)
+   */
+  kind?: 'supervisor';
+  /** the supervisor step's state beside a row of the office that checks its paper form (the academic secretary) */
+  supervisorLine?: string;
+}
+
+/** The five items the supervisor's confirmation form (确认书) names; 同意离校 confirms them all, as the signature does. */
+export const SUPERVISOR_ITEMS = ['仪器归还', '公共设备归还', '公款归还', '课题移交', '涉密资料移交'] as const;
+
+/** How the supervisor step looks beside the academic secretary's row: confirmed online (who, when), or not (paper). */
+export function supervisorLine(
+  state: { status: string; decidedBy: string | null; at: string } | null | undefined,
+): string | undefined {
+  if (!state) return undefined;
+  if (state.status === 'passed')
+    return `导师已在线确认：${clip(state.decidedBy ?? '', ROW_TEXT.supervisorBy)} ${clip(state.at, 16)}`;
+  if (state.status === 'returned') return `导师暂不同意：${clip(state.decidedBy ?? '', ROW_TEXT.supervisorBy)}`;
+  if (state.status === 'pending') return '导师未在线确认：请核对纸质确认书';
+  return undefined;
 }
 
 /** What happened to a row just now; `undo` is the version a 撤销 of the viewer's own decision acts on. */
@@ -35,6 +57,7 @@ export const ROW_TEXT = {
   stepName: 16,
   reason: 30,
   amount: 12,
+  supervisorBy: 12,
 } as const;
 
 /** At most `max` characters (code points, as platforms count 字), control characters removed, a cut marked with …. */
@@ -59,19 +82,32 @@ export function rowBlock(r: PendingRow, result?: RowOutcome, undoable = true, na
     `${clip(r.college, ROW_TEXT.college)} · ${clip(r.campus ?? '校区未填', ROW_TEXT.campus)} · ${clip(r.stepName, ROW_TEXT.stepName)}`,
   ];
   const reason = clip(r.reason ?? '', ROW_TEXT.reason);
-  if (r.state === 'returned') lines.push(`已退回：${reason}，学生补办后可通过`);
+  const supervisor = r.kind === 'supervisor';
+  // One second line at most, so that a row is never longer than the page size allows for (pending-card.ts): the
+  // supervisor's state shows where no reason does (a secretary's returned row is their own doing).
+  if (supervisor && r.state === 'returned') lines.push(`暂不同意：${reason}，学生办好后可同意`);
+  else if (supervisor) lines.push(SUPERVISOR_ITEMS.join(' · '));
+  else if (r.state === 'returned') lines.push(`已退回：${reason}，学生补办后可通过`);
   else if (r.reason) lines.push(`名单原因：${reason}${r.amount ? `（${clip(r.amount, ROW_TEXT.amount)} 元）` : ''}`);
+  else if (r.supervisorLine) lines.push(r.supervisorLine);
   const buttons: Button[] = result
     ? result.undo !== undefined && undoable
       ? [undoButton(r, result.undo, named)]
       : []
     : [
-        { label: '通过', style: 'primary', value: { a: 'pass', c: r.clearanceId, v: r.version } },
         {
-          label: '退回',
+          label: supervisor ? '同意离校' : '通过',
+          style: 'primary',
+          value: { a: 'pass', c: r.clearanceId, v: r.version },
+        },
+        {
+          label: supervisor ? '暂不同意' : '退回',
           style: 'danger',
           value: { a: 'return', c: r.clearanceId, v: r.version },
-          input: { name: 'reason', placeholder: '退回原因（学生会看到）' },
+          input: {
+            name: 'reason',
+            placeholder: supervisor ? '暂不同意的原因（学生会看到）' : '退回原因（学生会看到）',
+          },
         },
         ...(r.undo !== undefined && undoable ? [undoButton(r, r.undo, named)] : []),
       ];
@@ -86,7 +122,12 @@ export function rowBlock(r: PendingRow, result?: RowOutcome, undoable = true, na
  */
 export const OPTION_CHARS = 17;
 export function optionLabel(r: PendingRow, withStep: boolean): string {
-  const tag = [withStep ? clip(r.stepName, 4) : '', r.state === 'returned' ? '退回' : ''].filter(Boolean).join('·');
+  const tag = [
+    withStep ? clip(r.stepName, 4) : '',
+    r.state === 'returned' ? (r.kind === 'supervisor' ? '暂不同意' : '退回') : '',
+  ]
+    .filter(Boolean)
+    .join('·');
   const head = clip(r.studentNo, 12);
   const room = OPTION_CHARS - [...head].length - 1 - (tag ? [...tag].length + 1 : 0);
   const name = room >= 2 ? clip(r.name, room) : '';

@@ -10,17 +10,19 @@ import { localDateTime } from '../../src/time.ts';
 import { studentStatusCard } from './status.ts';
 import { staffCertificateCard } from './certificate.ts';
 
-/** Staff see a student when any of their assignments covers the student's college and campus. */
+/** Staff see a student when any of their assignments covers the student's college and campus; a supervisor, their own students. */
 async function mayView(s: Session, me: Identity, studentNo: string): Promise<boolean> {
-  const [st] = await s.em.execute<{ college_id: number; campus: string | null }[]>(
-    'select college_id, campus from student where student_no = ?',
+  const [st] = await s.em.execute<{ college_id: number; campus: string | null; supervisor_id: number | null }[]>(
+    'select college_id, campus, supervisor_id from student where student_no = ?',
     [studentNo],
   );
   if (!st) return false;
   return me.assignments.some(
     (a) =>
       a.role === 'school_admin' ||
-      ((a.collegeId === null || a.collegeId === st.college_id) &&
+      (a.role === 'supervisor' ? a.supervisorId === st.supervisor_id : false) ||
+      (a.role !== 'supervisor' &&
+        (a.collegeId === null || a.collegeId === st.college_id) &&
         (a.role === 'college_admin' || a.campus === null || a.campus === st.campus)),
   );
 }

@@ -1,4 +1,4 @@
-// A chat message: recognise the command (进度, 证明, 待办, 查, 通过, 退回, 撤销, 帮助) and answer with cards.
+// A chat message: recognise the command (进度, 证明, 待办, 查, 通过, 退回, 暂不同意, 撤销, 授权, 取消授权, 帮助) and answer with cards.
 import { errorCard, helpCard, unknownPersonCard, type Card } from '../../cards/index.ts';
 import { openSession, handledSteps } from '../session.ts';
 import { stepOf } from '../../src/workflow/load.ts';
@@ -10,6 +10,7 @@ import { batchPreview } from './batch.ts';
 import { returnByChat } from './return-command.ts';
 import { undoByChat } from './undo-command.ts';
 import { myCertificate } from './certificate.ts';
+import { authoriseByChat, cancelAuthorisationByChat } from './authorise.ts';
 
 const NUMBER = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -35,11 +36,21 @@ export async function onMessage(deps: Deps, msg: ChatMessage, caps: Caps): Promi
     return lookup(deps, s, me, rest[0] ?? cmd.slice(1), caps);
   if (isStaff && cmd === '通过' && rest.length && rest.every((n) => NUMBER.test(n)))
     return [await batchPreview(deps, s, me, rest)];
-  if (isStaff && cmd === '退回' && rest.length >= 2 && NUMBER.test(rest[0]!))
+  if (cmd === '授权' && rest.length === 1) return [await authoriseByChat(s, me, rest[0]!)];
+  if (cmd === '取消授权' && !rest.length) return [await cancelAuthorisationByChat(s, me)];
+  // 暂不同意 is a supervisor's word for a return: the same decision, and the reason is the student's to read.
+  if (isStaff && ['退回', '暂不同意'].includes(cmd) && rest.length >= 2 && NUMBER.test(rest[0]!))
     return [await returnByChat(deps, s, me, msg, rest[0]!, rest.slice(1).join(' '))];
   if (isStaff && cmd === '退回' && rest.length === 1 && NUMBER.test(rest[0]!))
     return [
       errorCard(`退回需要原因，学生会看到它：请发送“退回 ${rest[0]} 原因”，例如“退回 ${rest[0]} 图书未还”。`, 'orange'),
+    ];
+  if (isStaff && cmd === '暂不同意' && rest.length <= 1)
+    return [
+      errorCard(
+        `暂不同意需要原因，学生会看到它：请发送“暂不同意 ${rest[0] ?? '学号'} 原因”，例如“暂不同意 ${rest[0] ?? '学号'} 课题未移交”。`,
+        'orange',
+      ),
     ];
   if (isStaff && cmd === '撤销' && rest.length === 1 && NUMBER.test(rest[0]!))
     return [await undoByChat(deps, s, me, msg, rest[0]!)];

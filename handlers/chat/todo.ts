@@ -1,5 +1,12 @@
 // 待办 / todo, and paging: the students waiting on this staff member, as a pending card.
-import { pendingCard, pageSize, type Card, type PendingRow, type RowOutcome } from '../../cards/index.ts';
+import {
+  pendingCard,
+  pageSize,
+  supervisorLine,
+  type Card,
+  type PendingRow,
+  type RowOutcome,
+} from '../../cards/index.ts';
 import {
   clearanceItems,
   pendingCount,
@@ -12,16 +19,30 @@ import { stepOf } from '../../src/workflow/load.ts';
 import type { Identity } from '../../src/people/identify.ts';
 import type { Session } from '../session.ts';
 import type { Caps, Deps } from '../types.ts';
+import { supervisionNote } from './authorise.ts';
 
 export function pendingRow(deps: Deps, i: PendingItem): PendingRow {
+  const step = stepOf(deps.wf, i.stepKey);
+  const supervisor = step?.scope === 'supervisor';
+  const sv = i.supervisorStep;
   return {
+    ...(supervisor ? { kind: 'supervisor' as const } : {}),
+    ...(step?.paper_form === 'supervisor_confirmation' && sv
+      ? {
+          supervisorLine: supervisorLine({
+            status: sv.status,
+            decidedBy: sv.decidedBy,
+            at: sv.decidedAt ? localDateTime(new Date(sv.decidedAt), deps.timeZone) : '',
+          }),
+        }
+      : {}),
     clearanceId: i.clearanceId,
     version: i.version,
     studentNo: i.studentNo,
     name: i.name,
     college: i.college,
     campus: i.campus,
-    stepName: stepOf(deps.wf, i.stepKey)?.name ?? i.stepKey,
+    stepName: supervisor && i.supervisorName ? `${step!.name} ${i.supervisorName}` : (step?.name ?? i.stepKey),
     state: i.status,
     reason: i.reason,
     amount: i.amount,
@@ -68,6 +89,7 @@ export async function todoCard(
     pages: Math.max(1, Math.ceil(total / size)),
     total,
     layout: caps.layout,
+    note: await supervisionNote(s, me),
   });
 }
 
@@ -122,5 +144,6 @@ export async function shownCard(
     pages: Math.max(1, Math.ceil(total / pageSize(caps.layout))),
     total,
     layout: caps.layout,
+    note: await supervisionNote(s, me),
   });
 }

@@ -52,6 +52,23 @@ export async function noticesFor(
           justCompleted: { stepName: step.name },
         }),
       );
+    } else if (r.status === 'passed' && step.scope === 'supervisor') {
+      to(
+        noticeCard({
+          title: `${step.name}：已同意离校`,
+          text: `${step.name}已在线确认您可以离校（${step.duties.join('、')}）。还有 ${r.openSteps.length} 项待办理。`,
+          tone: 'green',
+        }),
+      );
+    } else if (r.status === 'returned' && step.scope === 'supervisor') {
+      to(
+        noticeCard({
+          title: `${step.name}：暂不同意`,
+          text: `${step.name}暂不同意您离校：${r.reason ?? ''}`,
+          tone: 'orange',
+          lines: ['办好后请联系导师，导师会在离校助手里再确认。'],
+        }),
+      );
     } else if (r.status === 'passed') {
       to(
         noticeCard({

@@ -2,20 +2,35 @@
 import type { Role } from '../entities/assignment.ts';
 import type { StepDef } from '../workflow/schema.ts';
 import type { Actor, Decision } from './types.ts';
+import type { DelegationKind } from '../entities/delegation.ts';
 
 export interface AssignmentScope {
-  role: Role;
+  /** `supervisor`: the students of `supervisorId` on the workflow's supervisor step (src/people/supervising.ts) */
+  role: Role | 'supervisor';
   stepKey: string | null;
   collegeId: number | null;
   campus: string | null;
+  supervisorId?: number;
+  supervisorName?: string;
+  /** acting for another supervisor: as their authorised person or stand-in */
+  delegation?: DelegationKind;
 }
 
 export interface Target {
   collegeId: number;
   campus: string | null;
+  /** the student's supervisor (导师), if on file */
+  supervisorId?: number | null;
 }
 
-export type GrantedRole = Role | 'api' | 'admin';
+export type GrantedRole = Role | 'api' | 'admin' | 'supervisor' | DelegationKind;
+
+/** The supervision under which `assignments` reach a student of `supervisorId` (their own before a delegation). */
+export function supervisionOf(assignments: AssignmentScope[], supervisorId: number | null | undefined) {
+  if (supervisorId === null || supervisorId === undefined) return undefined;
+  const mine = assignments.filter((a) => a.role === 'supervisor' && a.supervisorId === supervisorId);
+  return mine.find((a) => !a.delegation) ?? mine[0];
+}
 
 function covers(a: AssignmentScope, t: Target): boolean {
   return (a.collegeId === null || a.collegeId === t.collegeId) && (a.campus === null || a.campus === t.campus);
@@ -34,7 +49,13 @@ export function authorize(
   if (decision === 'revoke') {
     if (assignments.some((a) => a.role === 'school_admin')) return 'school_admin';
     const collegeAdmin = assignments.some((a) => a.role === 'college_admin' && a.collegeId === target.collegeId);
-    return collegeAdmin && step.scope === 'college' ? 'college_admin' : null;
+    return collegeAdmin && step.scope !== 'school' ? 'college_admin' : null;
+  }
+  // A supervisor's step: the student's own supervisor, or whom that supervisor delegates to (never a handler of it).
+  if (step.scope === 'supervisor') {
+    const s = supervisionOf(assignments, target.supervisorId);
+    if (s) return s.delegation ?? 'supervisor';
+    return assignments.some((a) => a.role === 'school_admin') ? 'school_admin' : null;
   }
   if (assignments.some((a) => a.role === 'handler' && a.stepKey === step.key && covers(a, target))) return 'handler';
   if (assignments.some((a) => a.role === 'school_admin')) return 'school_admin';

@@ -5,7 +5,8 @@ import { stepOf } from '../workflow/load.ts';
 import type { ClearanceStatus } from '../entities/clearance.ts';
 import { activeAssignments } from '../people/active-assignments.ts';
 import { pgIntArray } from '../db/pg-array.ts';
-import { authorize, type AssignmentScope } from './authorize.ts';
+import { authorize, supervisionOf, type AssignmentScope } from './authorize.ts';
+import { actingLabel } from '../delegations/delegations.ts';
 import { DecisionError, type Decision, type DecisionRequest, type RowResult } from './types.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
 import { writeDecisions, type Written } from './write-decisions.ts';
@@ -96,6 +97,9 @@ async function decideChunk(
   const results: RowResult[] = items.map((it) => ({ studentNo: it.studentNo, outcome: 'invalid' as const }));
   const audit: AuditRow[] = [];
   const candidates: {
+    /** how the decision is signed: the actor, or the actor acting for a supervisor */
+    label: string;
+    forPerson: { id: number; name: string } | null;
     ord: number;
     id: number;
     studentId: number;
@@ -149,7 +153,13 @@ async function decideChunk(
       refuse(r, t.student_id, 'not_applicable');
       continue;
     }
-    const role = authorize(req.actor, assignments, step, { collegeId: t.college_id, campus: t.campus }, req.decision);
+    const role = authorize(
+      req.actor,
+      assignments,
+      step,
+      { collegeId: t.college_id, campus: t.campus, supervisorId: t.supervisor_id },
+      req.decision,
+    );
     if (!role) {
       Object.assign(r, current, {
         outcome: 'denied',
@@ -193,7 +203,13 @@ async function decideChunk(
       });
       continue;
     }
+    // Acting for a supervisor (as their authorised person or stand-in) is signed so: "张三（受李老师授权）".
+    const actingFor = role === 'authorised' || role === 'stand_in' ? supervisionOf(assignments, t.supervisor_id) : null;
     candidates.push({
+      label: actingFor
+        ? actingLabel(actorLabel, { name: actingFor.supervisorName!, kind: actingFor.delegation! })
+        : actorLabel,
+      forPerson: actingFor ? { id: actingFor.supervisorId!, name: actingFor.supervisorName! } : null,
       ord: t.ord,
       id: t.clearance_id,
       studentId: t.student_id,
@@ -206,27 +222,38 @@ async function decideChunk(
   }
 
   const common = { actorPersonId, actorLabel, action: req.decision, stepKey: step.key };
-  const won = candidates.length
-    ? await again(() =>
-        writeDecisions(em, {
-          to,
-          from,
-          required,
-          decider:
-            req.decision === 'revoke' ? null : { personId: actorPersonId, label: actorLabel, source: req.source },
-          candidates: candidates.map((c) => ({
-            id: c.id,
-            reason: req.decision === 'revoke' ? null : c.reason,
-            expectedVersion: c.expected_version,
-            overReturn: req.decision !== 'pass' || c.overReturn,
-            detail: { ...baseDetail, from: c.from, to, as_role: c.role, reason: c.reason },
-          })),
-          audit: common,
-          otherAudit: audit,
-          cause: req.decision,
-        }),
-      )
-    : new Map<number, Written>();
+  // One write per signature (nearly always one): the decider's label is the same for every row of a write.
+  const won = new Map<number, Written>();
+  const labels = [...new Set(candidates.map((c) => c.label))];
+  for (const [n, label] of labels.entries()) {
+    const group = candidates.filter((c) => c.label === label);
+    const written = await again(() =>
+      writeDecisions(em, {
+        to,
+        from,
+        required,
+        decider: req.decision === 'revoke' ? null : { personId: actorPersonId, label, source: req.source },
+        candidates: group.map((c) => ({
+          id: c.id,
+          reason: req.decision === 'revoke' ? null : c.reason,
+          expectedVersion: c.expected_version,
+          overReturn: req.decision !== 'pass' || c.overReturn,
+          detail: {
+            ...baseDetail,
+            from: c.from,
+            to,
+            as_role: c.role,
+            reason: c.reason,
+            ...(c.forPerson ? { for_person_id: c.forPerson.id, for_person: c.forPerson.name } : {}),
+          },
+        })),
+        audit: { ...common, actorLabel: label },
+        otherAudit: n === 0 ? audit : [],
+        cause: req.decision,
+      }),
+    );
+    for (const [id, w] of written) won.set(id, w);
+  }
   if (!candidates.length) await again(() => insertAudit(em, common, audit));
 
   // Losers of a race learn the winner's decision, read after the winner committed.
@@ -259,7 +286,7 @@ async function decideChunk(
         status: to,
         version: w.version,
         asRole: c.role,
-        decidedBy: req.decision === 'revoke' ? null : actorLabel,
+        decidedBy: req.decision === 'revoke' ? null : c.label,
         decidedAt: iso(w.decided_at),
       });
       continue;

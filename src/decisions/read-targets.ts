@@ -10,6 +10,7 @@ export interface TargetRow {
   student_id: number | null;
   college_id: number;
   campus: string | null;
+  supervisor_id: number | null;
   clearance_id: number | null;
   status: ClearanceStatus;
   version: number;
@@ -35,7 +36,7 @@ export function readTargets(
   // unnest of an array, not a JSON recordset: the planner then knows how many rows come in and looks students up by index.
   return prepared<TargetRow>(
     em,
-    `select (x.ord - 1)::int as ord, s.id as student_id, s.college_id, s.campus, c.id as clearance_id, c.status, c.version,
+    `select (x.ord - 1)::int as ord, s.id as student_id, s.college_id, s.campus, s.supervisor_id, c.id as clearance_id, c.status, c.version,
             c.decided_by_label, c.decided_at, c.reason,
             coalesce((select array_agg(k order by k) from unnest(?::text[]) k
                        where not exists (select 1 from clearance r where r.student_id = s.id and r.step_key = k
@@ -57,6 +58,7 @@ export function knownTarget(k: KnownTarget, ord: number): TargetRow {
     student_id: k.studentId,
     college_id: k.collegeId,
     campus: k.campus,
+    supervisor_id: k.supervisorId ?? null,
     clearance_id: k.clearanceId,
     status: k.status as ClearanceStatus,
     version: k.version,

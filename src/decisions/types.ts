@@ -43,6 +43,8 @@ export interface KnownTarget {
   studentId: number;
   collegeId: number;
   campus: string | null;
+  /** the student's supervisor (导师), who decides the supervisor step */
+  supervisorId?: number | null;
   decidedBy: string | null;
   decidedAt: Date | string | null;
   /** the return's reason, for a `conflict` answer */

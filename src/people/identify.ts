@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AssignmentScope } from '../decisions/authorize.ts';
 import { prepared } from '../db/prepared.ts';
+import { supervisingSql } from './supervising.ts';
 
 export type Platform = 'console' | 'feishu' | 'wecom';
 
@@ -23,6 +24,8 @@ export interface IdentityRow {
   college_id: number | null;
   campus: string | null;
   assignments: AssignmentScope[];
+  /** the supervisors whose students this person confirms (their own, or as authorised / stand-in) */
+  supervising?: AssignmentScope[];
 }
 
 /** The person, their student record and their current assignments (ended ones grant nothing), in one select. */
@@ -34,7 +37,8 @@ export function identitySelect(
   return {
     sql: `select p.id, p.name, s.id as student_id, s.student_no, s.college_id, s.campus,
             coalesce((select json_agg(json_build_object('role', a.role, 'stepKey', a.step_key, 'collegeId', a.college_id, 'campus', a.campus) order by a.id)
-                        from assignment a where a.person_id = p.id and a.ended_at is null), '[]') as assignments
+                        from assignment a where a.person_id = p.id and a.ended_at is null), '[]') as assignments,
+            ${supervisingSql('p.id')} as supervising
        from person p left join student s on s.person_id = p.id
       where p.${COLUMN[platform]} = ? ${platform === 'feishu' ? 'or (?::text is not null and p.feishu_user_id = ?::text)' : ''}
       limit 1`,
@@ -52,7 +56,8 @@ export function toIdentity(p: IdentityRow): Identity {
     student: p.student_id
       ? { id: p.student_id, studentNo: p.student_no!, collegeId: p.college_id!, campus: p.campus }
       : null,
-    assignments: p.assignments,
+    // A supervisor's students are a scope like a handler's (src/people/supervising.ts)
+    assignments: [...p.assignments, ...(p.supervising ?? [])],
   };
 }
 

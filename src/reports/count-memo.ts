@@ -17,7 +17,9 @@ export class CountMemo {
 
   /** The same scopes in any order are one key. */
   static key(assignments: readonly AssignmentScope[]): string {
-    return JSON.stringify(assignments.map((a) => [a.role, a.stepKey, a.collegeId, a.campus]).sort());
+    return JSON.stringify(
+      assignments.map((a) => [a.role, a.stepKey, a.collegeId, a.campus, a.supervisorId ?? null]).sort(),
+    );
   }
 
   async get(assignments: readonly AssignmentScope[], count: () => Promise<number>): Promise<number> {
