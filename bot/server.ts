@@ -83,7 +83,12 @@ export function createServer(deps: ServerDeps): Koa<RequestState> {
   });
   decisionsRoute(router, deps);
   metricsRoute(router, deps);
-  supervisorFormRoute(router, { orm: deps.orm, university: deps.wf.university || deps.wf.name });
+  supervisorFormRoute(router, {
+    orm: deps.orm,
+    university: deps.wf.university || deps.wf.name,
+    wf: deps.wf,
+    timeZone: deps.config.timezone,
+  });
   certificateRoutes(router, deps);
   if (deps.inbox) consoleRoutes(router, handlerDeps(deps), deps.inbox);
   if (deps.feishu) feishuWebhookRoute(router, { log: deps.log, ...deps.feishu });

@@ -61,7 +61,8 @@ describe('npx lixiao', { timeout: 180_000 }, () => {
       exit_type: '毕业',
       deadline: '2027-06-30',
     });
-    expect(json.steps).toHaveLength(11);
+    expect(json.steps).toHaveLength(12);
+    expect(json.steps[0]).toMatchObject({ key: 'supervisor', name: '导师', status: 'not_applicable' });
     expect(Object.keys(json.steps[0])).toEqual([
       'key',
       'name',
@@ -151,7 +152,7 @@ describe('npx lixiao', { timeout: 180_000 }, () => {
     const purged = await lixiao('purge', '--season', '2026届', '--include-open');
     expect(purged.code).toBe(0);
     expect(purged.stdout).toMatch(
-      /^season 2026届 purged: 12 students \(12 with steps still open\), 132 clearances, 12 people/,
+      /^season 2026届 purged: 12 students \(12 with steps still open\), 144 clearances, 12 people/,
     );
     expect(await lixiao('report', '--season', '2026届', '--format', 'csv')).toMatchObject({
       code: 0,

@@ -1,12 +1,9 @@
 // The supervisor (导师) confirms in chat: their students on one card, 同意离校 / 暂不同意, authorisation, and what the
 // academic secretary and the student see of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
-import { STAFF_CSV, studentNo, studentsCsv } from './support/season.ts';
+import { seedSupervisedSeason, studentNo } from './support/season.ts';
 import { onMessage, onTap, noticesFor, type Caps, type Deps, type Who } from '../handlers/index.ts';
-import { importStudents } from '../src/imports/students.ts';
-import { importStaff } from '../src/imports/staff.ts';
 import type { Block, Card } from '../cards/index.ts';
 
 let db: TestDb;
@@ -26,23 +23,9 @@ const clearance = async (no: string, step = 'supervisor') =>
     )
   )[0]!;
 
-// Students 0 and 3 (计算机学院) are 李老师's, student 1 王老师's; the others have no supervisor on file.
-const SUPERVISED = (i: number) =>
-  i === 0 || i === 3 ? ',李老师,T001,sup-li' : i === 1 ? ',王老师,T002,sup-wang' : ',,,';
-function csv(n: number): string {
-  const [header, ...lines] = studentsCsv(n).trim().split('\n');
-  return [
-    `${header},supervisor_name,supervisor_no,supervisor_wecom_userid`,
-    ...lines.map((l, i) => l + SUPERVISED(i)),
-  ].join('\n');
-}
-
 beforeAll(async () => {
   db = await freshDb();
-  const em = db.orm.em.fork() as EntityManager;
-  await importStudents(em, db.wf, csv(6), 'students.csv');
-  await importStaff(em, db.wf, STAFF_CSV, 'staff.csv');
-  await db.sql(`insert into person (name, staff_no, wecom_userid) values ('张三', 'T100', 'zhang')`);
+  await seedSupervisedSeason(db, 6);
   deps = { orm: db.orm, wf: db.wf, timeZone: 'Asia/Shanghai', publicUrl: 'http://lixiao.test' };
 });
 afterAll(() => db.close());

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { contactFor, loadWorkflow, stepOf, WorkflowError } from '../src/workflow/load.ts';
 
 const CONTRACT_KEYS = [
+  'supervisor',
   'academic_secretary',
   'student_work',
   'party',
@@ -21,13 +22,16 @@ const CONTRACT_KEYS = [
 describe('the built-in CQU graduate preset', () => {
   const wf = loadWorkflow();
 
-  it('has the eleven steps of the contract, in handbook order', () => {
+  it('has the twelve steps of the contract, in handbook order', () => {
     expect(wf.steps.map((s) => s.key)).toEqual(CONTRACT_KEYS);
     expect(wf.campuses).toEqual(['A区', 'B区', '虎溪']);
   });
 
-  it('makes 研工办 the final gate over every other step', () => {
-    expect(stepOf(wf, 'grad_office')!.requires.sort()).toEqual(CONTRACT_KEYS.filter((k) => k !== 'grad_office').sort());
+  it('makes 研工办 the final gate over every other step but the supervisor, whose paper form the secretary checks', () => {
+    expect(stepOf(wf, 'grad_office')!.requires.sort()).toEqual(
+      CONTRACT_KEYS.filter((k) => k !== 'grad_office' && k !== 'supervisor').sort(),
+    );
+    expect(stepOf(wf, 'supervisor')!.scope).toBe('supervisor');
     expect(wf.steps.filter((s) => s.requires.length).map((s) => s.key)).toEqual(['grad_office']);
   });
 

@@ -4,10 +4,22 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { formStudent, type FormStudent } from '../../src/reports/form-student.ts';
 import type { RequestState } from '../http/request-context.ts';
 import { esc } from '../http/escape.ts';
+import type { Workflow } from '../../src/workflow/schema.ts';
+import { localDateTime } from '../../src/time.ts';
 
 const EXIT_TYPES = ['毕业', '结业', '肄业', '退学'];
 
-export function supervisorFormHtml(s: FormStudent, university: string): string {
+/** The signature line: blank for a pen, or the supervisor's online confirmation with its code (checked with 查 学号). */
+function signature(s: FormStudent, timeZone: string): string {
+  if (!s.confirmed)
+    return `<p class="sign">导师签字：<span class="blank"></span></p>
+<p class="sign">年　　月　　日</p>`;
+  const at = localDateTime(s.confirmed.at, timeZone);
+  return `<p class="sign">导师：<span class="fill">${esc(s.confirmed.by)}</span> 已于 ${esc(at)} 在线确认</p>
+<p class="sign">确认码：<b>${esc(s.confirmed.code)}</b></p>`;
+}
+
+export function supervisorFormHtml(s: FormStudent, university: string, timeZone = 'Asia/Shanghai'): string {
   const degree = s.degree === '博士' ? '博士' : s.degree === '硕士' ? '硕士' : '博（硕）士';
   const exits = EXIT_TYPES.map((t) =>
     t === s.exitType ? `<b class="mark">${t}</b>` : `<span class="off">${t}</span>`,
@@ -31,15 +43,17 @@ export function supervisorFormHtml(s: FormStudent, university: string): string {
 <p>学院研究生教务秘书：</p>
 <p>${esc(degree)}研究生<span class="fill">${esc(s.name)}</span>，学号：<span class="fill">${esc(s.studentNo)}</span>，已经${exits}。</p>
 <p>该生已完清包括仪器归还、公共设备归还、公款归还、课题移交、涉密资料移交等与导师相关的所有手续，可以离校，特此确认。</p>
-<p class="sign">导师签字：<span class="blank"></span></p>
-<p class="sign">年　　月　　日</p>
-<div class="hint">${esc(s.college)}。打印后交导师或导师授权人签字，再交学院研究生教务秘书。可提前办理。<button onclick="window.print()">打印</button></div>
+${signature(s, timeZone)}
+<div class="hint">${esc(s.college)}。${s.confirmed ? '导师已在离校助手里确认，无需再签字；学院研究生教务秘书可发送“查 学号”核对确认码。' : '打印后交导师或导师授权人签字，再交学院研究生教务秘书。可提前办理。'}<button onclick="window.print()">打印</button></div>
 </body></html>`;
 }
 
-export function supervisorFormRoute(router: Router<RequestState>, deps: { orm: MikroORM; university: string }): void {
+export function supervisorFormRoute(
+  router: Router<RequestState>,
+  deps: { orm: MikroORM; university: string; wf?: Workflow; timeZone?: string },
+): void {
   router.get('/forms/supervisor/:token', async (ctx) => {
-    const s = await formStudent(deps.orm.em.fork() as EntityManager, ctx.params.token ?? '');
+    const s = await formStudent(deps.orm.em.fork() as EntityManager, ctx.params.token ?? '', deps.wf);
     ctx.set('Cache-Control', 'private, no-store');
     ctx.set('Referrer-Policy', 'no-referrer');
     if (!s) {
@@ -49,6 +63,6 @@ export function supervisorFormRoute(router: Router<RequestState>, deps: { orm: M
       return;
     }
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = supervisorFormHtml(s, deps.university);
+    ctx.body = supervisorFormHtml(s, deps.university, deps.timeZone);
   });
 }

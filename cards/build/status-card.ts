@@ -16,6 +16,8 @@ export interface StatusStepView {
   phones: string[];
   /** names of required steps still open (the final gate) */
   waitsFor?: string[];
+  /** the supervisor's online confirmation code, as printed on the 确认书 */
+  code?: string;
 }
 
 export interface StatusView {
@@ -33,7 +35,10 @@ export interface StatusView {
 /** What matters about a step (why it is open, what it waits for), then the details (what to bring, where, whom to call). */
 function stepLines(s: StatusStepView): { lines: string[]; more: string[] } {
   if (s.state === 'passed')
-    return { lines: [], more: [[s.decidedBy, s.decidedAt].filter(Boolean).join(' ')].filter(Boolean) };
+    return {
+      lines: [],
+      more: [[s.decidedBy, s.decidedAt].filter(Boolean).join(' '), s.code ? `确认码：${s.code}` : ''].filter(Boolean),
+    };
   if (s.state === 'not_applicable') return { lines: [], more: [] };
   const lines: string[] = [];
   if (s.state === 'returned' && s.reason) lines.push(`退回原因：${s.reason}`);

@@ -6,6 +6,7 @@ import { formUrl } from '../session.ts';
 import { statusView } from '../present/status-view.ts';
 import type { Deps } from '../types.ts';
 import { errorCard } from '../../cards/index.ts';
+import { onlineConfirmation } from '../../src/reports/confirmation-code.ts';
 
 /**
  * The status card of a student. `staffSteps` is set when a staff member looks: arrears amounts and reasons are shown
@@ -30,9 +31,18 @@ export async function studentStatusCard(
   const amounts = Object.fromEntries(
     Object.entries(extra!.amounts ?? {}).filter(([k]) => !staffSteps || staffSteps.includes(k)),
   );
-  return statusCard(
-    statusView(st, deps.wf, deps.timeZone, staffSteps ? undefined : formUrl(deps, extra!.form_token), amounts),
+  const view = statusView(
+    st,
+    deps.wf,
+    deps.timeZone,
+    staffSteps ? undefined : formUrl(deps, extra!.form_token),
+    amounts,
   );
+  // The code printed on a 确认书 confirmed online, for the academic secretary to check against (查 学号).
+  const supervisor = deps.wf.steps.find((x) => x.scope === 'supervisor');
+  const online = supervisor ? await onlineConfirmation(s.em, studentNo, supervisor.key) : null;
+  if (online) view.steps = view.steps.map((x) => (x.key === supervisor!.key ? { ...x, code: online.code } : x));
+  return statusCard(view);
 }
 
 export async function myStatus(deps: Deps, s: Session): Promise<Card> {

@@ -15,6 +15,7 @@ import { prepared } from '../db/prepared.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { readCommitted, withRetry } from '../db/retry.ts';
 import { knownTarget, readTargets } from './read-targets.ts';
+import { paperFormFollowUp } from './paper-form.ts';
 
 const CHUNK = 1000;
 const MAX_REASON = 500;
@@ -58,6 +59,9 @@ export async function decide(em: EntityManager, wf: Workflow, req: DecisionReque
     );
   }
   metrics.decided(step.key, req.source, results);
+  // The secretary's pass on a signed paper 确认书 settles the supervisor step it stands for (paper-form.ts).
+  const paper = await paperFormFollowUp(em, wf, req, results);
+  if (paper) await decide(em, wf, paper);
   return results;
 }
 

@@ -55,3 +55,20 @@ export async function actorFor(db: TestDb, wecomUserid: string): Promise<Actor> 
   if (!p) throw new Error(`no person ${wecomUserid}`);
   return { kind: 'person', personId: p.id, name: p.name };
 }
+
+/**
+ * Students with supervisors (导师): students 0 and 3 (计算机学院) are 李老师's (工号 T001, userid sup-li), student 1 王老师's
+ * (T002, sup-wang); the others have none on file. 张三 (T100, userid zhang) is staff to authorise.
+ */
+export async function seedSupervisedSeason(db: TestDb, students: number): Promise<void> {
+  const [header, ...lines] = studentsCsv(students).trim().split('\n');
+  const of = (i: number) => (i === 0 || i === 3 ? ',李老师,T001,sup-li' : i === 1 ? ',王老师,T002,sup-wang' : ',,,');
+  const csv = [
+    `${header},supervisor_name,supervisor_no,supervisor_wecom_userid`,
+    ...lines.map((l, i) => l + of(i)),
+  ].join('\n');
+  const em = db.orm.em.fork() as EntityManager;
+  await importStudents(em, db.wf, csv, 'students.csv');
+  await importStaff(em, db.wf, STAFF_CSV, 'staff.csv');
+  await db.sql(`insert into person (name, staff_no, wecom_userid) values ('张三', 'T100', 'zhang')`);
+}

@@ -1,0 +1,163 @@
+// The supervisor (导师) on Feishu end to end: signed callbacks into the real service, the real SDK talking to a fake Feishu.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDb, type TestDb } from '../support/db.ts';
+import { seedSupervisedSeason, studentNo } from '../support/season.ts';
+import type { FakeFeishu } from '../support/fake-feishu.ts';
+import { startFeishuService, type FeishuService } from '../support/feishu-service.ts';
+import { feishuEvent, feishuRequest } from '../support/feishu-sign.ts';
+import { handlerDeps } from '../../bot/server.ts';
+import type { Feishu } from '../../bot/feishu/index.ts';
+import { notifyListener } from '../../bot/delivery/notify.ts';
+import { runQueueOnce, taskList, workerLogger } from '../../src/queue/worker.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+
+const KEY = 'feishu-encrypt-key-for-tests';
+let db: TestDb;
+let fake: FakeFeishu;
+let feishu: Feishu;
+let service: FeishuService;
+let url: string;
+const log = createLogger('silent');
+
+async function post(payload: object) {
+  const r = feishuRequest(payload, KEY);
+  const res = await fetch(`${url}/feishu/webhook`, {
+    method: 'POST',
+    headers: r.headers,
+    body: new Uint8Array(r.body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+const message = (openId: string, text: string) =>
+  feishuEvent('im.message.receive_v1', {
+    sender: { sender_id: { open_id: openId }, sender_type: 'user' },
+    message: {
+      message_id: `om_${Math.random().toString(36).slice(2)}`,
+      chat_type: 'p2p',
+      message_type: 'text',
+      content: JSON.stringify({ text }),
+    },
+  });
+const tap = (openId: string, value: object, messageId?: string, formValue?: object) =>
+  feishuEvent('card.action.trigger', {
+    operator: { open_id: openId },
+    token: 'c-token-1',
+    action: { tag: 'button', value, ...(formValue ? { form_value: formValue } : {}) },
+    context: { open_message_id: messageId },
+  });
+async function drain() {
+  const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({ LIXIAO_QUIET_HOURS: 'off' }), log });
+  for (let i = 0; i < 5; i++)
+    await runQueueOnce({
+      connectionString: db.url,
+      taskList: taskList([notifyListener(hd, ['feishu'], 0), ...feishu.listeners], { feishu: feishu.sender }),
+      logger: workerLogger(log),
+    });
+}
+function buttons(card: unknown): { label: string; value: Record<string, unknown> }[] {
+  const out: { label: string; value: Record<string, unknown> }[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, any>;
+    if (o.tag === 'button' && o.behaviors?.[0]?.value)
+      out.push({ label: o.text?.content, value: o.behaviors[0].value });
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return out;
+}
+const sentTo = (openId: string) => fake.messages.filter((m) => m.receive_id === openId);
+const titled = (openId: string, title: string) =>
+  sentTo(openId).filter((m) => (m.content as any).header?.title?.content === title);
+const row = async (no: string) =>
+  (
+    await db.sql<{ id: number; status: string; decided_by_label: string | null; reason: string | null }>(
+      `select c.id, c.status, c.decided_by_label, c.reason from clearance c join student s on s.id = c.student_id
+        where s.student_no = $1 and step_key = 'supervisor'`,
+      [no],
+    )
+  )[0]!;
+
+beforeAll(async () => {
+  db = await freshDb();
+  await seedSupervisedSeason(db, 6);
+  service = await startFeishuService(db, KEY);
+  ({ fake, feishu, url } = service);
+});
+afterAll(async () => {
+  await service.close();
+  await db.close();
+});
+
+describe('the supervisor on Feishu', () => {
+  it('a forged tap on another supervisor’s student changes nothing', async () => {
+    const other = await row(studentNo(1));
+    const res = await post(tap('ou_sup-li', { a: 'pass', c: other.id, v: 1 }));
+    expect(res.json.toast.type).toBe('error');
+    expect((await row(studentNo(1))).status).toBe('pending');
+  });
+
+  it('confirms two students from one card; the secretary’s card shows it; each student is told', async () => {
+    await post(message('ou_sup-li', '待办'));
+    await drain();
+    const card = sentTo('ou_sup-li').at(-1)!;
+    const agree = buttons(card.content).filter((b) => b.label === '同意离校');
+    expect(agree).toHaveLength(2);
+    expect(JSON.stringify(card.content)).toContain('仪器归还 · 公共设备归还 · 公款归还 · 课题移交 · 涉密资料移交');
+    const first = await post(tap('ou_sup-li', agree[0]!.value, card.message_id));
+    expect(first.json.toast).toEqual({ type: 'success', content: '已通过' });
+    const second = await post(tap('ou_sup-li', agree[1]!.value, card.message_id));
+    expect(second.json.toast).toEqual({ type: 'success', content: '已通过' });
+    expect(JSON.stringify(second.json.card.data)).toContain('已通过 · 李老师');
+    expect((await row(studentNo(0))).status).toBe('passed');
+    expect((await row(studentNo(3))).status).toBe('passed');
+    await drain();
+    expect(titled('ou_stu0', '导师：已同意离校')).toHaveLength(1);
+    expect(titled('ou_stu3', '导师：已同意离校')).toHaveLength(1);
+    await post(message('ou_sec-cs', '待办'));
+    await drain();
+    expect(JSON.stringify(sentTo('ou_sec-cs').at(-1)!.content)).toMatch(/导师已在线确认：李老师 \d{4}-\d{2}-\d{2}/);
+  });
+
+  it('暂不同意 needs a reason; with one, the student reads it', async () => {
+    await post(message('ou_sup-wang', '待办'));
+    await drain();
+    const card = sentTo('ou_sup-wang').at(-1)!;
+    const no = buttons(card.content).find((b) => b.label === '暂不同意')!;
+    const bare = await post(tap('ou_sup-wang', no.value, card.message_id));
+    expect(bare.json.toast.content).toBe('退回需要填写原因');
+    expect((await row(studentNo(1))).status).toBe('pending');
+    const res = await post(tap('ou_sup-wang', no.value, card.message_id, { reason: '涉密资料未移交' }));
+    expect(res.json.toast.type).toBe('success');
+    expect(await row(studentNo(1))).toMatchObject({ status: 'returned', reason: '涉密资料未移交' });
+    await drain();
+    const told = titled('ou_stu1', '导师：暂不同意');
+    expect(told).toHaveLength(1);
+    expect(JSON.stringify(told[0]!.content)).toContain('涉密资料未移交');
+  });
+
+  it('an authorised person decides for the supervisor, and the audit names both', async () => {
+    await db.sql(`update person set feishu_open_id = 'ou_zhang' where staff_no = 'T100'`);
+    await post(message('ou_sup-wang', '授权 张三'));
+    await drain();
+    expect((sentTo('ou_sup-wang').at(-1)!.content as any).header.title.content).toBe('已授权 张三');
+    await post(message('ou_zhang', '待办'));
+    await drain();
+    const card = sentTo('ou_zhang').at(-1)!;
+    const agree = buttons(card.content).filter((b) => b.label === '同意离校');
+    expect(agree).toHaveLength(1);
+    const res = await post(tap('ou_zhang', agree[0]!.value, card.message_id));
+    expect(res.json.toast.type).toBe('success');
+    expect(await row(studentNo(1))).toMatchObject({ status: 'passed', decided_by_label: '张三（受王老师授权）' });
+    const [audit] = await db.sql<{ actor_label: string; detail: Record<string, unknown> }>(
+      `select actor_label, detail from audit_event where step_key = 'supervisor' and outcome = 'applied' order by id desc limit 1`,
+    );
+    expect(audit).toMatchObject({
+      actor_label: '张三（受王老师授权）',
+      detail: { for_person: '王老师', as_role: 'authorised' },
+    });
+  });
+});
