@@ -21,6 +21,8 @@ export interface PendingRow {
   kind?: 'supervisor';
   /** the supervisor step's state beside a row of the office that checks its paper form (the academic secretary) */
   supervisorLine?: string;
+  /** the supervisor confirmed online: a checkbox (WeCom), which has no room for the line, says 导师✓ */
+  supervisorConfirmed?: boolean;
 }
 
 /** The five items the supervisor's confirmation form (确认书) names; 同意离校 confirms them all, as the signature does. */
@@ -125,6 +127,7 @@ export function optionLabel(r: PendingRow, withStep: boolean): string {
   const tag = [
     withStep ? clip(r.stepName, 4) : '',
     r.state === 'returned' ? (r.kind === 'supervisor' ? '暂不同意' : '退回') : '',
+    r.supervisorConfirmed ? '导师✓' : '',
   ]
     .filter(Boolean)
     .join('·');

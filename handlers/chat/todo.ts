@@ -34,6 +34,7 @@ export function pendingRow(deps: Deps, i: PendingItem): PendingRow {
             decidedBy: sv.decidedBy,
             at: sv.decidedAt ? localDateTime(new Date(sv.decidedAt), deps.timeZone) : '',
           }),
+          supervisorConfirmed: sv.status === 'passed',
         }
       : {}),
     clearanceId: i.clearanceId,
