@@ -154,12 +154,15 @@ function build(v: PendingView, openMax: number, decidedMax: number, openUndo = t
     blocks.push({ kind: 'note', text: v.layout === 'checklist' ? done : hidden });
   }
   const actions: Button[] = [];
+  const agree = open.every((r) => r.kind === 'supervisor');
   if (v.layout === 'buttons' && open.length > 1)
     actions.push({
-      label: '本页全部通过',
+      label: agree ? '本页全部同意' : '本页全部通过',
       style: 'primary',
       value: { a: 'pass_page', ids: open.map(ref).join(',') },
-      confirm: { title: '本页全部通过', text: `确认通过本页 ${open.length} 名学生？` },
+      confirm: agree
+        ? { title: '本页全部同意离校', text: `确认本页 ${open.length} 名学生的五项手续均已完清、同意离校？` }
+        : { title: '本页全部通过', text: `确认通过本页 ${open.length} 名学生？` },
     });
   actions.push(...paging(v));
   if (actions.length) blocks.push({ kind: 'actions', buttons: actions });

@@ -237,6 +237,48 @@ const escalation = escalationCard(
 );
 const page1 = { staffName: '张老师', rows, page: 1, pages: 2, total: 27 };
 
+/** 李老师's students waiting for their supervisor: one said 暂不同意 before, the rest are open. */
+function supervisorRows(n: number): PendingRow[] {
+  return Array.from({ length: n }, (_, i): PendingRow => ({
+    clearanceId: 2001 + i,
+    version: i === 2 ? 2 : 1,
+    studentNo: `2023${String(2001 + i).padStart(5, '0')}`,
+    name: NAMES[(i + 3) % NAMES.length]!,
+    college: '计算机学院',
+    campus: CAMPUSES[i % 3]!,
+    stepName: '导师 李老师',
+    state: i === 2 ? 'returned' : 'pending',
+    reason: i === 2 ? '课题资料尚未移交' : null,
+    kind: 'supervisor',
+  }));
+}
+const supervisorPage = {
+  staffName: '李老师',
+  rows: supervisorRows(4),
+  page: 1,
+  pages: 1,
+  total: 4,
+  note: '已授权 张三 代为确认（发送“取消授权”可取消）',
+};
+/** The academic secretary's rows: the supervisor confirmed online, said 暂不同意, has not confirmed, or is not on file. */
+const secretaryRows: PendingRow[] = [
+  ['已在线确认：张三（受李老师授权） 2026-06-18 14:32', true],
+  ['暂不同意：李老师', false],
+  ['未在线确认：请核对纸质确认书', false],
+  [undefined, false],
+].map(([line, ok], i) => ({
+  clearanceId: 3001 + i,
+  version: 1,
+  studentNo: `2023${String(2001 + i).padStart(5, '0')}`,
+  name: NAMES[(i + 3) % NAMES.length]!,
+  college: '计算机学院',
+  campus: 'A区',
+  stepName: '学院研究生教务秘书',
+  state: 'pending',
+  supervisorLine: line ? `导师${line as string}` : undefined,
+  supervisorConfirmed: ok as boolean,
+}));
+
 export const fixtures: CardFixture[] = [
   { name: 'status-mixed', card: status, platforms: ALL },
   { name: 'pending-buttons', card: pendingCard({ ...page1, layout: 'buttons' }), platforms: NOT_WECOM },
@@ -272,6 +314,23 @@ export const fixtures: CardFixture[] = [
         1002: { tone: 'green', text: '已通过 · 张老师 2026-06-18 14:33', undo: 2 },
       },
     }),
+    platforms: ALL,
+  },
+  { name: 'supervisor-buttons', card: pendingCard({ ...supervisorPage, layout: 'buttons' }), platforms: NOT_WECOM },
+  { name: 'supervisor-checklist', card: pendingCard({ ...supervisorPage, layout: 'checklist' }), platforms: ALL },
+  {
+    name: 'supervisor-one',
+    card: pendingCard({ ...supervisorPage, rows: supervisorRows(1), total: 1, layout: 'checklist' }),
+    platforms: ALL,
+  },
+  {
+    name: 'secretary-supervisor',
+    card: pendingCard({ staffName: '秘书甲', rows: secretaryRows, page: 1, pages: 1, total: 4, layout: 'buttons' }),
+    platforms: NOT_WECOM,
+  },
+  {
+    name: 'secretary-supervisor-checklist',
+    card: pendingCard({ staffName: '秘书甲', rows: secretaryRows, page: 1, pages: 1, total: 4, layout: 'checklist' }),
     platforms: ALL,
   },
   {
