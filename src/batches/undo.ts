@@ -167,8 +167,8 @@ export async function undoBatch(em: EntityManager, wf: Workflow, batchId: number
       continue;
     }
     await em.execute(
-      'update person set name = ?, feishu_open_id = ?, feishu_user_id = ?, wecom_userid = ?, email = ?, mobile = ? where id = ?',
-      [b.name, b.feishu_open_id, b.feishu_user_id, b.wecom_userid, b.email, b.mobile, c.row_id],
+      'update person set name = ?, feishu_open_id = ?, feishu_user_id = ?, wecom_userid = ?, email = ?, mobile = ?, staff_no = ? where id = ?',
+      [b.name, b.feishu_open_id, b.feishu_user_id, b.wecom_userid, b.email, b.mobile, b.staff_no ?? null, c.row_id],
     );
     restored++;
   }
@@ -181,8 +181,19 @@ export async function undoBatch(em: EntityManager, wf: Workflow, batchId: number
     }
     const b = c.before!;
     await em.execute(
-      `update student set season_id = ?, name = ?, college_id = ?, campus = ?, degree = ?, exit_type = ?, deadline = ?, updated_at = now() where id = ?`,
-      [b.season_id, b.name, b.college_id, b.campus, b.degree, b.exit_type, b.deadline, c.row_id],
+      `update student set season_id = ?, name = ?, college_id = ?, campus = ?, degree = ?, exit_type = ?, deadline = ?,
+              supervisor_id = ?, updated_at = now() where id = ?`,
+      [
+        b.season_id,
+        b.name,
+        b.college_id,
+        b.campus,
+        b.degree,
+        b.exit_type,
+        b.deadline,
+        b.supervisor_id ?? null,
+        c.row_id,
+      ],
     );
     restored++;
   }
@@ -215,6 +226,19 @@ export async function undoBatch(em: EntityManager, wf: Workflow, batchId: number
     );
     restored++;
     audit.push({ outcome: 'removed', studentId: null, detail: { undoes: batchId, student_no: s.student_no } });
+  }
+
+  // People the batch created who are no student's own (supervisors, 导师) go too, once nothing refers to them.
+  for (const c of changes.filter((x) => x.table_name === 'person' && !x.before)) {
+    const gone = await em.execute<{ id: number }[]>(
+      `delete from person p where id = ? and not exists (select 1 from student s where s.person_id = p.id or s.supervisor_id = p.id)
+          and not exists (select 1 from assignment a where a.person_id = p.id)
+          and not exists (select 1 from clearance x where x.decided_by_id = p.id)
+          and not exists (select 1 from delegation d where d.from_person_id = p.id or d.to_person_id = p.id)
+          and not exists (select 1 from audit_event e where e.actor_person_id = p.id) returning id`,
+      [c.row_id],
+    );
+    if (gone.length) restored++;
   }
 
   for (const c of changes.filter((x) => x.table_name === 'college' && !x.before)) {
