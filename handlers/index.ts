@@ -27,6 +27,14 @@ export const commands = [
   { words: ['通过 学号 …'], who: 'staff', does: 'dry run of passing a list, then one confirm' },
   { words: ['退回 学号 原因'], who: 'staff', does: 'return a student with a reason (without one: asks for it)' },
   { words: ['撤销 学号'], who: 'staff', does: 'undo their own pass or return, until 研工办 has passed the student' },
+  {
+    words: ['待办 (导师)'],
+    who: 'supervisor',
+    does: 'their students waiting for them, with the 确认书 five items, 同意离校 / 暂不同意',
+  },
+  { words: ['暂不同意 学号 原因'], who: 'supervisor', does: '暂不同意 by chat (the student is told the reason)' },
+  { words: ['授权 工号或姓名'], who: 'supervisor', does: 'authorise someone to confirm for their students' },
+  { words: ['取消授权'], who: 'supervisor', does: 'end the authorisation' },
   { words: ['帮助', 'help'], who: 'anyone', does: 'help card (anything else also gets it)' },
 ] as const;
 
