@@ -53,6 +53,7 @@ export async function handleCardTap(deps: Deps, log: Logger, e: FeishuCardEvent)
     tap,
     dedupeKey: tap.eventId ? `card:${tap.eventId}` : undefined,
     messageId: tap.messageId,
+    answerRedraws: true,
   });
   if (!reply) return {};
   const rendered = renderFeishu(reply.card);

@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { firstDelivery, releaseDelivery, seenBefore } from '../../src/inbound/dedupe.ts';
 import { tapContext, type TapContext } from '../../src/inbound/tap-context.ts';
-import { recordDelivered } from '../../src/delivery/delivered-cards.ts';
+import { markDrawnByTap, recordDelivered } from '../../src/delivery/delivered-cards.ts';
 import { enqueueSend } from '../../src/queue/enqueue.ts';
 import { identify } from '../../src/people/identify.ts';
 import { onMessage } from '../chat/on-message.ts';
@@ -55,6 +55,8 @@ export interface InboundTap {
   messageId?: string;
   /** WeCom: the tap's fresh single-use code for redrawing the tapped card */
   responseCode?: string;
+  /** the platform shows the answer's whole card in place of the tapped one (Feishu; WeCom renames a button) */
+  answerRedraws?: boolean;
 }
 
 /** A card tap: decided and answered with the tapper's card; null for a delivery claimed before (a platform retry). */
@@ -89,7 +91,10 @@ async function rememberTappedCopy(
   const rowsChanged =
     !!reply.card.shows && !(copy && copy.kind === reply.card.type && sameRows(copy, reply.card.shows));
   const freshCode = !!copy && !!t.responseCode;
-  if (!rowsChanged && !freshCode) return;
+  if (!rowsChanged && !freshCode) {
+    if (copy && t.answerRedraws) await markDrawnByTap(em, t.platform, t.messageId, me.personId);
+    return;
+  }
   const shows = reply.card.shows ?? copy!;
   await recordDelivered(
     em,
