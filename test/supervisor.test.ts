@@ -5,6 +5,9 @@ import { freshDb, type TestDb } from './support/db.ts';
 import { seedSupervisedSeason, studentNo } from './support/season.ts';
 import { onMessage, onTap, noticesFor, type Caps, type Deps, type Who } from '../handlers/index.ts';
 import type { Block, Card } from '../cards/index.ts';
+import { decide } from '../src/decisions/decide.ts';
+import { grantDelegation } from '../src/delegations/delegations.ts';
+import { nudgeHandler, nudgeJob } from '../handlers/jobs/nudges.ts';
 
 let db: TestDb;
 let deps: Deps;
@@ -153,5 +156,60 @@ describe('authorisation (授权)', () => {
     expect(staff!.type).toBe('error');
     const open = await db.sql(`select 1 from delegation where ended_at is null`);
     expect(open).toHaveLength(0);
+  });
+});
+
+describe('a supervisor’s stand-in (代理) and the daily nudge', () => {
+  it('a stand-in of the supervisor sees and decides their students, signed as standing in', async () => {
+    const [li] = await db.sql<{ id: number }>(`select id from person where staff_no = 'T001'`);
+    const [zhang] = await db.sql<{ id: number }>(`select id from person where staff_no = 'T100'`);
+    // 李老师's student 0 open again (an admin's revoke), then 张三 stands in for 李老师 for a month
+    await decide(db.orm.em.fork() as never, db.wf, {
+      actor: { kind: 'admin', label: 'test' },
+      stepKey: 'supervisor',
+      decision: 'revoke',
+      source: 'admin',
+      items: [{ studentNo: studentNo(0) }],
+    });
+    await grantDelegation(db.orm.em.fork() as never, {
+      fromPersonId: li!.id,
+      toPersonId: zhang!.id,
+      kind: 'stand_in',
+      endsAt: new Date(Date.now() + 30 * 86_400_000),
+      by: 'admin',
+    });
+    const [card] = await say('zhang', '待办');
+    const r = rows(card!);
+    expect(r.map((x) => x.title.split(' ')[0])).toEqual([studentNo(0)]);
+    await tap('zhang', r[0]!.buttons[0]!.value);
+    expect(await clearance(studentNo(0))).toMatchObject({ status: 'passed', decided_by_label: '张三（代 李老师）' });
+  });
+
+  it('the nudge job sends a supervisor with students waiting their list, like a handler', async () => {
+    await decide(db.orm.em.fork() as never, db.wf, {
+      actor: { kind: 'admin', label: 'test' },
+      stepKey: 'supervisor',
+      decision: 'revoke',
+      source: 'admin',
+      items: [{ studentNo: studentNo(3) }],
+    });
+    const em = db.orm.em.fork() as never;
+    const result = await nudgeJob.run({
+      em,
+      wf: db.wf,
+      timeZone: 'Asia/Shanghai',
+      now: new Date(),
+      slot: '2026-06-18',
+      deps,
+      settings: { remindDays: [7, 3, 1], nearDays: 3 },
+    } as never);
+    expect(result).toMatchObject({ nudged: expect.any(Number) });
+    const [li] = await db.sql<{ id: number }>(`select id from person where staff_no = 'T001'`);
+    // claimed for 李老师 by the job (one list card a day), as for each handler
+    const claimed = await db.sql(`select 1 from cron_run where job = $1 and slot = '2026-06-18'`, [`nudge:${li!.id}`]);
+    expect(claimed).toHaveLength(1);
+    const d = await nudgeHandler(deps, li!.id, '2026-06-19', 'test');
+    expect(d).not.toBeNull();
+    expect(rows(d!.card as Card).map((x) => x.title.split(' ')[0])).toEqual([studentNo(3)]);
   });
 });

@@ -1,4 +1,4 @@
-// Office nudges: every handler with students waiting gets one list card a day, not one message per student.
+// Office nudges: every handler (and supervisor) with students waiting gets one list card a day, not one message per student.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { deliver, type Delivery } from '../../src/delivery/deliver.ts';
 import { claimSlot } from '../../src/jobs/claim.ts';
@@ -27,13 +27,20 @@ export async function nudgeHandler(
 
 export const nudgeJob: JobDef = {
   name: 'nudge',
-  description: 'every handler with students waiting gets one list card of them',
+  description: 'every handler and supervisor with students waiting gets one list card of them',
   at: { hour: 9, minute: 17 },
   sends: true,
-  run: async ({ em, slot, deps, sendAt }) => {
+  run: async ({ em, wf, slot, deps, sendAt }) => {
     const today = slot; // a slot run late (the next morning) is that day's nudge, claimed under that day
+    // Handlers, and supervisors (导师) with students waiting for them: the same one list card of their 待办.
+    const supervisorSteps = wf.steps.filter((st) => st.scope === 'supervisor').map((st) => st.key);
     const handlers = await em.execute<{ person_id: number }[]>(
-      "select distinct person_id from assignment where role = 'handler' and ended_at is null",
+      `select distinct person_id from assignment where role = 'handler' and ended_at is null
+       union
+       select distinct s.supervisor_id from student s join clearance c on c.student_id = s.id
+        where s.supervisor_id is not null and c.step_key = any(?::text[]) and c.status in ('pending', 'returned')
+       order by 1`,
+      [`{${supervisorSteps.join(',')}}`],
     );
     const items: Delivery[] = [];
     for (const h of handlers) {
