@@ -38,8 +38,15 @@ function scopes(wf: Workflow, assignments: AssignmentScope[]) {
   ];
 }
 
-/** The step whose state the academic secretary sees beside each student: the workflow's supervisor step, if any. */
-const supervisorStepOf = (wf: Workflow) => wf.steps.find((st) => st.scope === 'supervisor')?.key ?? null;
+/**
+ * The step whose state the academic secretary sees beside each student: the workflow's supervisor step, when one of
+ * `steps` collects its paper form; null otherwise, and then the join below is no work at all (a library's list of
+ * thousands does not look up a supervisor per student).
+ */
+function supervisorStepFor(wf: Workflow, steps: string[]): string | null {
+  const checks = wf.steps.some((st) => steps.includes(st.key) && st.paper_form === 'supervisor_confirmation');
+  return checks ? (wf.steps.find((st) => st.scope === 'supervisor')?.key ?? null) : null;
+}
 
 export async function pendingFor(
   em: EntityManager,
@@ -62,7 +69,7 @@ export async function pendingFor(
           req as (select step, jsonb_array_elements_text(requires) as required from jsonb_to_recordset(?::jsonb) as r(step text, requires jsonb))
      select c.id as "clearanceId", c.version, s.student_no as "studentNo", s.name, co.name as college, s.campus, c.step_key as "stepKey",
             c.status, c.reason, c.amount::text as amount, s.supervisor_id as "supervisorId",
-            (select sp.name from person sp where sp.id = s.supervisor_id) as "supervisorName",
+            case when ?::boolean then (select sp.name from person sp where sp.id = s.supervisor_id) end as "supervisorName",
             case when sv.id is not null then json_build_object('status', sv.status, 'decidedBy', sv.decided_by_label, 'decidedAt', sv.decided_at) end as "supervisorStep",
             count(*) over () as total
        from clearance c join student s on s.id = c.student_id join college co on co.id = s.college_id
@@ -78,7 +85,8 @@ export async function pendingFor(
     [
       JSON.stringify(sc),
       JSON.stringify(gates),
-      supervisorStepOf(wf),
+      sc.some((x) => 'supervisors' in x),
+      supervisorStepFor(wf, steps),
       pgTextArray(steps),
       only?.clearanceIds ? pgIntArray(only.clearanceIds) : null,
       only?.clearanceIds ? pgIntArray(only.clearanceIds) : null,
