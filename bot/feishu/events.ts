@@ -1,6 +1,5 @@
 // The Feishu event handlers (one dispatcher for the webhook and the long connection): messages and card taps.
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { renderFeishu, type RenderedFeishu } from '../../cards/render/feishu.ts';
 import { onMessage, onTap, type Caps, type Deps } from '../../handlers/index.ts';
 import { firstDelivery, seenBefore } from '../../src/inbound/dedupe.ts';
@@ -41,7 +40,7 @@ export function cardAnswer(toast: CardCallbackAnswer['toast'], rendered: Rendere
 export async function handleMessage(deps: Deps, log: Logger, e: FeishuMessageEvent): Promise<void> {
   const msg = parseMessage(e);
   if (!msg) return;
-  const em = deps.orm.em.fork() as EntityManager;
+  const em = deps.orm.em.fork();
   const key = `msg:${msg.messageId}`;
   if (await seenBefore(em, 'feishu', key))
     return log.info({ messageId: msg.messageId }, 'feishu message delivered again: ignored');
@@ -49,9 +48,9 @@ export async function handleMessage(deps: Deps, log: Logger, e: FeishuMessageEve
   const me = await identify(em, 'feishu', msg.who.userId, msg.who.altId);
   // Claim the message and queue its answers together: a failure in between leaves it unclaimed, so Feishu's retry is answered.
   await em.transactional(async (t) => {
-    if (!(await firstDelivery(t as EntityManager, 'feishu', key))) return;
+    if (!(await firstDelivery(t, 'feishu', key))) return;
     for (const [i, card] of cards.entries())
-      await enqueueSend(t as EntityManager, {
+      await enqueueSend(t, {
         platform: 'feishu',
         to: msg.who.userId,
         card,
@@ -67,7 +66,7 @@ export async function handleMessage(deps: Deps, log: Logger, e: FeishuMessageEve
 export async function handleCardTap(deps: Deps, log: Logger, e: FeishuCardEvent): Promise<CardCallbackAnswer> {
   const tap = parseCardTap(e);
   if (!tap) return { toast: { type: 'error', content: '无法识别的操作' } };
-  const em = deps.orm.em.fork() as EntityManager;
+  const em = deps.orm.em.fork();
   const { first, me, copy } = await tapContext(
     em,
     'feishu',
@@ -145,7 +144,7 @@ export function feishuDispatcher(
   return new lark.EventDispatcher({ ...secrets, loggerLevel: lark.LoggerLevel.error }).register<{
     'card.action.trigger': (d: FeishuCardEvent) => Promise<CardCallbackAnswer>;
   }>({
-    'im.message.receive_v1': (d) => handleMessage(deps, log, d as FeishuMessageEvent),
+    'im.message.receive_v1': (d) => handleMessage(deps, log, d),
     'card.action.trigger': (d) => answerWithin(handleCardTap(deps, log, d), d.token, late, log),
   });
 }

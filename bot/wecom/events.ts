@@ -1,5 +1,4 @@
 // WeCom callbacks acted on: a text message gets cards queued; a card tap is decided, answered with a passive button update.
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { onMessage, onTap, type Caps, type Deps } from '../../handlers/index.ts';
 import { firstDelivery, releaseDelivery, seenBefore } from '../../src/inbound/dedupe.ts';
 import { enqueueSend } from '../../src/queue/enqueue.ts';
@@ -16,7 +15,7 @@ export const WECOM_CAPS: Caps = { layout: 'checklist' };
 export type WecomAnswer = { replaceName: string } | null;
 
 export async function handleWecom(deps: Deps, log: Logger, inbound: WecomInbound): Promise<WecomAnswer> {
-  const em = deps.orm.em.fork() as EntityManager;
+  const em = deps.orm.em.fork();
   if (inbound.kind === 'ignored') return null;
   if (inbound.kind === 'message') {
     const msg = inbound.message;
@@ -24,9 +23,9 @@ export async function handleWecom(deps: Deps, log: Logger, inbound: WecomInbound
     const cards = await onMessage(deps, msg, WECOM_CAPS);
     const me = await identify(em, 'wecom', msg.who.userId);
     await em.transactional(async (t) => {
-      if (!(await firstDelivery(t as EntityManager, 'wecom', inbound.dedupeKey))) return;
+      if (!(await firstDelivery(t, 'wecom', inbound.dedupeKey))) return;
       for (const [i, card] of cards.entries())
-        await enqueueSend(t as EntityManager, {
+        await enqueueSend(t, {
           platform: 'wecom',
           to: msg.who.userId,
           card,
