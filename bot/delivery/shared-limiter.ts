@@ -1,6 +1,6 @@
 // A platform's quota across instances: the in-process buckets first, then the shared ones again in PostgreSQL.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { realSleep, type BucketRule, type Limiter } from '../feishu/limiter.ts';
+import { realSleep, type BucketRule, type Limiter } from './limiter.ts';
 import { takeShared } from '../../src/delivery/shared-buckets.ts';
 
 /**

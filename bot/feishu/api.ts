@@ -4,7 +4,8 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import type { Logger } from '../../src/log.ts';
 import { classify, FeishuApiError } from './api-errors.ts';
-import { APP_KEYS, BACKGROUND_KEY, createLimiter, messageKey, userKey, type Limiter } from './limiter.ts';
+import { createLimiter, type Limiter } from '../delivery/limiter.ts';
+import { APP_KEYS, BACKGROUND_KEY, feishuRule, messageKey, userKey } from './limiter.ts';
 import { createTokenHolder } from './token.ts';
 import { LANE_RANK, type Lane } from '../../src/delivery/lanes.ts';
 import { metrics } from '../../src/metrics/metrics.ts';
@@ -80,7 +81,7 @@ export function createFeishuApi(
   opts: FeishuApiOptions = {},
 ): FeishuApi {
   const timeoutMs = opts.timeoutMs ?? 5000;
-  const limiter = opts.limiter ?? createLimiter({ sleep: opts.sleep });
+  const limiter = opts.limiter ?? createLimiter({ rule: feishuRule, sleep: opts.sleep });
   const client = new lark.Client({
     appId: creds.appId,
     appSecret: creds.appSecret,
