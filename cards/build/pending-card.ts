@@ -17,7 +17,7 @@ export interface PendingView {
   layout: Layout;
 }
 
-/** What the checklist layout is for: platforms with few buttons per card (WeCom: 6 per card, wecom.md). */
+/** What the checklist layout is for: platforms with few buttons per card (WeCom: 6 per card, https://developer.work.weixin.qq.com/document/path/90236). */
 const FEW_BUTTONS = 6;
 
 /** WeCom's main_title: "一级标题，建议不超过36个字", "标题辅助信息，建议不超过44个字" (developer.work.weixin.qq.com/document/path/90236). */
