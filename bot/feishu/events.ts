@@ -74,6 +74,7 @@ export async function handleCardTap(deps: Deps, log: Logger, e: FeishuCardEvent)
     tap.who,
     tap.eventId ? `card:${tap.eventId}` : undefined,
     tap.messageId,
+    deps.now?.(),
   );
   if (!first) return {};
   // The tapped message, if it is one of this person's delivered cards: the answer is built from what it showed.

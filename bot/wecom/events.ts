@@ -44,6 +44,7 @@ export async function handleWecom(deps: Deps, log: Logger, inbound: WecomInbound
     { userId: inbound.from },
     inbound.dedupeKey,
     inbound.taskId,
+    deps.now?.(),
   );
   if (!first) {
     log.info({ key: inbound.dedupeKey }, 'wecom event delivered again: ignored');
