@@ -30,11 +30,11 @@ export async function standInByChat(
   command: 'stand_in' | 'away' | 'back',
   words: string[],
 ): Promise<Card> {
+  const now = deps.now?.() ?? new Date();
+  if (command === 'stand_in' && !words.length) return status(deps, s, me, now);
   // Only someone with work of their own names a stand-in: a stand-in's cover does not pass on.
   if (!me.assignments.length) return errorCard('只有离校各环节的工作人员和管理员可以指定代理。', 'grey');
-  const now = deps.now?.() ?? new Date();
   if (command === 'back') return back(s, me, now);
-  if (command === 'stand_in' && !words.length) return status(deps, s, me, now);
   const cut = words.findIndex((w) => UNTIL.includes(w.toLowerCase()));
   const who = (cut < 0 ? words.slice(0, -1) : words.slice(0, cut)).join(' ');
   const date = cut < 0 ? words.at(-1) : words[cut + 1];
