@@ -19,8 +19,14 @@ export function helpCard(who: { name: string; isStudent: boolean; steps: string[
         '**通过 学号 …**：按名单通过（先预览再确认）。',
         '**退回 学号 原因**：退回并告诉学生原因。',
         '**撤销 学号**：撤销自己的通过或退回（研工办通过前）。',
-        '**代理 姓名 到 2026-08-31**：休假时请同事代办，**取消代理**提前结束；**休假 到 日期**：不指定代理。',
       ].join('\n'),
+    });
+  if (who.steps.length)
+    // a detail: WeCom's 160 characters go to the daily words above
+    blocks.push({
+      kind: 'text',
+      text: '**代理 姓名 到 2026-08-31**：休假时请同事代办，**取消代理**提前结束；**休假 到 日期**：不指定代理。',
+      detail: true,
     });
   blocks.push({ kind: 'text', text: '**帮助**（或 help）：显示本说明。' });
   return { type: 'help', title: '离校助手怎么用', tone: 'blue', summary: '可用的命令', blocks };
