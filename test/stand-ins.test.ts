@@ -1,11 +1,14 @@
 // Stand-ins (代理) deciding: named in chat, seeing the absent person's students, signing "王五（代 图书馆员）" in the
 // clearance and the audit, ending by themselves at the end of the last day, cancelled, and refused on bad input.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import { onMessage, onTap, type Caps, type Deps, type Who } from '../handlers/index.ts';
 import { importStaff } from '../src/imports/staff.ts';
+import { identify } from '../src/people/identify.ts';
+import { decide } from '../src/decisions/decide.ts';
 import type { Block, Card } from '../cards/index.ts';
 
 let db: TestDb;
@@ -231,5 +234,83 @@ describe('bad input changes nothing', () => {
   it('“到 today” is through the end of today', async () => {
     expect((await say(wecom('library'), '代理 liming-a 到 2026-07-10')).title).toBe('李明 代理您至 2026-07-10');
     expect((await say(wecom('library'), '取消代理')).title).toBe('已取消代理');
+  });
+});
+
+describe('the hot path', () => {
+  /** The statements `work` sends to PostgreSQL (every one goes through node-postgres' Client.query). */
+  const statements = async (work: () => Promise<unknown>) => {
+    const spy = vi.spyOn(pg.Client.prototype, 'query');
+    try {
+      await work();
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  it('whom someone stands in for is read in the one select that identifies them, and a decision reads nothing more', async () => {
+    clock = new Date('2026-07-20T02:00:00Z');
+    expect((await say(wecom('library'), '代理 wang5 到 2026-07-31')).type).toBe('notice');
+    const em = () => db.orm.em.fork() as EntityManager;
+    let standing: Awaited<ReturnType<typeof identify>> = null;
+    let nobody: Awaited<ReturnType<typeof identify>> = null;
+    expect(await statements(async () => (standing = await identify(em(), 'wecom', 'wang5', undefined, clock)))).toBe(1);
+    expect(await statements(async () => (nobody = await identify(em(), 'wecom', 'dorm-a', undefined, clock)))).toBe(1);
+    expect(standing!.covers.map((c) => c.name)).toEqual(['图书馆员']);
+    expect(nobody!.covers).toEqual([]);
+    // with the identity passed along and the row known, the decision is the write alone, standing in or not
+    for (const me of [standing!, nobody!]) {
+      const step = me === standing ? 'library' : 'dormitory';
+      const [row] = await db.sql<{
+        id: number;
+        version: number;
+        student_id: number;
+        college_id: number;
+        campus: string;
+      }>(
+        `select c.id, c.version, s.id as student_id, s.college_id, s.campus from clearance c join student s on s.id = c.student_id
+          where c.step_key = $1 and c.status = 'pending' and s.campus = 'A区' order by c.id limit 1`,
+        [step],
+      );
+      const known = new Map([
+        [
+          String(
+            (
+              await db.sql<{ student_no: string }>('select student_no from student where id = $1', [row!.student_id])
+            )[0]!.student_no,
+          ),
+          {
+            clearanceId: row!.id,
+            stepKey: step,
+            status: 'pending',
+            version: row!.version,
+            studentId: row!.student_id,
+            collegeId: row!.college_id,
+            campus: row!.campus,
+            decidedBy: null,
+            decidedAt: null,
+          },
+        ],
+      ]);
+      const n = await statements(async () => {
+        const [r] = await decide(em(), db.wf, {
+          actor: {
+            kind: 'person',
+            personId: me.personId,
+            name: me.name,
+            assignments: me.assignments,
+            covers: me.covers,
+          },
+          stepKey: step,
+          decision: 'pass',
+          source: 'card',
+          items: [...known.keys()].map((studentNo) => ({ studentNo })),
+          known,
+        });
+        expect(r!.decidedBy).toBe(me === standing ? '王五（代 图书馆员）' : '宿管A');
+      });
+      expect(n).toBe(1);
+    }
   });
 });
