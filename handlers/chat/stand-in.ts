@@ -43,7 +43,7 @@ export async function standInByChat(
   try {
     const until = parseUntil(date, deps.timeZone, now);
     const to = command === 'stand_in' ? await findStaff(s.em, who) : null;
-    await grantDelegation(
+    const id = await grantDelegation(
       s.em,
       {
         fromPersonId: me.personId,
@@ -63,7 +63,7 @@ export async function standInByChat(
         lines: ['发送“代理 姓名 到 日期”指定代理，“取消代理”提前结束。'],
         hint: null,
       });
-    await tellStandIn(deps, s.em, to.id, me.name, until.date, now);
+    await tellStandIn(deps, s.em, id, to.id, me.name, until.date);
     return noticeCard({
       title: `${to.name} 代理您至 ${until.date}`,
       text: `${to.name} 代理您至 ${until.date}（含当天）：期间您的待办学生也在 ${to.name} 的待办中，提醒发给 ${to.name}，办理记为“${to.name}（代 ${me.name}）”。`,
@@ -77,7 +77,7 @@ export async function standInByChat(
   }
 }
 
-async function tellStandIn(deps: Deps, em: EntityManager, personId: number, from: string, date: string, now: Date) {
+async function tellStandIn(deps: Deps, em: EntityManager, id: number, personId: number, from: string, date: string) {
   const card = noticeCard({
     title: `请您代理 ${from}`,
     text: `${from} 请您代理其离校办理至 ${date}（含当天）：${from} 的待办学生会出现在您的“待办”中。`,
@@ -85,7 +85,7 @@ async function tellStandIn(deps: Deps, em: EntityManager, personId: number, from
     lines: ['发送“待办”查看。'],
     hint: null,
   });
-  await deliver(em, deps.platforms ?? [], [{ personId, card, key: `standin_${personId}_${now.getTime()}` }]);
+  await deliver(em, deps.platforms ?? [], [{ personId, card, key: `standin_${id}` }]);
 }
 
 async function back(s: Session, me: Identity, now: Date): Promise<Card> {

@@ -3,10 +3,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Workflow } from '../workflow/schema.ts';
 import { stepOf } from '../workflow/load.ts';
 import type { ClearanceStatus } from '../entities/clearance.ts';
-import { identify } from '../people/identify.ts';
+import { scopesOf } from './acting-scopes.ts';
 import { actingLabel } from '../delegations/delegations.ts';
 import { pgIntArray } from '../db/pg-array.ts';
-import { authorize, type AssignmentScope } from './authorize.ts';
+import { authorize } from './authorize.ts';
 import { DecisionError, type CoveredScope, type Decision, type DecisionRequest, type RowResult } from './types.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
 import { writeDecisions, type Written } from './write-decisions.ts';
@@ -306,24 +306,6 @@ async function decideChunk(
   if (lostAudit.length) await again(() => insertAudit(em, common, lostAudit));
 
   return results;
-}
-
-/** The actor's own assignments and the stand-ins' covers they act under (read here when the caller did not pass them). */
-async function scopesOf(
-  em: EntityManager,
-  req: DecisionRequest,
-  again: <T>(work: () => Promise<T>) => Promise<T>,
-): Promise<{ assignments: AssignmentScope[]; standIns: CoveredScope[] }> {
-  const actor = req.actor;
-  if (actor.kind !== 'person') return { assignments: [], standIns: [] };
-  const read = actor.assignments
-    ? { assignments: actor.assignments, covers: actor.covers ?? [] }
-    : ((await again(() => identify(em, 'console', String(actor.personId), undefined, req.at))) ?? {
-        assignments: [],
-        covers: [],
-      });
-  // An authorisation (a supervisor's) covers their students, not an office: only stand-ins add an office's work.
-  return { assignments: read.assignments, standIns: read.covers.filter((c) => c.kind === 'stand_in') };
 }
 
 /** A pass without intent meeting a return: who returned it, when and why, and how to pass over it. */
