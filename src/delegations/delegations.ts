@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { insertAudit } from '../audit/insert-audit.ts';
 import { pgTextArray } from '../db/pg-array.ts';
+import { LixiaoError } from '../errors.ts';
 import type { DelegationKind } from '../entities/delegation.ts';
 
 export interface Covered {
@@ -42,8 +43,7 @@ export interface GrantRequest {
 export const ABSENCE: readonly DelegationKind[] = ['stand_in', 'away'];
 const replaces = (kind: DelegationKind): readonly DelegationKind[] => (ABSENCE.includes(kind) ? ABSENCE : [kind]);
 
-export class DelegationError extends Error {
-  override name = 'DelegationError';
+export class DelegationError extends LixiaoError {
   constructor(
     readonly code: 'self' | 'no_one' | 'no_end' | 'ends_in_past' | 'bad_date' | 'too_far',
     message: string,
