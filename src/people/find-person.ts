@@ -38,7 +38,8 @@ export async function findStaff(em: EntityManager, word: string): Promise<FoundP
   const byId = rows.filter((r) => r.by_id);
   const found = byId.length ? byId : rows;
   if (found.length === 1) return { id: found[0]!.id, name: found[0]!.name };
-  if (!found.length) throw new PersonLookupError('person_unknown', `找不到“${w}”：请写出同事的姓名、工号、邮箱或手机号`);
+  if (!found.length)
+    throw new PersonLookupError('person_unknown', `找不到“${w}”：请写出同事的姓名、工号、邮箱或手机号`);
   const candidates = found.map((r) => ({ id: r.id, name: r.name, hint: r.hint }));
   throw new PersonLookupError(
     'person_ambiguous',
