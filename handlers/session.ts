@@ -11,14 +11,14 @@ export interface Session {
 /** `known`: a session the platform layer has already opened (it identified the person along with other questions). */
 export async function openSession(deps: Deps, who: Who, known?: Session): Promise<Session> {
   if (known) return known;
-  const em = deps.orm.em.fork() as EntityManager;
-  return { em, me: await identify(em, who.platform, who.userId, who.altId) };
+  const em = deps.orm.em.fork();
+  return { em, me: await identify(em, who.platform, who.userId, who.altId, deps.now?.()) };
 }
 
-/** The steps a person handles (handler assignments, and the supervisor step of a supervisor), in workflow order. */
+/** The steps a person handles (handler assignments, their own and those they stand in for, and the supervisor step of a supervisor), in workflow order. */
 export function handledSteps(deps: Deps, me: Identity): string[] {
-  const keys = new Set(me.assignments.filter((a) => a.role === 'handler').map((a) => a.stepKey));
-  const supervising = me.assignments.some((a) => a.role === 'supervisor');
+  const keys = new Set(me.acting.filter((a) => a.role === 'handler').map((a) => a.stepKey));
+  const supervising = me.acting.some((a) => a.role === 'supervisor');
   return deps.wf.steps.filter((s) => keys.has(s.key) || (supervising && s.scope === 'supervisor')).map((s) => s.key);
 }
 

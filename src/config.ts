@@ -1,4 +1,4 @@
-// Reads the environment of CONTRACT.md into one typed, validated configuration object.
+// Reads the environment the README documents (its Configuration section) into one typed, validated configuration object.
 import { LixiaoError } from './errors.ts';
 import { z } from 'zod';
 

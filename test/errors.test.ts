@@ -14,6 +14,7 @@ import { UndoError } from '../src/batches/undo.ts';
 import { SeasonError } from '../src/seasons/season-error.ts';
 import { CertificateError } from '../src/certificates/certificate-error.ts';
 import { DelegationError } from '../src/delegations/delegations.ts';
+import { PersonLookupError } from '../src/people/find-person.ts';
 import { CliError, UsageError } from '../bot/cli/context.ts';
 import { FeishuRequestError } from '../bot/feishu/verify.ts';
 import { WecomCryptoError, wecomDecrypt } from '../bot/wecom/crypto.ts';
@@ -40,6 +41,7 @@ describe('errors', () => {
       new SeasonError('x'),
       new CertificateError('x'),
       new DelegationError('self', 'x'),
+      new PersonLookupError('person_unknown', 'x'),
       new CliError('x'),
       new UsageError('x'),
       new FeishuRequestError(401, 'x'),

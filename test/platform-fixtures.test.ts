@@ -100,7 +100,7 @@ describe('Feishu documented payloads', () => {
   });
 
   it('a documented card.action.trigger carrying a 通过 button passes the student and answers with the card', async () => {
-    const ask = JSON.parse(fixture('feishu/im.message.receive_v1.json')) as any;
+    const ask = JSON.parse(fixture('feishu/im.message.receive_v1.json'));
     ask.header.event_id = 'fixture-todo-1';
     ask.event.sender.sender_id = { open_id: LIBRARIAN, union_id: 'on_cad4860e7af114fb4ff6c5d496d1dd76' };
     ask.event.message.message_id = 'om_fixture_todo_1';
@@ -113,7 +113,7 @@ describe('Feishu documented payloads', () => {
     );
     expect(pass).not.toBeNull();
     const value = JSON.parse(pass![1]!) as { s?: string };
-    const tap = fill(fixture('feishu/card.action.trigger.json'), { MESSAGE_ID: card.message_id! }).replace(
+    const tap = fill(fixture('feishu/card.action.trigger.json'), { MESSAGE_ID: card.message_id }).replace(
       '"__BUTTON_VALUE__"',
       JSON.stringify(value),
     );

@@ -39,7 +39,7 @@ export function createContext(config: Config, wf: Workflow, log: Logger): CliCon
     log,
     em: async () => {
       db ??= openDatabase(config, log, { poolMax: 4 });
-      return (await db).orm.em.fork() as EntityManager;
+      return (await db).orm.em.fork();
     },
     orm: async () => {
       db ??= openDatabase(config, log, { poolMax: 4 });

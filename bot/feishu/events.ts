@@ -92,7 +92,7 @@ export function feishuDispatcher(
   return new lark.EventDispatcher({ ...secrets, loggerLevel: lark.LoggerLevel.error }).register<{
     'card.action.trigger': (d: FeishuCardEvent) => Promise<CardCallbackAnswer>;
   }>({
-    'im.message.receive_v1': (d) => handleMessage(deps, log, d as FeishuMessageEvent),
+    'im.message.receive_v1': (d) => handleMessage(deps, log, d),
     'card.action.trigger': (d) => answerWithin(handleCardTap(deps, log, d), d.token, late, log),
   });
 }

@@ -21,6 +21,13 @@ export function helpCard(who: { name: string; isStudent: boolean; steps: string[
         '**撤销 学号**：撤销自己的通过或退回（研工办通过前）。',
       ].join('\n'),
     });
+  if (who.steps.length)
+    // a detail: WeCom's 160 characters go to the daily words above
+    blocks.push({
+      kind: 'text',
+      text: '**代理 姓名 到 2026-08-31**：休假时请同事代办，**取消代理**提前结束；**休假 到 日期**：不指定代理。',
+      detail: true,
+    });
   blocks.push({ kind: 'text', text: '**帮助**（或 help）：显示本说明。' });
   return { type: 'help', title: '离校助手怎么用', tone: 'blue', summary: '可用的命令', blocks };
 }
@@ -48,10 +55,21 @@ export function errorCard(message: string, tone: Tone = 'red'): Card {
 /** WeCom shows a card's summary as its description: "建议不超过44个字" (developer.work.weixin.qq.com/document/path/90236). */
 const SUMMARY_CHARS = 44;
 
-/** `summary`: the line a chat list and WeCom's description show; the text itself by default, cut to fit. */
-export function noticeCard(n: { title: string; text: string; tone: Tone; lines?: string[]; summary?: string }): Card {
+/**
+ * `summary`: the line a chat list and WeCom's description show; the text itself by default, cut to fit. `hint`: the
+ * closing note, a student's by default; null for none (a notice to staff says what to send in its lines).
+ */
+export function noticeCard(n: {
+  title: string;
+  text: string;
+  tone: Tone;
+  lines?: string[];
+  summary?: string;
+  hint?: string | null;
+}): Card {
   const blocks: Block[] = [{ kind: 'text', text: n.text }];
   if (n.lines?.length) blocks.push({ kind: 'note', text: n.lines.join('\n') });
-  blocks.push({ kind: 'note', text: '发送“进度”查看全部环节。' });
+  const hint = n.hint === undefined ? '发送“进度”查看全部环节。' : n.hint;
+  if (hint) blocks.push({ kind: 'note', text: hint });
   return { type: 'notice', title: n.title, tone: n.tone, summary: clip(n.summary ?? n.text, SUMMARY_CHARS), blocks };
 }

@@ -5,18 +5,17 @@ import type { Identity } from '../../src/people/identify.ts';
 import type { Session } from '../session.ts';
 
 /** Whether this person supervises students of their own (not only as someone's authorised person). */
-export const supervisesOwn = (me: Identity) => me.assignments.some((a) => a.role === 'supervisor' && !a.delegation);
+export const supervisesOwn = (me: Identity) => me.assignments.some((a) => a.role === 'supervisor');
 
 /** The line under a supervisor's 待办 greeting: whom they authorised, or whom the viewer confirms for. */
 export async function supervisionNote(s: Session, me: Identity): Promise<string | undefined> {
-  const forOthers = me.assignments.filter((a) => a.role === 'supervisor' && a.delegation);
+  const forOthers = me.covers.filter((c) => c.assignments.some((a) => a.role === 'supervisor'));
   const lines: string[] = [];
   if (supervisesOwn(me)) {
     const covers = (await coversOf(s.em, me.personId)).filter((c) => c.kind === 'authorised');
     if (covers.length) lines.push(`已授权 ${covers.map((c) => c.name).join('、')} 代为确认（发送“取消授权”可取消）`);
   }
-  if (forOthers.length)
-    lines.push(`您受 ${forOthers.map((a) => a.supervisorName).join('、')} 老师委托，可代为确认其学生`);
+  if (forOthers.length) lines.push(`您可代 ${forOthers.map((c) => c.name).join('、')} 确认其学生离校`);
   return lines.length ? lines.join('；') : undefined;
 }
 

@@ -1,4 +1,4 @@
-// A chat message: recognise the command (进度, 证明, 待办, 查, 通过, 退回, 暂不同意, 撤销, 授权, 取消授权, 帮助) and answer with cards.
+// A chat message: recognise the command (进度, 证明, 待办, 查, 通过, 退回, 暂不同意, 撤销, 代理, 休假, 取消代理, 授权, 取消授权, 帮助) and answer with cards.
 import { errorCard, helpCard, unknownPersonCard, type Card } from '../../cards/index.ts';
 import { openSession, handledSteps } from '../session.ts';
 import { stepOf } from '../../src/workflow/load.ts';
@@ -11,6 +11,7 @@ import { returnByChat } from './return-command.ts';
 import { undoByChat } from './undo-command.ts';
 import { myCertificate } from './certificate.ts';
 import { authoriseByChat, cancelAuthorisationByChat } from './authorise.ts';
+import { AWAY_WORDS, BACK_WORDS, STAND_IN_WORDS, standInByChat } from './stand-in.ts';
 
 const NUMBER = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -21,7 +22,8 @@ export async function onMessage(deps: Deps, msg: ChatMessage, caps: Caps): Promi
   const text = msg.text.trim().replace(/\s+/g, ' ');
   const [word = '', ...rest] = text.split(' ');
   const cmd = word.toLowerCase();
-  const isStaff = me.assignments.length > 0;
+  // a stand-in with no office of their own is staff while they stand in
+  const isStaff = me.acting.length > 0;
   const help = () =>
     helpCard({
       name: me.name,
@@ -54,5 +56,9 @@ export async function onMessage(deps: Deps, msg: ChatMessage, caps: Caps): Promi
     ];
   if (isStaff && cmd === '撤销' && rest.length === 1 && NUMBER.test(rest[0]!))
     return [await undoByChat(deps, s, me, msg, rest[0]!)];
+  if (isStaff && (BACK_WORDS.includes(cmd) || (cmd === 'standin' && rest.join(' ').toLowerCase() === 'off')))
+    return [await standInByChat(deps, s, me, 'back', [])];
+  if (isStaff && STAND_IN_WORDS.includes(cmd)) return [await standInByChat(deps, s, me, 'stand_in', rest)];
+  if (isStaff && AWAY_WORDS.includes(cmd)) return [await standInByChat(deps, s, me, 'away', rest)];
   return [help()];
 }

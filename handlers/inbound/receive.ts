@@ -26,14 +26,14 @@ export interface InboundMessage {
  * leaves the message unclaimed, so the platform's retry is answered.
  */
 export async function receiveMessage(deps: Deps, caps: Caps, m: InboundMessage): Promise<boolean> {
-  const em = deps.orm.em.fork() as EntityManager;
+  const em = deps.orm.em.fork();
   if (await seenBefore(em, m.platform, m.dedupeKey)) return false;
   const cards = await onMessage(deps, m.message, caps);
   const me = await identify(em, m.platform, m.message.who.userId, m.message.who.altId);
   return em.transactional(async (t) => {
-    if (!(await firstDelivery(t as EntityManager, m.platform, m.dedupeKey))) return false;
+    if (!(await firstDelivery(t, m.platform, m.dedupeKey))) return false;
     for (const [i, card] of cards.entries())
-      await enqueueSend(t as EntityManager, {
+      await enqueueSend(t, {
         platform: m.platform,
         to: m.message.who.userId,
         card,
@@ -61,8 +61,8 @@ export interface InboundTap {
 
 /** A card tap: decided and answered with the tapper's card; null for a delivery claimed before (a platform retry). */
 export async function receiveTap(deps: Deps, caps: Caps, t: InboundTap): Promise<Reply | null> {
-  const em = deps.orm.em.fork() as EntityManager;
-  const { first, me, copy } = await tapContext(em, t.platform, t.tap.who, t.dedupeKey, t.messageId);
+  const em = deps.orm.em.fork();
+  const { first, me, copy } = await tapContext(em, t.platform, t.tap.who, t.dedupeKey, t.messageId, deps.now?.());
   if (!first) return null;
   // The tapped message, if it is one of this person's delivered cards: the answer is built from what it showed.
   const shown = copy ? { page: copy.page, clearanceIds: copy.clearanceIds, items: copy.items } : undefined;

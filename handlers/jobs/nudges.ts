@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { deliver, type Delivery } from '../../src/delivery/deliver.ts';
 import { claimSlot } from '../../src/jobs/claim.ts';
+import { recipientsOf } from '../../src/delegations/route.ts';
 import { openSession } from '../session.ts';
 import { todoCard } from '../chat/todo.ts';
 import type { Deps } from '../types.ts';
@@ -27,10 +28,11 @@ export async function nudgeHandler(
 
 export const nudgeJob: JobDef = {
   name: 'nudge',
-  description: 'every handler and supervisor with students waiting gets one list card of them',
+  description:
+    'every handler and supervisor with students waiting gets one list card of them (a stand-in gets one card with the absent person’s students)',
   at: { hour: 9, minute: 17 },
   sends: true,
-  run: async ({ em, wf, slot, deps, sendAt }) => {
+  run: async ({ em, wf, slot, deps, sendAt, now }) => {
     const today = slot; // a slot run late (the next morning) is that day's nudge, claimed under that day
     // Handlers, and supervisors (导师) with students waiting for them: the same one list card of their 待办.
     const supervisorSteps = wf.steps.filter((st) => st.scope === 'supervisor').map((st) => st.key);
@@ -42,9 +44,17 @@ export const nudgeJob: JobDef = {
        order by 1`,
       [`{${supervisorSteps.join(',')}}`],
     );
+    // Someone away is not nudged; their stand-in is, once, with their students on the same card (nudgeHandler's
+    // card is the stand-in's 待办, which holds them).
+    const nudged = await recipientsOf(
+      em,
+      handlers.map((h) => h.person_id),
+      now,
+    );
+    const at = { ...deps, now: () => now };
     const items: Delivery[] = [];
-    for (const h of handlers) {
-      const d = await nudgeHandler(deps, h.person_id, today, 'job', em);
+    for (const personId of nudged) {
+      const d = await nudgeHandler(at, personId, today, 'job', em);
       if (d) items.push(d);
     }
     return {

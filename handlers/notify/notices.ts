@@ -2,12 +2,12 @@
 import { certificateCard, noticeCard } from '../../cards/index.ts';
 import { changedClearances, holdersOf } from '../../src/reports/changed-clearances.ts';
 import { stepOf } from '../../src/workflow/load.ts';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ClearanceChange } from '../../src/queue/enqueue.ts';
 import type { Deps, Outgoing } from '../types.ts';
 import { certificateView } from '../chat/certificate.ts';
 import { createHash } from 'node:crypto';
 import { claimSlots } from '../../src/jobs/claim.ts';
+import { recipientsOf } from '../../src/delegations/route.ts';
 
 /**
  * `cause`: what made the changes (the decision, `undo`, a list), when the caller knows it; it words the notice.
@@ -18,7 +18,7 @@ export async function noticesFor(
   deps: Deps,
   changes: ClearanceChange[],
   cause?: string,
-  em = deps.orm.em.fork() as EntityManager,
+  em = deps.orm.em.fork(),
 ): Promise<Outgoing[]> {
   // A clearance may appear at several versions (changes are drained in order): the newest named here is the one
   // described, and only while it is still current; a newer change comes with a job of its own.
@@ -28,10 +28,16 @@ export async function noticesFor(
   const out: Outgoing[] = [];
   const ready = new Map<string, Outgoing[]>();
   // One lookup per (step, college, campus): a list of 1,000 changes asks about a handful of offices, not 1,000 times.
+  // A holder who is away is told through their stand-in (or not at all, with nobody named).
   const holders = new Map<string, Promise<number[]>>();
+  const now = deps.now?.() ?? new Date();
   const holdersFor = (step: string, collegeId: number, campus: string | null) => {
     const k = `${step}|${collegeId}|${campus ?? ''}`;
-    if (!holders.has(k)) holders.set(k, holdersOf(em, step, collegeId, campus));
+    if (!holders.has(k))
+      holders.set(
+        k,
+        holdersOf(em, step, collegeId, campus).then((ids) => recipientsOf(em, ids, now)),
+      );
     return holders.get(k)!;
   };
   for (const r of rows) {

@@ -48,7 +48,7 @@ export async function runBatch<T>(
 ): Promise<BatchRun<T>> {
   try {
     return await em.transactional(async (tem) => {
-      const t = tem as EntityManager;
+      const t = tem;
       const [batch] = await t.execute<{ id: number }[]>('insert into batch (kind, by) values (?, ?) returning id', [
         meta.kind,
         meta.by,
@@ -90,7 +90,7 @@ export async function runBatch<T>(
 /** How many rows of each kind a batch changed, without naming anyone. */
 function counts(c: ChangeSummary): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [kind, value] of Object.entries(c))
+  for (const [kind, value] of Object.entries(c) as [string, ChangeSummary[keyof ChangeSummary]][])
     if (typeof value === 'number') out[kind] = value;
     else if (Array.isArray(value)) for (const m of value) out[`${m.step}:${m.from}>${m.to}`] = m.students.count;
     else out[kind] = value.count;

@@ -2,7 +2,6 @@
 import type { Role } from '../entities/assignment.ts';
 import type { StepDef } from '../workflow/schema.ts';
 import type { Actor, Decision } from './types.ts';
-import type { DelegationKind } from '../entities/delegation.ts';
 
 export interface AssignmentScope {
   /** `supervisor`: the students of `supervisorId` on the workflow's supervisor step (src/people/supervising.ts) */
@@ -12,8 +11,6 @@ export interface AssignmentScope {
   campus: string | null;
   supervisorId?: number;
   supervisorName?: string;
-  /** acting for another supervisor: as their authorised person or stand-in */
-  delegation?: DelegationKind;
 }
 
 export interface Target {
@@ -23,13 +20,12 @@ export interface Target {
   supervisorId?: number | null;
 }
 
-export type GrantedRole = Role | 'api' | 'admin' | 'supervisor' | DelegationKind;
+export type GrantedRole = Role | 'api' | 'admin' | 'supervisor';
 
-/** The supervision under which `assignments` reach a student of `supervisorId` (their own before a delegation). */
+/** The supervision under which `assignments` reach a student of `supervisorId`. */
 export function supervisionOf(assignments: AssignmentScope[], supervisorId: number | null | undefined) {
   if (supervisorId === null || supervisorId === undefined) return undefined;
-  const mine = assignments.filter((a) => a.role === 'supervisor' && a.supervisorId === supervisorId);
-  return mine.find((a) => !a.delegation) ?? mine[0];
+  return assignments.find((a) => a.role === 'supervisor' && a.supervisorId === supervisorId);
 }
 
 function covers(a: AssignmentScope, t: Target): boolean {
@@ -54,7 +50,7 @@ export function authorize(
   // A supervisor's step: the student's own supervisor, or whom that supervisor delegates to (never a handler of it).
   if (step.scope === 'supervisor') {
     const s = supervisionOf(assignments, target.supervisorId);
-    if (s) return s.delegation ?? 'supervisor';
+    if (s) return 'supervisor';
     return assignments.some((a) => a.role === 'school_admin') ? 'school_admin' : null;
   }
   if (assignments.some((a) => a.role === 'handler' && a.stepKey === step.key && covers(a, target))) return 'handler';

@@ -3,11 +3,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Workflow } from '../workflow/schema.ts';
 import { stepOf } from '../workflow/load.ts';
 import type { ClearanceStatus } from '../entities/clearance.ts';
-import { activeAssignments } from '../people/active-assignments.ts';
-import { pgIntArray } from '../db/pg-array.ts';
-import { authorize, supervisionOf, type AssignmentScope } from './authorize.ts';
+import { scopesOf } from './acting-scopes.ts';
 import { actingLabel } from '../delegations/delegations.ts';
-import { DecisionError, type Decision, type DecisionRequest, type RowResult } from './types.ts';
+import { pgIntArray } from '../db/pg-array.ts';
+import { authorize } from './authorize.ts';
+import { DecisionError, type CoveredScope, type Decision, type DecisionRequest, type RowResult } from './types.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
 import { writeDecisions, type Written } from './write-decisions.ts';
 import { lockStudents } from './lock-students.ts';
@@ -77,12 +77,9 @@ async function decideChunk(
   // REPEATABLE READ or SERIALIZABLE fails a statement that meets a concurrent change instead of re-reading the row);
   // inside the gate's transaction, the whole transaction is (readCommitted).
   const again = <T>(work: () => Promise<T>) => withRetry(em, work);
-  // A caller that has just identified the person passes their assignments along (read moments ago), saving a query per tap.
-  const assignments: AssignmentScope[] =
-    req.actor.kind !== 'person'
-      ? []
-      : (req.actor.assignments ??
-        (await again(() => activeAssignments(em, (req.actor as { personId: number }).personId))));
+  // A caller that has just identified the person passes their assignments and whom they stand in for along (read
+  // moments ago, in one select), saving a query per tap.
+  const { assignments, standIns } = await scopesOf(em, req, again);
   const actorLabel = req.actor.kind === 'person' ? req.actor.name : req.actor.label;
   const actorPersonId = req.actor.kind === 'person' ? req.actor.personId : null;
   const { required, dependents } = gateSides(wf, step.key, req.decision);
@@ -101,9 +98,6 @@ async function decideChunk(
   const results: RowResult[] = items.map((it) => ({ studentNo: it.studentNo, outcome: 'invalid' as const }));
   const audit: AuditRow[] = [];
   const candidates: {
-    /** how the decision is signed: the actor, or the actor acting for a supervisor */
-    label: string;
-    forPerson: { id: number; name: string } | null;
     ord: number;
     id: number;
     studentId: number;
@@ -112,6 +106,8 @@ async function decideChunk(
     overReturn: boolean;
     role: string;
     from: ClearanceStatus;
+    /** whom the row is decided for, when only a stand-in's cover grants it */
+    for: CoveredScope | null;
   }[] = [];
   const baseDetail = { decision: req.decision, source: req.source, ...(req.via ?? {}) };
   // Every refused attempt is written to the audit trail, with why; an unknown number is kept in the detail, as no
@@ -157,13 +153,17 @@ async function decideChunk(
       refuse(r, t.student_id, 'not_applicable');
       continue;
     }
-    const role = authorize(
-      req.actor,
-      assignments,
-      step,
-      { collegeId: t.college_id, campus: t.campus, supervisorId: t.supervisor_id },
-      req.decision,
-    );
+    const target = { collegeId: t.college_id, campus: t.campus, supervisorId: t.supervisor_id };
+    // Own assignments first: a row one holds oneself is signed with one's own name even while standing in.
+    let role = authorize(req.actor, assignments, step, target, req.decision);
+    let covered: CoveredScope | null = null;
+    for (const c of role ? [] : standIns) {
+      role = authorize(req.actor, c.assignments, step, target, req.decision);
+      if (role) {
+        covered = c;
+        break;
+      }
+    }
     if (!role) {
       Object.assign(r, current, {
         outcome: 'denied',
@@ -207,13 +207,7 @@ async function decideChunk(
       });
       continue;
     }
-    // Acting for a supervisor (as their authorised person or stand-in) is signed so: "张三（受李老师授权）".
-    const actingFor = role === 'authorised' || role === 'stand_in' ? supervisionOf(assignments, t.supervisor_id) : null;
     candidates.push({
-      label: actingFor
-        ? actingLabel(actorLabel, { name: actingFor.supervisorName!, kind: actingFor.delegation! })
-        : actorLabel,
-      forPerson: actingFor ? { id: actingFor.supervisorId!, name: actingFor.supervisorName! } : null,
       ord: t.ord,
       id: t.clearance_id,
       studentId: t.student_id,
@@ -222,42 +216,42 @@ async function decideChunk(
       overReturn,
       role,
       from: t.status,
+      for: covered,
     });
   }
 
   const common = { actorPersonId, actorLabel, action: req.decision, stepKey: step.key };
-  // One write per signature (nearly always one): the decider's label is the same for every row of a write.
-  const won = new Map<number, Written>();
-  const labels = [...new Set(candidates.map((c) => c.label))];
-  for (const [n, label] of labels.entries()) {
-    const group = candidates.filter((c) => c.label === label);
-    const written = await again(() =>
-      writeDecisions(em, {
-        to,
-        from,
-        required,
-        decider: req.decision === 'revoke' ? null : { personId: actorPersonId, label, source: req.source },
-        candidates: group.map((c) => ({
-          id: c.id,
-          reason: req.decision === 'revoke' ? null : c.reason,
-          expectedVersion: c.expected_version,
-          overReturn: req.decision !== 'pass' || c.overReturn,
-          detail: {
-            ...baseDetail,
-            from: c.from,
-            to,
-            as_role: c.role,
-            reason: c.reason,
-            ...(c.forPerson ? { for_person_id: c.forPerson.id, for_person: c.forPerson.name } : {}),
-          },
-        })),
-        audit: { ...common, actorLabel: label },
-        otherAudit: n === 0 ? audit : [],
-        cause: req.decision,
-      }),
-    );
-    for (const [id, w] of written) won.set(id, w);
-  }
+  const won = candidates.length
+    ? await again(() =>
+        writeDecisions(em, {
+          to,
+          from,
+          required,
+          decider:
+            req.decision === 'revoke' ? null : { personId: actorPersonId, label: actorLabel, source: req.source },
+          candidates: candidates.map((c) => ({
+            id: c.id,
+            reason: req.decision === 'revoke' ? null : c.reason,
+            expectedVersion: c.expected_version,
+            overReturn: req.decision !== 'pass' || c.overReturn,
+            label: c.for && actingLabel(actorLabel, c.for),
+            detail: {
+              ...baseDetail,
+              from: c.from,
+              to,
+              as_role: c.role,
+              reason: c.reason,
+              ...(c.for
+                ? { acting_for: { person_id: c.for.personId, name: c.for.name, delegation_id: c.for.delegationId } }
+                : {}),
+            },
+          })),
+          audit: common,
+          otherAudit: audit,
+          cause: req.decision,
+        }),
+      )
+    : new Map<number, Written>();
   if (!candidates.length) await again(() => insertAudit(em, common, audit));
 
   // Losers of a race learn the winner's decision, read after the winner committed.
@@ -290,7 +284,7 @@ async function decideChunk(
         status: to,
         version: w.version,
         asRole: c.role,
-        decidedBy: req.decision === 'revoke' ? null : c.label,
+        decidedBy: req.decision === 'revoke' ? null : c.for ? actingLabel(actorLabel, c.for) : actorLabel,
         decidedAt: iso(w.decided_at),
       });
       continue;

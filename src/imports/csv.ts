@@ -38,14 +38,14 @@ export function parseCsv(text: string, file: string): Table {
   let header: string[] = [];
   try {
     const columns = (h: string[]) => (header = h.map((c) => c.trim()));
-    const records = parse(text, {
+    const records = parse<{ record: Record<string, string>; info: { lines: number } }>(text, {
       bom: true,
       columns,
       skip_empty_lines: true,
       trim: true,
       info: true,
       relax_column_count: true,
-    }) as { record: Record<string, string>; info: { lines: number } }[];
+    });
     return { header, records: records.map((r) => ({ line: r.info.lines, cells: r.record })) };
   } catch (e) {
     const err = e as { lines?: number; message: string };

@@ -1,6 +1,5 @@
 // Copies of a list card patched once per window with their latest state, not once per change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from '../support/db.ts';
 import { seedSeason, STAFF_CSV } from '../support/season.ts';
 import { startFeishuService, type FeishuService } from '../support/feishu-service.ts';
@@ -66,12 +65,7 @@ function passValues(card: unknown): object[] {
 beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 10);
-  await importStaff(
-    db.orm.em.fork() as EntityManager,
-    db.wf,
-    `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`,
-    's.csv',
-  );
+  await importStaff(db.orm.em.fork(), db.wf, `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`, 's.csv');
   service = await startFeishuService(db, KEY);
   const config = loadConfig({
     FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718',

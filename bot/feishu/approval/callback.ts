@@ -2,7 +2,7 @@
 // Request fields: https://open.feishu.cn/document/server-docs/approval-v4/external_approval/quick-approval-callback
 import { LixiaoError } from '../../../src/errors.ts';
 import type Router from '@koa/router';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { isSafeNumber, parse as losslessParse } from 'lossless-json';
 import { z } from 'zod';
 import type { Logger } from '../../../src/log.ts';
@@ -125,7 +125,7 @@ function decidedAlready(t: TaskForAction, timeZone: string): Refused {
 async function act(d: ApprovalCallbackDeps, a: ApprovalAction): Promise<void> {
   const taskId = taskIdOf(a);
   if (!taskId) throw new Refused(400, 'no task named');
-  const em = d.orm.em.fork() as EntityManager;
+  const em = d.orm.em.fork();
   const task = await taskForAction(em, taskId);
   if (!task) throw new Refused(404, '审批任务不存在或已删除');
   if (a.user_id && task.feishuUserId && a.user_id !== task.feishuUserId) throw new Refused(403, '这不是您的审批任务');
