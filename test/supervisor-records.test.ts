@@ -1,7 +1,6 @@
 // The supervisor's records: the students file's supervisor columns (preview, apply, undo), workflow sync, the
 // secretary's paper path and a workflow that makes the secretary wait, the printable 确认书 and its code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { cliRunner } from './support/cli.ts';
 import { STAFF_CSV, studentNo } from './support/season.ts';
@@ -17,7 +16,7 @@ import { onMessage } from '../handlers/index.ts';
 import cquPreset from '../src/workflow/cqu-graduate.json' with { type: 'json' };
 
 let db: TestDb;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const cli = cliRunner(() => db.url);
 const step = async (no: string, key = 'supervisor') =>
   (

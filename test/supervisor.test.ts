@@ -6,7 +6,7 @@ import { seedSupervisedSeason, studentNo } from './support/season.ts';
 import { onMessage, onTap, noticesFor, type Caps, type Deps, type Who } from '../handlers/index.ts';
 import type { Block, Card } from '../cards/index.ts';
 import { decide } from '../src/decisions/decide.ts';
-import { grantDelegation } from '../src/delegations/delegations.ts';
+import { endDelegations, grantDelegation } from '../src/delegations/delegations.ts';
 import { nudgeHandler, nudgeJob } from '../handlers/jobs/nudges.ts';
 
 let db: TestDb;
@@ -133,7 +133,7 @@ describe('authorisation (授权)', () => {
         order by id desc limit 1`,
     );
     expect(audit!.actor_label).toBe('张三（受王老师授权）');
-    expect(audit!.detail).toMatchObject({ as_role: 'authorised', for_person: '王老师' });
+    expect(audit!.detail).toMatchObject({ as_role: 'supervisor', acting_for: { name: '王老师' } });
     const granted = await db.sql<{ action: string }>(`select action from audit_event where action like 'delegation.%'`);
     expect(granted.map((g) => g.action)).toEqual(['delegation.authorised']);
   });
@@ -164,14 +164,14 @@ describe('a supervisor’s stand-in (代理) and the daily nudge', () => {
     const [li] = await db.sql<{ id: number }>(`select id from person where staff_no = 'T001'`);
     const [zhang] = await db.sql<{ id: number }>(`select id from person where staff_no = 'T100'`);
     // 李老师's student 0 open again (an admin's revoke), then 张三 stands in for 李老师 for a month
-    await decide(db.orm.em.fork() as never, db.wf, {
+    await decide(db.orm.em.fork(), db.wf, {
       actor: { kind: 'admin', label: 'test' },
       stepKey: 'supervisor',
       decision: 'revoke',
       source: 'admin',
       items: [{ studentNo: studentNo(0) }],
     });
-    await grantDelegation(db.orm.em.fork() as never, {
+    await grantDelegation(db.orm.em.fork(), {
       fromPersonId: li!.id,
       toPersonId: zhang!.id,
       kind: 'stand_in',
@@ -186,13 +186,16 @@ describe('a supervisor’s stand-in (代理) and the daily nudge', () => {
   });
 
   it('the nudge job sends a supervisor with students waiting their list, like a handler', async () => {
-    await decide(db.orm.em.fork() as never, db.wf, {
+    await decide(db.orm.em.fork(), db.wf, {
       actor: { kind: 'admin', label: 'test' },
       stepKey: 'supervisor',
       decision: 'revoke',
       source: 'admin',
       items: [{ studentNo: studentNo(3) }],
     });
+    // 李老师 is back: the stand-in ends (while it lasts, the nudge goes to the stand-in)
+    const [back] = await db.sql<{ id: number }>(`select id from person where staff_no = 'T001'`);
+    await endDelegations(db.orm.em.fork(), { fromPersonId: back!.id, kind: 'stand_in', by: 'admin' });
     const em = db.orm.em.fork() as never;
     const result = await nudgeJob.run({
       em,
@@ -202,7 +205,7 @@ describe('a supervisor’s stand-in (代理) and the daily nudge', () => {
       slot: '2026-06-18',
       deps,
       settings: { remindDays: [7, 3, 1], nearDays: 3 },
-    } as never);
+    });
     expect(result).toMatchObject({ nudged: expect.any(Number) });
     const [li] = await db.sql<{ id: number }>(`select id from person where staff_no = 'T001'`);
     // claimed for 李老师 by the job (one list card a day), as for each handler

@@ -43,7 +43,7 @@ export function pendingRow(deps: Deps, i: PendingItem): PendingRow {
     name: i.name,
     college: i.college,
     campus: i.campus,
-    stepName: supervisor && i.supervisorName ? `${step!.name} ${i.supervisorName}` : (step?.name ?? i.stepKey),
+    stepName: supervisor && i.supervisorName ? `${step.name} ${i.supervisorName}` : (step?.name ?? i.stepKey),
     state: i.status,
     reason: i.reason,
     amount: i.amount,

@@ -157,7 +157,7 @@ describe('the supervisor on Feishu', () => {
     );
     expect(audit).toMatchObject({
       actor_label: '张三（受王老师授权）',
-      detail: { for_person: '王老师', as_role: 'authorised' },
+      detail: { as_role: 'supervisor', acting_for: { name: '王老师' } },
     });
   });
 });

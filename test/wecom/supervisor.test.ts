@@ -145,6 +145,6 @@ describe('the supervisor on WeCom', () => {
     const [audit] = await db.sql<{ actor_label: string; detail: Record<string, unknown> }>(
       `select actor_label, detail from audit_event where step_key = 'supervisor' and outcome = 'applied' order by id desc limit 1`,
     );
-    expect(audit).toMatchObject({ actor_label: '张三（受王老师授权）', detail: { for_person: '王老师' } });
+    expect(audit).toMatchObject({ actor_label: '张三（受王老师授权）', detail: { acting_for: { name: '王老师' } } });
   });
 });
