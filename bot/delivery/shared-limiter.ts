@@ -2,6 +2,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { realSleep, type BucketRule, type Limiter } from '../feishu/limiter.ts';
 import { takeShared } from '../../src/delivery/shared-buckets.ts';
+import { QuotaWait } from '../../src/delivery/quota-wait.ts';
 
 /**
  * A quota is the app's, not a process's: two instances each keeping Feishu's 50/s would send 100 and be answered 429.
@@ -17,12 +18,17 @@ export function sharedLimiter(
 ): Limiter {
   return {
     ...local,
-    async acquire(keys, rank) {
-      await local.acquire(keys, rank);
+    async acquire(keys, rank, maxWaitMs) {
+      await local.acquire(keys, rank, maxWaitMs);
       const buckets = [...new Set(keys)].filter(shared).map((key) => ({ key, ...rule(key) }));
       for (;;) {
         const wait = await takeShared(orm.em.fork() as EntityManager, buckets);
         if (wait === 0) return;
+        if (maxWaitMs !== undefined && wait > maxWaitMs) {
+          // another instance spent the budget: the local tokens go back unused, and the caller decides what to do
+          local.release(keys);
+          throw new QuotaWait(wait);
+        }
         await sleep(wait);
       }
     },
