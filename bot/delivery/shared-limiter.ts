@@ -16,13 +16,21 @@ export function sharedLimiter(
   shared: (key: string) => boolean,
   sleep: (ms: number) => Promise<void> = realSleep,
 ): Limiter {
+  // One take in flight per limiter: takes of the same buckets wait for each other on the advisory lock anyway, and each
+  // waiting take would hold a connection of the pool that people's taps and questions are answered from.
+  let last: Promise<unknown> = Promise.resolve();
+  const take = (buckets: { key: string; tokens: number; windowMs: number }[]): Promise<number> => {
+    const next = last.then(() => takeShared(orm.em.fork() as EntityManager, buckets));
+    last = next.catch(() => undefined);
+    return next;
+  };
   return {
     ...local,
     async acquire(keys, rank, maxWaitMs) {
       await local.acquire(keys, rank, maxWaitMs);
       const buckets = [...new Set(keys)].filter(shared).map((key) => ({ key, ...rule(key) }));
       for (;;) {
-        const wait = await takeShared(orm.em.fork() as EntityManager, buckets);
+        const wait = await take(buckets);
         if (wait === 0) return;
         if (maxWaitMs !== undefined && wait > maxWaitMs) {
           // another instance spent the budget: the local tokens go back unused, and the caller decides what to do
