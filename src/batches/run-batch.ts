@@ -1,6 +1,7 @@
 // Runs an import, list, bulk decision or undo as a batch: once to preview (rolled back), once to apply, and applies
 // only if the second run changes exactly what the first one showed (the fingerprint of its changes, re-checked
 // inside the applying transaction before the commit).
+import { LixiaoError } from '../errors.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { insertAudit } from '../audit/insert-audit.ts';
 import { fingerprint, type ChangeRow } from './fingerprint.ts';
@@ -22,7 +23,9 @@ export interface BatchRun<T> {
 }
 
 /** The database changed between the preview and the apply so that the apply would change something else. */
-export class BatchChangedError extends Error {}
+export class BatchChangedError extends LixiaoError {
+  readonly code = 'batch_changed';
+}
 
 class Preview<T> extends Error {
   constructor(readonly run: BatchRun<T>) {

@@ -1,5 +1,6 @@
 // POST /feishu/approval/callback: 同意 / 拒绝 tapped in Feishu's approval center, decided through the decision path.
 // Request fields: https://open.feishu.cn/document/server-docs/approval-v4/external_approval/quick-approval-callback
+import { LixiaoError } from '../../../src/errors.ts';
 import type Router from '@koa/router';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { isSafeNumber, parse as losslessParse } from 'lossless-json';
@@ -26,7 +27,8 @@ export interface ApprovalCallbackDeps {
 }
 
 /** A refusal with the message Feishu shows the approver (it reads `message` from a non-200 answer). */
-class Refused extends Error {
+class Refused extends LixiaoError {
+  readonly code = 'approval_action_refused';
   constructor(
     readonly status: number,
     message: string,
