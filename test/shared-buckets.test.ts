@@ -102,4 +102,17 @@ describe('rate-limit buckets shared through PostgreSQL', () => {
     const [n] = await db.sql<{ n: number }>(`select count(*)::int as n from rate_spend where key = 'app/s'`);
     expect(n!.n).toBe(50);
   });
+
+  it('one take at a time per limiter, the lowest lane first: an answer goes before a notice that asked earlier', async () => {
+    const roomy = (key: string) => ({ tokens: 10_000, windowMs: 1000, key });
+    const limiter = sharedFeishuLimiter(db.orm, undefined, roomy);
+    const order: string[] = [];
+    const asks = [
+      limiter.acquire(['user:ou_first'], 2).then(() => order.push('digest')), // its take is in flight at once
+      limiter.acquire(['user:ou_second'], 1).then(() => order.push('notice')), // waits its turn
+      limiter.acquire(['user:ou_third'], 0).then(() => order.push('answer')), // asked last, goes next
+    ];
+    await Promise.all(asks);
+    expect(order).toEqual(['digest', 'answer', 'notice']);
+  });
 });

@@ -5,6 +5,8 @@
 // through in one window, up to twice a platform's quota and so a guaranteed 429 in a mass send;
 // this form never exceeds the quota in any window yet still allows the full burst.
 
+import { QuotaWait } from '../../src/delivery/quota-wait.ts';
+
 export interface BucketRule {
   tokens: number;
   windowMs: number;
@@ -14,8 +16,12 @@ export interface Limiter {
   /**
    * Resolves once every named bucket had a token, taking one from each at the same instant. Waiters of a lower `rank`
    * go first (0: what someone is looking at; see src/delivery/lanes.ts), in arrival order within a rank.
+   * With `maxWaitMs`: when a bucket (or a pause) holds these keys longer than that, it rejects at once with a QuotaWait
+   * carrying the wait, and takes nothing (waiting behind other waiters is not counted: that is short).
    */
-  acquire(keys: string[], rank?: number): Promise<void>;
+  acquire(keys: string[], rank?: number, maxWaitMs?: number): Promise<void>;
+  /** Gives back the newest token taken from each bucket (one granted but not used). */
+  release(keys: string[]): void;
   /** Holds every acquire until `atMs` (this limiter's clock), e.g. Feishu's `x-ogw-ratelimit-reset`. */
   pauseUntil(atMs: number): void;
   pauseFor(ms: number): void;
@@ -107,15 +113,23 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   }
 
   return {
-    acquire(keys, rank = 0) {
+    acquire(keys, rank = 0, maxWaitMs) {
       const unique = [...new Set(keys)];
       for (const key of unique) rule(key); // an unknown bucket is a bug: fail at the call, not later
+      if (maxWaitMs !== undefined) {
+        const wait = waitFor(unique, now());
+        if (wait > maxWaitMs) return Promise.reject(new QuotaWait(wait));
+      }
       return new Promise<void>((resolve) => {
         // behind every waiter of the same or a lower rank, ahead of the rest
         const at = waiters.findIndex((w) => w.rank > rank);
         waiters.splice(at === -1 ? waiters.length : at, 0, { keys: unique, rank, resolve });
         pass();
       });
+    },
+    release(keys) {
+      for (const key of new Set(keys)) spent.get(key)?.pop();
+      pass(); // a waiter may fit now
     },
     pauseUntil(atMs) {
       pausedUntil = Math.max(pausedUntil, atMs);
