@@ -70,6 +70,19 @@ describe('rate-limit buckets shared through PostgreSQL', () => {
     ).toBe(1);
   });
 
+  it('a bucket named with two ceilings is spent once, against the lower: notices stop short of what answers may take', async () => {
+    const answers = { key: 'app/min-test', tokens: 3, windowMs: 60_000 };
+    const notices = { key: 'app/min-test', tokens: 2, windowMs: 60_000 };
+    expect(await takeShared(em(), [answers])).toBe(0);
+    expect(await takeShared(em(), [notices])).toBe(0);
+    expect(await takeShared(em(), [answers, notices])).toBeGreaterThan(55_000); // the notices' ceiling binds
+    expect(await takeShared(em(), [answers])).toBe(0); // the last one is the answers'
+    expect(await takeShared(em(), [answers])).toBeGreaterThan(55_000);
+    expect(
+      (await db.sql<{ n: number }>(`select count(*)::int as n from rate_spend where key = 'app/min-test'`))[0]!.n,
+    ).toBe(3);
+  });
+
   it('WeCom: two instances together send a member 30 messages a minute, not 30 each', async () => {
     const waits: number[] = [];
     const hold = (ms: number) => (waits.push(ms), new Promise<void>(() => {})); // a wait that outlasts the test

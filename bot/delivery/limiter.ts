@@ -10,7 +10,16 @@ import { QuotaWait } from '../../src/delivery/quota-wait.ts';
 export interface BucketRule {
   tokens: number;
   windowMs: number;
+  /**
+   * The bucket this key spends from, when not its own: a lower ceiling on a shared budget. A key `{ tokens: 920, of:
+   * 'app/min' }` may take from the app's minute only while fewer than 920 of it are spent, which leaves the last 80 to
+   * keys without that ceiling (an answer someone waits for), and hands them the whole minute when notices are idle.
+   */
+  of?: string;
 }
+
+/** The bucket a key spends from. */
+export const bucketOf = (rule: (key: string) => BucketRule, key: string): string => rule(key).of ?? key;
 
 export interface Limiter {
   /**
@@ -54,22 +63,25 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   const wakes = new Set<number>(); // times at which a pending sleep ends
   let pausedUntil = -Infinity;
 
-  /** Tokens of `key` still out at time t; returned ones are dropped (and idle buckets forgotten). */
-  function out(key: string, t: number): number[] {
-    const list = spent.get(key);
+  /** Tokens of `bucket` still out at time t; returned ones are dropped (and idle buckets forgotten). */
+  function out(bucket: string, t: number): number[] {
+    const list = spent.get(bucket);
     if (!list) return [];
-    const { windowMs } = rule(key);
+    const { windowMs } = rule(bucket);
     while (list.length && list[0]! <= t - windowMs) list.shift();
-    if (!list.length) spent.delete(key);
+    if (!list.length) spent.delete(bucket);
     return list;
   }
+
+  /** The buckets `keys` spend from, each once (a key and a lower ceiling on the same bucket take one token). */
+  const bucketsOf = (keys: string[]) => [...new Set(keys.map((key) => bucketOf(rule, key)))];
 
   /** ms until every bucket of `keys` has a token and no pause holds; 0 = now. */
   function waitFor(keys: string[], t: number): number {
     let wait = Math.max(0, pausedUntil - t);
     for (const key of keys) {
       const { tokens, windowMs } = rule(key);
-      const list = out(key, t);
+      const list = out(bucketOf(rule, key), t);
       if (list.length >= tokens) wait = Math.max(wait, list[list.length - tokens]! + windowMs - t);
     }
     return wait;
@@ -84,10 +96,10 @@ export function createLimiter(opts: LimiterOptions): Limiter {
         i++;
         continue;
       }
-      for (const key of w.keys) {
-        const list = spent.get(key);
+      for (const bucket of bucketsOf(w.keys)) {
+        const list = spent.get(bucket);
         if (list) list.push(t);
-        else spent.set(key, [t]);
+        else spent.set(bucket, [t]);
       }
       waiters.splice(i, 1);
       w.resolve();
@@ -128,7 +140,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       });
     },
     release(keys) {
-      for (const key of new Set(keys)) spent.get(key)?.pop();
+      for (const bucket of bucketsOf(keys)) spent.get(bucket)?.pop();
       pass(); // a waiter may fit now
     },
     pauseUntil(atMs) {

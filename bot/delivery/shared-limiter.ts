@@ -1,6 +1,6 @@
 // A platform's quota across instances: the in-process buckets first, then the shared ones again in PostgreSQL.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { realSleep, type BucketRule, type Limiter } from './limiter.ts';
+import { bucketOf, realSleep, type BucketRule, type Limiter } from './limiter.ts';
 import { takeShared } from '../../src/delivery/shared-buckets.ts';
 import { QuotaWait } from '../../src/delivery/quota-wait.ts';
 
@@ -44,7 +44,7 @@ export function sharedLimiter(
     ...local,
     async acquire(keys, rank, maxWaitMs) {
       await local.acquire(keys, rank, maxWaitMs);
-      const buckets = [...new Set(keys)].filter(shared).map((key) => ({ key, ...rule(key) }));
+      const buckets = [...new Set(keys)].filter(shared).map((key) => ({ ...rule(key), key: bucketOf(rule, key) }));
       if (!buckets.length) return; // nothing shared to take: no turn to wait for
       for (;;) {
         const wait = await take(buckets, rank ?? 0);
