@@ -18,6 +18,7 @@ import { PersonLookupError } from '../src/people/find-person.ts';
 import { CliError, UsageError } from '../bot/cli/context.ts';
 import { FeishuRequestError } from '../bot/feishu/verify.ts';
 import { WecomCryptoError, wecomDecrypt } from '../bot/wecom/crypto.ts';
+import { QuotaWait } from '../src/delivery/quota-wait.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 function sources(dir: string): string[] {
@@ -46,6 +47,7 @@ describe('errors', () => {
       new UsageError('x'),
       new FeishuRequestError(401, 'x'),
       new WecomCryptoError('signature', 'x'),
+      new QuotaWait(1000),
     ];
     for (const e of errors) {
       expect(e).toBeInstanceOf(LixiaoError);
