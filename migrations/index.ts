@@ -14,6 +14,7 @@ import { Migration20261205234200_purge_without_blocking } from './Migration20261
 import { Migration20261205234500_approval_center } from './Migration20261205234500_approval_center.ts';
 import { Migration20261206001000_notice_queue } from './Migration20261206001000_notice_queue.ts';
 import { Migration20261206023500_delegation } from './Migration20261206023500_delegation.ts';
+import { Migration20261206023521_person_lang } from './Migration20261206023521_person_lang.ts';
 
 export const migrationsList = [
   { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
@@ -30,4 +31,5 @@ export const migrationsList = [
   { name: 'Migration20261205234500_approval_center', class: Migration20261205234500_approval_center },
   { name: 'Migration20261206001000_notice_queue', class: Migration20261206001000_notice_queue },
   { name: 'Migration20261206023500_delegation', class: Migration20261206023500_delegation },
+  { name: 'Migration20261206023521_person_lang', class: Migration20261206023521_person_lang },
 ];

@@ -5,7 +5,7 @@ import type { Session } from '../session.ts';
 import { formUrl } from '../session.ts';
 import { statusView } from '../present/status-view.ts';
 import type { Deps } from '../types.ts';
-import { errorCard } from '../../cards/index.ts';
+import { errorCard, t } from '../../cards/index.ts';
 
 /**
  * The status card of a student. `staffSteps` is set when a staff member looks: arrears amounts and reasons are shown
@@ -16,6 +16,7 @@ export async function studentStatusCard(
   s: Session,
   studentNo: string,
   staffSteps?: string[],
+  lang: 'zh' | 'en' = 'zh',
 ): Promise<Card | null> {
   const found = await studentStatus(s.em, deps.wf, studentNo);
   if (!found) return null;
@@ -30,13 +31,19 @@ export async function studentStatusCard(
   const amounts = Object.fromEntries(
     Object.entries(extra!.amounts ?? {}).filter(([k]) => !staffSteps || staffSteps.includes(k)),
   );
-  return statusCard(
-    statusView(st, deps.wf, deps.timeZone, staffSteps ? undefined : formUrl(deps, extra!.form_token), amounts),
+  const view = statusView(
+    st,
+    deps.wf,
+    deps.timeZone,
+    staffSteps ? undefined : formUrl(deps, extra!.form_token),
+    amounts,
+    lang,
   );
+  return statusCard({ ...view, ownLanguage: !staffSteps });
 }
 
 export async function myStatus(deps: Deps, s: Session): Promise<Card> {
-  if (!s.me?.student)
-    return errorCard('“进度”用于查看学生本人的离校进度，您的账号没有对应的学生记录。工作人员请发送“待办”。', 'grey');
-  return (await studentStatusCard(deps, s, s.me.student.studentNo))!;
+  const lang = s.me?.lang ?? 'zh';
+  if (!s.me?.student) return errorCard(t(lang, 'chat.status_not_student'), 'grey', lang);
+  return (await studentStatusCard(deps, s, s.me.student.studentNo, undefined, lang))!;
 }

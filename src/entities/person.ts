@@ -12,6 +12,8 @@ export const Person = defineEntity({
     wecomUserid: p.text().nullable().unique(),
     email: p.text().nullable().index(),
     mobile: p.text().nullable().index(),
+    /** 'zh' | 'en'; null: not on file (Chinese) */
+    lang: p.text().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
   },
 });

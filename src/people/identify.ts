@@ -8,6 +8,8 @@ export type Platform = 'console' | 'feishu' | 'wecom';
 export interface Identity {
   personId: number;
   name: string;
+  /** the language they read cards in; null when not on file (read as Chinese) */
+  lang: 'zh' | 'en' | null;
   student: { id: number; studentNo: string; collegeId: number; campus: string | null } | null;
   assignments: AssignmentScope[];
 }
@@ -18,6 +20,7 @@ const COLUMN: Record<Platform, string> = { console: 'id', feishu: 'feishu_open_i
 export interface IdentityRow {
   id: number;
   name: string;
+  lang: 'zh' | 'en' | null;
   student_id: number | null;
   student_no: string | null;
   college_id: number | null;
@@ -32,7 +35,7 @@ export function identitySelect(
   feishuUserId?: string,
 ): { sql: string; params: unknown[] } {
   return {
-    sql: `select p.id, p.name, s.id as student_id, s.student_no, s.college_id, s.campus,
+    sql: `select p.id, p.name, p.lang, s.id as student_id, s.student_no, s.college_id, s.campus,
             coalesce((select json_agg(json_build_object('role', a.role, 'stepKey', a.step_key, 'collegeId', a.college_id, 'campus', a.campus) order by a.id)
                         from assignment a where a.person_id = p.id and a.ended_at is null), '[]') as assignments
        from person p left join student s on s.person_id = p.id
@@ -49,6 +52,7 @@ export function toIdentity(p: IdentityRow): Identity {
   return {
     personId: p.id,
     name: p.name,
+    lang: p.lang,
     student: p.student_id
       ? { id: p.student_id, studentNo: p.student_no!, collegeId: p.college_id!, campus: p.campus }
       : null,
