@@ -1,6 +1,7 @@
 // A person's language: read for the cards sent to them, and changed by them (English / 中文), audited.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { insertAudit } from '../audit/insert-audit.ts';
+import { pgIntArray } from '../db/pg-array.ts';
 
 export type PersonLang = 'zh' | 'en';
 
@@ -9,7 +10,7 @@ export async function langsOf(em: EntityManager, personIds: number[]): Promise<M
   if (!personIds.length) return new Map();
   const rows = await em.execute<{ id: number; lang: PersonLang | null }[]>(
     'select id, lang from person where id = any(?::int[])',
-    [[...new Set(personIds)]],
+    [pgIntArray([...new Set(personIds)])],
   );
   return new Map(rows.map((r) => [r.id, r.lang ?? 'zh']));
 }
