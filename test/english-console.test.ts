@@ -133,6 +133,27 @@ describe('a student in English, in the console', () => {
   });
 });
 
+describe('the supervisor form', () => {
+  it('is the official Chinese with an English rendering beside each paragraph for an English reader, Chinese alone otherwise', async () => {
+    await say(await personOf('stu0'), 'English');
+    const tokens = await db.sql<{ wecom_userid: string; form_token: string }>(
+      `select p.wecom_userid, s.form_token from student s join person p on p.id = s.person_id where p.wecom_userid in ('stu0', 'stu1')`,
+    );
+    const page = async (who: string) =>
+      (await fetch(`${url}/forms/supervisor/${tokens.find((r) => r.wecom_userid === who)!.form_token}`)).text();
+    const en = await page('stu0');
+    expect(en).toContain('该生已完清包括仪器归还');
+    expect(en).toContain('<p class="en" lang="en">The student has completed every formality');
+    expect(en.indexOf('该生已完清')).toBeLessThan(en.indexOf('The student has completed'));
+    const zh = await page('stu1');
+    expect(zh).toContain('该生已完清包括仪器归还');
+    expect(zh).not.toContain('lang="en"');
+    const missing = await fetch(`${url}/forms/supervisor/${'0'.repeat(64)}`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('Send “status” to the departure assistant for a new one.');
+  });
+});
+
 describe('the lang column of the imports', () => {
   it('students and staff take zh / en / 中文 / English under lang or 语言; a blank keeps what is stored; a bad value changes nothing', async () => {
     const em = db.orm.em.fork() as EntityManager;

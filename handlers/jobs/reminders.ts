@@ -4,7 +4,7 @@ import { remindersDue } from '../../src/reports/overdue.ts';
 import { deliver } from '../../src/delivery/deliver.ts';
 import type { JobDef } from './types.ts';
 import { langsOf } from '../../src/people/lang.ts';
-import { stepName, stepOf } from '../../src/workflow/load.ts';
+import { stepName } from '../../src/workflow/load.ts';
 
 export const remindJob: JobDef = {
   name: 'remind',
@@ -20,9 +20,11 @@ export const remindJob: JobDef = {
     );
     const items = due.map((r) => {
       const lang = langs.get(r.personId) ?? 'zh';
-      const openSteps = r.openStepKeys.map((k, i) =>
-        stepOf(wf, k) ? stepName(stepOf(wf, k)!, lang) : r.openSteps[i]!,
-      );
+      // the report names steps in Chinese (the workflow's key texts); an English reader gets the file's English
+      const openSteps = r.openSteps.map((n) => {
+        const step = wf.steps.find((s) => s.name === n);
+        return step ? stepName(step, lang) : n;
+      });
       return {
         personId: r.personId,
         card: reminderCard({ ...r, openSteps, lang }),

@@ -7,13 +7,15 @@ export interface FormStudent {
   degree: string | null;
   exitType: string;
   college: string;
+  /** the student's language: an English reader gets the English rendering beside the official Chinese */
+  lang: 'zh' | 'en' | null;
 }
 
 export async function formStudent(em: EntityManager, token: string): Promise<FormStudent | null> {
   if (!/^[0-9a-f]{64}$/.test(token)) return null;
   const [row] = await em.execute<FormStudent[]>(
-    `select s.student_no as "studentNo", s.name, s.degree, s.exit_type as "exitType", c.name as college
-       from student s join college c on c.id = s.college_id where s.form_token = ?`,
+    `select s.student_no as "studentNo", s.name, s.degree, s.exit_type as "exitType", c.name as college, p.lang
+       from student s join college c on c.id = s.college_id join person p on p.id = s.person_id where s.form_token = ?`,
     [token],
   );
   return row ?? null;

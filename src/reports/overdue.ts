@@ -49,8 +49,6 @@ export interface Reminder {
   daysLeft: number;
   /** step names, in workflow order */
   openSteps: string[];
-  /** the same steps' keys, for a name in another language */
-  openStepKeys: string[];
 }
 
 /** A digest card lists this many overdue students; the rest are a count. */
@@ -189,7 +187,7 @@ export async function remindersDue(
   thresholds: number[],
 ): Promise<Reminder[]> {
   const st = stepNames(wf);
-  const rows = await em.execute<(Omit<Reminder, 'openSteps' | 'openStepKeys'> & { steps: string[] })[]>(
+  const rows = await em.execute<(Omit<Reminder, 'openSteps'> & { steps: string[] })[]>(
     `select s.id as "studentId", s.student_no as "studentNo", s.person_id as "personId", s.name,
             to_char(s.deadline, 'YYYY-MM-DD') as deadline, (s.deadline - ?::date) as "daysLeft",
             array_agg(c.step_key order by array_position(?::text[], c.step_key)) as steps
@@ -199,5 +197,5 @@ export async function remindersDue(
       order by s.deadline, s.student_no`,
     [today, st.keys, today, today, pgIntArray(thresholds)],
   );
-  return rows.map(({ steps, ...r }) => ({ ...r, openSteps: steps.map(st.name), openStepKeys: steps }));
+  return rows.map(({ steps, ...r }) => ({ ...r, openSteps: steps.map(st.name) }));
 }
