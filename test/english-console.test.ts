@@ -14,6 +14,8 @@ import { notifyListener } from '../bot/delivery/notify.ts';
 import { runQueueOnce, taskList, workerLogger } from '../src/queue/worker.ts';
 import { importStudents } from '../src/imports/students.ts';
 import { importStaff } from '../src/imports/staff.ts';
+import { jobNamed } from '../handlers/index.ts';
+import { runJob } from '../handlers/jobs/run-job.ts';
 
 let db: TestDb;
 let server: Server;
@@ -130,6 +132,42 @@ describe('a student in English, in the console', () => {
     expect((await db.sql('select lang from person where id = $1', [me]))[0]).toEqual({ lang: 'zh' });
     const [help] = await say(me, 'language xx');
     expect(help).toContain('离校助手怎么用');
+  });
+});
+
+describe('a reminder', () => {
+  it('reaches an English reader in English, step names from the workflow file and the deadline as English writes it', async () => {
+    const me = await personOf('stu0');
+    await say(me, 'English');
+    await db.sql(`update student set deadline = '2026-06-23' where student_no = $1`, [STUDENT]);
+    const deps = {
+      orm: db.orm,
+      wf: db.wf,
+      timeZone: 'Asia/Shanghai',
+      publicUrl: 'http://x',
+      platforms: ['console' as const],
+    };
+    const now = new Date('2026-06-20T02:00:00Z');
+    const ctx = {
+      em: db.orm.em.fork() as EntityManager,
+      wf: db.wf,
+      timeZone: 'Asia/Shanghai',
+      now,
+      deps,
+      settings: { remindDays: [7, 3, 1], nearDays: 3 },
+    };
+    const r = await runJob(jobNamed('remind')!, ctx, 'test');
+    expect(r.ran).toBe(true);
+    await drain();
+    const reminder = inbox
+      .since(me, 0)
+      .map((m) => m.card)
+      .find((c) => c.type === 'reminder')!;
+    expect(reminder.title).toBe('Reminder: 3 days left');
+    const text = JSON.stringify(reminder.blocks);
+    expect(text).toContain('your departure deadline is **23 June 2026**');
+    expect(text).toContain('Academic Secretary');
+    expect(text.replaceAll('学生0', '')).not.toMatch(/\p{Script=Han}/u); // a name is never translated
   });
 });
 
