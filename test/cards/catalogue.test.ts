@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CATALOGUES, formatDate, LANGS, parseLang, t } from '../../cards/i18n/index.ts';
-import { loadWorkflow } from '../../src/workflow/load.ts';
+import { loadWorkflow, parseWorkflow } from '../../src/workflow/load.ts';
 
 const base = (k: string) => k.replace(/_(zero|one|two|few|many|other)$/, '');
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -84,5 +84,25 @@ describe('the CQU preset in English', () => {
       for (const [campus, c] of Object.entries(s.contacts))
         if (c.location) expect(s.en?.locations[campus], `${s.key} ${campus}`).toBeTruthy();
     }
+  });
+});
+
+describe('a workflow file with English', () => {
+  const base = (name: unknown) => ({
+    name: 'x',
+    campuses: ['A'],
+    steps: [{ key: 'library', name, office: '图书馆', scope: 'school', duties: ['还书'] }],
+  });
+  it('takes a text as a string or as { zh, en }', () => {
+    const wf = parseWorkflow(base({ zh: '图书馆', en: 'Library' }), 'test');
+    expect(wf.steps[0]!.name).toBe('图书馆');
+    expect(wf.steps[0]!.en?.name).toBe('Library');
+    expect(parseWorkflow(base('图书馆'), 'test').steps[0]!.en?.name).toBeUndefined();
+  });
+  it('refuses a text without its English, or with a language it does not know, naming the path', () => {
+    expect(() => parseWorkflow(base({ zh: '图书馆' }), 'test')).toThrow(/steps\.0\.name/);
+    expect(() => parseWorkflow(base({ zh: '图书馆', en: 'Library', fr: 'Bibliothèque' }), 'test')).toThrow(
+      /steps\.0\.name/,
+    );
   });
 });
