@@ -1,5 +1,4 @@
 // Scenario B: one decide() call as an admin passing a step for every student of the season (chunked transactions inside).
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { decide } from '../src/decisions/decide.ts';
 import { studentNo } from '../test/support/season.ts';
 import type { BenchDb } from './bench-db.ts';
@@ -12,7 +11,7 @@ export async function batchPass(db: BenchDb, stepKey: string, students: number):
   console.log(`\n== B. batch pass: one decide() call, admin, step ${stepKey}, ${students} students`);
   const items = Array.from({ length: students }, (_, i) => ({ studentNo: studentNo(i) }));
   const t0 = performance.now();
-  const rows = await decide(db.orm.em.fork() as EntityManager, db.wf, {
+  const rows = await decide(db.orm.em.fork(), db.wf, {
     actor: { kind: 'admin', label: 'bench' },
     stepKey,
     decision: 'pass',

@@ -1,5 +1,4 @@
 // Scenario F: the season grows to 20,000 students; the daily digest and the reminders are computed and queued, timed.
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { importStudents } from '../src/imports/students.ts';
 import { jobNamed } from '../handlers/index.ts';
 import { runJob } from '../handlers/jobs/run-job.ts';
@@ -23,7 +22,7 @@ export async function digestSeason(db: BenchDb, total: number): Promise<Scenario
       `2025${String(i).padStart(6, '0')},学生${i},${COLLEGES[i % 3]},${CAMPUSES[i % 3]},${addDays(today, (i % 40) - 10)}`,
     );
   const t0 = performance.now();
-  await importStudents(db.orm.em.fork() as EntityManager, db.wf, lines.join('\n'), 'more.csv');
+  await importStudents(db.orm.em.fork(), db.wf, lines.join('\n'), 'more.csv');
   console.log(`  imported in ${fmt(performance.now() - t0, 0)} ms`);
   const deps = { orm: db.orm, wf: db.wf, timeZone: TZ, publicUrl: 'http://x', platforms: ['console' as const] };
   const results: ScenarioResult[] = [];
@@ -38,7 +37,7 @@ export async function digestSeason(db: BenchDb, total: number): Promise<Scenario
     const run = await runJob(
       jobNamed(name)!,
       {
-        em: db.orm.em.fork() as EntityManager,
+        em: db.orm.em.fork(),
         wf: db.wf,
         timeZone: TZ,
         now: new Date(),

@@ -1,5 +1,4 @@
 // Scenario C: the same single taps calling decide() directly as a staff member (no HTTP), isolating the database's share.
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { decide } from '../src/decisions/decide.ts';
 import { actorFor } from '../test/support/season.ts';
 import type { BenchDb } from './bench-db.ts';
@@ -20,7 +19,7 @@ export async function directTaps(
     `\n== C. single taps calling decide() directly: step ${stepKey} as ${who} (person), source card, concurrency ${opts.concurrency}`,
   );
   const run = await runTaps(taps, opts, opts.warmup, async (studentNo) => {
-    const [row] = await decide(db.orm.em.fork() as EntityManager, db.wf, {
+    const [row] = await decide(db.orm.em.fork(), db.wf, {
       actor,
       stepKey,
       decision: 'pass',

@@ -84,7 +84,7 @@ export async function feishuTaps(
   try {
     const run = await runHttpTaps(taps, opts, opts.warmup, request, (res) => {
       if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.text.slice(0, 200)}`);
-      return { outcome: outcomeOf(JSON.parse(res.text)) };
+      return { outcome: outcomeOf(JSON.parse(res.text) as Parameters<typeof outcomeOf>[0]) };
     });
     if (run.tally.outcomes.get('late')) await settled(db, stepKey);
     return finishTapRun(db, stepKey, opts.label, 'taps', run, taps);

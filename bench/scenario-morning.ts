@@ -1,6 +1,5 @@
 // Scenario H, the busiest morning: a block list, ten offices tapping and students asking 进度 at once, the worker on,
 // against fakes that enforce Feishu's and WeCom's quotas. It measures what people see: the notice, every copy patched.
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { importList } from '../src/imports/lists.ts';
 import { importStaff } from '../src/imports/staff.ts';
 import { feishuEvent, feishuRequest } from '../test/support/feishu-sign.ts';
@@ -107,7 +106,7 @@ export async function busiestMorning(db: BenchDb, size: MorningSize, label: stri
       return `${tapper}同事,handler,${own[2]},${own[3]},${own[4]},${tapper}-2`;
     }),
   );
-  await importStaff(db.orm.em.fork() as EntityManager, db.wf, staff.join('\n'), 'staff.csv');
+  await importStaff(db.orm.em.fork(), db.wf, staff.join('\n'), 'staff.csv');
   await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid is not null`);
   const service = await startMorningService(db);
   try {
@@ -151,7 +150,7 @@ async function measure(
   const list = (async () => {
     const held = Array.from({ length: size.students - size.listPasses }, (_, i) => studentNo(size.listPasses + i));
     const csv = ['student_no,reason', ...held.map((no) => `${no},学费未缴清`)].join('\n');
-    await importList(db.orm.em.fork() as EntityManager, db.wf, {
+    await importList(db.orm.em.fork(), db.wf, {
       step: 'finance',
       mode: 'block',
       text: csv,

@@ -1,6 +1,5 @@
 // Scenario P: a closed season of 20,000 students is purged while the current season is being decided; taps are timed
 // for as long as the purge runs (its transaction open), to show that it holds no lock that decisions wait for.
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { decide } from '../src/decisions/decide.ts';
 import { importStudents } from '../src/imports/students.ts';
 import { purgeSeason } from '../src/seasons/purge-season.ts';
@@ -19,7 +18,7 @@ export async function purgeDuringTaps(
   console.log(
     `\n== P. purge a closed season of ${opts.oldStudents} students while the current one is decided at ${opts.rate} taps/s`,
   );
-  const fork = () => db.orm.em.fork() as EntityManager;
+  const fork = () => db.orm.em.fork();
   const numbers = Array.from({ length: opts.oldStudents }, (_, i) => `2019${String(i).padStart(6, '0')}`);
   const lines = ['student_no,name,college,campus,wecom_userid'];
   numbers.forEach((no, i) => lines.push(`${no},旧生${i},${COLLEGES[i % 3]},${CAMPUSES[i % 3]},old${i}`));

@@ -4,7 +4,6 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { createServer } from '../bot/server.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
@@ -147,7 +146,7 @@ export async function gatePasses(
     while (!stop) {
       await new Promise((r) => setTimeout(r, opts.revokeEveryMs));
       const studentNo = tapped[(i++ * 7919) % tapped.length]!;
-      const [row] = await decide(db.orm.em.fork() as EntityManager, db.wf, {
+      const [row] = await decide(db.orm.em.fork(), db.wf, {
         actor: { kind: 'admin', label: 'bench:revoker' },
         stepKey: opts.revokeStep,
         decision: 'revoke',

@@ -1,5 +1,5 @@
 // The context a scheduled job runs in, the same for the scheduler and for `lixiao job run`.
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../src/config.ts';
 import type { Workflow } from '../src/workflow/schema.ts';
 import type { JobContext } from '../handlers/jobs/types.ts';
@@ -13,7 +13,7 @@ export function jobContext(
   now: Date,
 ): Omit<JobContext, 'slot'> {
   return {
-    em: orm.em.fork() as EntityManager,
+    em: orm.em.fork(),
     wf,
     timeZone: config.timezone,
     now,

@@ -5,7 +5,6 @@ import { createLogger } from '../src/log.ts';
 import { loadWorkflow } from '../src/workflow/load.ts';
 import { loadDemoSeason } from '../src/demo/season.ts';
 import { named, startWorker } from '../src/queue/worker.ts';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { openDatabase } from './database.ts';
 import { createServer, handlerDeps } from './server.ts';
 import { ConsoleInbox } from './console/inbox.ts';
@@ -43,7 +42,7 @@ async function main(): Promise<void> {
   const db = await openDatabase(config, log);
 
   if (db.embedded) {
-    const em = db.orm.em.fork() as EntityManager;
+    const em = db.orm.em.fork();
     const [row] = await em.execute<{ n: string }[]>('select count(*) as n from student');
     if (Number(row?.n) === 0) {
       const { students } = await loadDemoSeason(em, wf);

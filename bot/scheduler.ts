@@ -163,7 +163,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       stopped = true;
       for (const p of pending.values()) p.cancel();
       pending.clear();
-      await Promise.all(tasks.map((t) => t.destroy()));
+      await Promise.all(tasks.map((t) => Promise.resolve(t.destroy())));
     },
   };
 }

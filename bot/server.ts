@@ -32,6 +32,8 @@ export interface ServerDeps {
   feishu?: Feishu;
   /** present when WeCom is configured */
   wecom?: Wecom;
+  /** the pending-count memo: the process's own unless a test passes one to keep its counts apart */
+  counts?: CountMemo;
 }
 
 /** Where people can be reached in this deployment: the chat platforms configured, and the console when it is on. */
@@ -43,6 +45,9 @@ export function platformsOf(config: Config, consoleOn: boolean): DeliveryPlatfor
   ];
 }
 
+/** One memo per process: main, the console's routes and the CLI all count through it, so a pass shows everywhere. */
+const processCounts = new CountMemo();
+
 /** What handlers need, from the server's dependencies. */
 export function handlerDeps(deps: Omit<ServerDeps, 'feishu' | 'wecom'>, consoleOn = Boolean(deps.inbox)) {
   return {
@@ -51,7 +56,7 @@ export function handlerDeps(deps: Omit<ServerDeps, 'feishu' | 'wecom'>, consoleO
     timeZone: deps.config.timezone,
     publicUrl: deps.config.publicUrl,
     platforms: platformsOf(deps.config, consoleOn),
-    counts: new CountMemo(),
+    counts: deps.counts ?? processCounts,
     quietHours: deps.config.quietHours,
     signer: new Signer(deps.config.signing, deps.log),
   };

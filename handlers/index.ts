@@ -9,6 +9,7 @@ import type { JobDef } from './jobs/types.ts';
 
 export { onMessage } from './chat/on-message.ts';
 export { onTap } from './actions/tap.ts';
+export { receiveMessage, receiveTap } from './inbound/receive.ts';
 export { noticesFor } from './notify/notices.ts';
 export { combinedStudentNotice } from './notify/student-digest.ts';
 export { refreshedPendingCard } from './actions/refresh.ts';

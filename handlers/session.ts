@@ -11,7 +11,7 @@ export interface Session {
 /** `known`: a session the platform layer has already opened (it identified the person along with other questions). */
 export async function openSession(deps: Deps, who: Who, known?: Session): Promise<Session> {
   if (known) return known;
-  const em = deps.orm.em.fork() as EntityManager;
+  const em = deps.orm.em.fork();
   return { em, me: await identify(em, who.platform, who.userId, who.altId) };
 }
 

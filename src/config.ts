@@ -1,7 +1,10 @@
-// Reads the environment of CONTRACT.md into one typed, validated configuration object.
+// Reads the environment the README documents (its Configuration section) into one typed, validated configuration object.
+import { LixiaoError } from './errors.ts';
 import { z } from 'zod';
 
-export class ConfigError extends Error {}
+export class ConfigError extends LixiaoError {
+  readonly code = 'config_invalid';
+}
 
 const env = z.object({
   DATABASE_URL: z.string().url().optional(),

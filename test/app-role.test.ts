@@ -35,9 +35,9 @@ afterAll(async () => {
 });
 
 const asApp = <T>(work: (t: EntityManager) => Promise<T>) =>
-  (db.orm.em.fork() as EntityManager).transactional(async (t) => {
+  db.orm.em.fork().transactional(async (t) => {
     await t.execute(`set local role ${role}`);
-    return work(t as EntityManager);
+    return work(t);
   });
 
 describe('the documented application role', () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { actorFor, seedSeason, studentNo, STAFF_CSV } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
@@ -7,7 +6,7 @@ import { importStaff } from '../src/imports/staff.ts';
 import type { Decision } from '../src/decisions/types.ts';
 
 let db: TestDb;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 
 beforeAll(async () => {
   db = await freshDb();

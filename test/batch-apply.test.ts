@@ -11,7 +11,7 @@ import { decide } from '../src/decisions/decide.ts';
 import { purgeSeason } from '../src/seasons/purge-season.ts';
 
 let db: TestDb;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const meta = { kind: 'list.block', by: 'test' };
 const blockList = (step: string) => (t: EntityManager) =>
   importList(t, db.wf, {

@@ -1,6 +1,5 @@
 // Cards past the platforms' windows (Feishu: 14 days; WeCom: a 72 h single-use code) are left alone; people get fresh ones.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import { startFakeFeishu, type FakeFeishu } from './support/fake-feishu.ts';
@@ -141,7 +140,7 @@ describe('a person whose last card is past its window', () => {
     const run = await runJob(
       jobNamed('nudge')!,
       {
-        em: db.orm.em.fork() as EntityManager,
+        em: db.orm.em.fork(),
         wf: db.wf,
         timeZone: 'Asia/Shanghai',
         now: NOW,

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { Writable } from 'node:stream';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { actorFor, seedSeason, studentNo } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
@@ -93,7 +92,7 @@ describe('the change drain', () => {
   it('runs beside the worker: a decision becomes a job within the interval', async () => {
     const drain = startChangeDrain(db.pool, createLogger('silent'), 50);
     try {
-      const [r] = await decide(db.orm.em.fork() as EntityManager, db.wf, {
+      const [r] = await decide(db.orm.em.fork(), db.wf, {
         actor: await actorFor(db, 'library'),
         stepKey: 'library',
         decision: 'pass',

@@ -84,7 +84,9 @@ describe('the log', () => {
       body: JSON.stringify({ person: p!.id, text: '进度' }),
     });
     expect((await fetch(`${url}/console/api/inbox?person=x`)).status).toBe(400);
-    const requests = lines.filter((l) => l.msg === 'request').map((l) => `${l.method} ${l.path} ${l.status}`);
+    const requests = lines
+      .filter((l) => l.msg === 'request')
+      .map((l) => `${String(l.method)} ${String(l.path)} ${String(l.status)}`);
     expect(requests).toEqual(['POST /console/api/say 200', 'GET /console/api/inbox 400']);
   });
 });

@@ -168,7 +168,7 @@ describe('notices', () => {
     const results = [];
     for (const s of db.wf.steps.filter((x) => x.key !== 'grad_office'))
       results.push(
-        ...(await decide(db.orm.em.fork() as never, db.wf, {
+        ...(await decide(db.orm.em.fork(), db.wf, {
           actor: { kind: 'admin', label: 't' },
           stepKey: s.key,
           decision: 'pass',

@@ -5,7 +5,7 @@ import { createServer as netServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../src/db/embedded.ts';
 import { ensureDatabase } from '../src/db/ensure-database.ts';
 import { migrate, openOrm } from '../src/db/orm.ts';
@@ -45,7 +45,7 @@ beforeAll(async () => {
   orm = await openOrm(pg.url('lixiao'));
   await migrate(orm);
   await migrateQueue(pg.url('lixiao'), log);
-  await importStudents(orm.em.fork() as EntityManager, wf, studentsCsv(300), 's.csv');
+  await importStudents(orm.em.fork(), wf, studentsCsv(300), 's.csv');
   const config = loadConfig({ DATABASE_URL: pg.url('lixiao'), LIXIAO_API_TOKENS: `library:${TOKEN}` });
   server = createServer({ orm, wf, config, log }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
@@ -95,12 +95,12 @@ describe('PostgreSQL restarted under load', () => {
       body: JSON.stringify({ decisions: [{ student_no: studentNo(299), decision: 'pass' }] }),
     });
     expect(after.status).toBe(200);
-    const passed = (await orm.em
+    const passed = await orm.em
       .fork()
       .getConnection()
-      .execute(
+      .execute<{ student_no: string }[]>(
         `select s.student_no from clearance c join student s on s.id = c.student_id where c.step_key = 'library' and c.status = 'passed'`,
-      )) as { student_no: string }[];
+      );
     const passedSet = new Set(passed.map((r) => r.student_no));
     expect(acked.filter((no) => !passedSet.has(no))).toEqual([]); // nothing acknowledged was lost
     expect(acked.length).toBeGreaterThan(0);

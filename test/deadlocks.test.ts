@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { IsolationLevel } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
@@ -11,7 +10,7 @@ import { importList } from '../src/imports/lists.ts';
 
 const N = 120;
 let db: TestDb;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const admin = { kind: 'admin' as const, label: 'batch' };
 const numbers = Array.from({ length: N }, (_, i) => studentNo(i));
 
@@ -19,7 +18,7 @@ const numbers = Array.from({ length: N }, (_, i) => studentNo(i));
 const batchInTransaction = (step: string, nos: string[]) =>
   em().transactional(
     (t) =>
-      decide(t as EntityManager, db.wf, {
+      decide(t, db.wf, {
         actor: admin,
         stepKey: step,
         decision: 'pass',
@@ -65,7 +64,7 @@ describe('batches in opposite orders', () => {
       const results = await Promise.allSettled([
         em().transactional(
           (t) =>
-            importList(t as EntityManager, db.wf, {
+            importList(t, db.wf, {
               step: 'loan',
               mode: 'block',
               text: `student_no\n${studentNo(N - 1)}\n`,

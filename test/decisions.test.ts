@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { actorFor, seedSeason, studentNo } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
@@ -8,7 +7,7 @@ import { changeJobKey } from '../src/queue/enqueue.ts';
 import { drainChanges } from '../src/queue/drain-changes.ts';
 
 let db: TestDb;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const one = async (req: Omit<DecisionRequest, 'source'> & { source?: DecisionRequest['source'] }) =>
   (await decide(em(), db.wf, { source: 'card', ...req }))[0]!;
 

@@ -1,6 +1,5 @@
 // The scheduled jobs end to end: digests, nudges, reminders and escalation delivered to the console, Feishu and WeCom.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import { startFakeFeishu, type FakeFeishu } from './support/fake-feishu.ts';
@@ -28,7 +27,7 @@ let fakeW: FakeWecom;
 let senders: Record<string, (job: never) => Promise<void>>;
 
 const ctx = (now = NOW) => ({
-  em: db.orm.em.fork() as EntityManager,
+  em: db.orm.em.fork(),
   wf: db.wf,
   timeZone: TZ,
   now,
@@ -74,7 +73,7 @@ beforeAll(async () => {
     console: inbox.sender(),
     feishu: createFeishu(config.feishu!, deps, log).sender,
     wecom: createWecom(config.wecom!, deps, log).sender,
-  } as never;
+  };
 });
 afterAll(async () => {
   await fakeF.close();

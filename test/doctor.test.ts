@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pg from 'pg';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { withDatabase } from './support/global-setup.ts';
 import { seedSeason, STAFF_CSV } from './support/season.ts';
@@ -102,7 +101,7 @@ async function listen(server: Server): Promise<number> {
 beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 9);
-  await importStaff(db.orm.em.fork() as EntityManager, db.wf, FULL_STAFF, 'staff.csv');
+  await importStaff(db.orm.em.fork(), db.wf, FULL_STAFF, 'staff.csv');
   await db.sql(`update person set feishu_open_id = 'ou_' || wecom_userid where wecom_userid is not null`);
   await db.sql(documentedSetup());
   const url = new URL(db.url);
@@ -139,10 +138,13 @@ beforeAll(async () => {
     { stdio: 'ignore' },
   );
   const tls = { key: readFileSync(join(certDir, 'key.pem')), cert: readFileSync(join(certDir, 'cert.pem')) };
-  httpsUrl = `https://127.0.0.1:${await listen(createHttpsServer(tls, app.callback()).listen(0, '127.0.0.1'))}`;
+  const handle = app.callback();
+  // Koa's handler answers its own errors: nothing waits on its promise
+  const https = createHttpsServer(tls, (req, res) => void handle(req, res));
+  httpsUrl = `https://127.0.0.1:${await listen(https.listen(0, '127.0.0.1'))}`;
 });
 afterAll(async () => {
-  for (const s of servers) await new Promise((r) => s.close(r));
+  for (const s of servers) await new Promise<void>((r) => s.close(() => r()));
   await fakeFeishu?.close();
   await fakeWecom?.close();
   await db.close(); // drops the database, and with it the role's grants and policies

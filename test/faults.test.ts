@@ -76,7 +76,11 @@ describe('repeated deliveries', () => {
     const ev = message('ou_stu4', '进度', `om_rep_${times}`);
     const before = fake.messages.length;
     await Promise.all(Array.from({ length: Math.ceil(times / 2) }, () => post(ev))); // concurrent
-    for (let i = Math.ceil(times / 2); i < times; i++) (await sleep(20), await post(ev)); // spread out
+    for (let i = Math.ceil(times / 2); i < times; i++) {
+      // spread out
+      await sleep(20);
+      await post(ev);
+    }
     await drain();
     expect(fake.messages.length - before).toBe(1);
   });

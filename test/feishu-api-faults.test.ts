@@ -4,7 +4,8 @@ import { createFeishuApi, FeishuApiError, type FeishuApiOptions } from '../bot/f
 import { createLogger } from '../src/log.ts';
 import { startFakeFeishu, type FakeFeishu } from './support/fake-feishu.ts';
 import { virtualClock } from './support/virtual-clock.ts';
-import { createLimiter } from '../bot/feishu/limiter.ts';
+import { createLimiter } from '../bot/delivery/limiter.ts';
+import { feishuRule } from '../bot/feishu/limiter.ts';
 
 let fake: FakeFeishu;
 beforeAll(async () => {
@@ -37,7 +38,7 @@ const card = { schema: '2.0', body: { elements: [{ tag: 'markdown', content: 'å¾
 describe('feishu api: faults', () => {
   it('waits out a 429 storm in place: every message arrives exactly once (on a clock the test moves)', async () => {
     const clock = virtualClock();
-    const feishu = api({ limiter: createLimiter({ now: clock.now, sleep: clock.sleep }) });
+    const feishu = api({ limiter: createLimiter({ rule: feishuRule, now: clock.now, sleep: clock.sleep }) });
     await feishu.sendText('ou_warm', 'warm', 'w');
     fake.reset();
     fake.failNext(3, '429');
@@ -64,7 +65,11 @@ describe('feishu api: faults', () => {
     fake.failNext(1, '429');
     const clock = virtualClock();
     const late = await failure(
-      api({ limiter: createLimiter({ now: clock.now, sleep: clock.sleep }) }).sendText('ou_a', 'm', 'u'),
+      api({ limiter: createLimiter({ rule: feishuRule, now: clock.now, sleep: clock.sleep }) }).sendText(
+        'ou_a',
+        'm',
+        'u',
+      ),
     );
     expect([late.retryable, late.retryAfterMs]).toEqual([true, 30_000]);
     expect(clock.asked).toEqual([]); // no waiting in place: the queue retries it in 30 s

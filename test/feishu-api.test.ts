@@ -4,7 +4,8 @@ import { createFeishuApi, FeishuApiError, type FeishuApiOptions } from '../bot/f
 import { createLogger } from '../src/log.ts';
 import { startFakeFeishu, type FakeFeishu } from './support/fake-feishu.ts';
 import { virtualClock } from './support/virtual-clock.ts';
-import { createLimiter } from '../bot/feishu/limiter.ts';
+import { createLimiter } from '../bot/delivery/limiter.ts';
+import { feishuRule } from '../bot/feishu/limiter.ts';
 
 const APP_SECRET = 'fake-secret';
 let fake: FakeFeishu;
@@ -99,7 +100,7 @@ describe('feishu api: sending', () => {
 
   it('holds one user to 5 messages a second, without slowing another user (counted on a clock the test moves)', async () => {
     const clock = virtualClock();
-    const feishu = api({ limiter: createLimiter({ now: clock.now, sleep: clock.sleep }) });
+    const feishu = api({ limiter: createLimiter({ rule: feishuRule, now: clock.now, sleep: clock.sleep }) });
     await feishu.sendText('ou_warm', 'warm', 'w'); // token fetched
     fake.reset();
     const busy = () => fake.messages.filter((m) => m.receive_id === 'ou_busy').length;

@@ -1,6 +1,10 @@
 // The Feishu rate limiter on a virtual clock: per-user and per-app quotas, fairness between users, pause-until.
 import { describe, expect, it } from 'vitest';
-import { APP_KEYS, BACKGROUND_KEY, createLimiter, feishuRule } from '../bot/feishu/limiter.ts';
+import { createLimiter as createGenericLimiter, type LimiterOptions } from '../bot/delivery/limiter.ts';
+import { APP_KEYS, BACKGROUND_KEY, feishuRule } from '../bot/feishu/limiter.ts';
+
+// Feishu's quotas unless a test names other buckets
+const createLimiter = (opts: Partial<LimiterOptions>) => createGenericLimiter({ rule: feishuRule, ...opts });
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
 

@@ -1,6 +1,5 @@
 // Forged card values, other offices' data, stale previews, re-opened gates and duplicate rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import { onMessage, onTap, type Caps, type Deps, type Who } from '../handlers/index.ts';
@@ -13,7 +12,7 @@ let db: TestDb;
 let deps: Deps;
 const CAPS: Caps = { layout: 'buttons' };
 const who = (userId: string): Who => ({ platform: 'wecom', userId });
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const admin = { kind: 'admin' as const, label: 't' };
 const clearance = async (no: string, step: string) =>
   (

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { STAFF_CSV, studentNo, studentsCsv } from './support/season.ts';
 import { importStudents } from '../src/imports/students.ts';
@@ -7,7 +6,7 @@ import { importStaff } from '../src/imports/staff.ts';
 import { ImportError } from '../src/imports/csv.ts';
 
 let db: TestDb;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const count = async (table: string) =>
   Number((await db.sql<{ n: string }>(`select count(*) as n from ${table}`))[0]!.n);
 const badRows = async (p: Promise<unknown>) => {

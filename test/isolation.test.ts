@@ -2,7 +2,6 @@
 // serialization failures never reach the caller.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { openOrm } from '../src/db/orm.ts';
 import { decide } from '../src/decisions/decide.ts';
 import type { DecisionRequest } from '../src/decisions/types.ts';
@@ -44,7 +43,7 @@ async function dbWithDefault(level: string): Promise<TestDb> {
 
 describe.each(['repeatable read', 'serializable'])('a role whose default isolation is %s', (level) => {
   let db: TestDb;
-  const em = () => db.orm.em.fork() as EntityManager;
+  const em = () => db.orm.em.fork();
   const run = (req: Omit<DecisionRequest, 'source' | 'actor'>) =>
     decide(em(), db.wf, { actor: admin, source: 'admin', ...req });
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { runJob } from '../handlers/jobs/run-job.ts';
 import { cleanupJob } from '../handlers/jobs/cleanup.ts';
@@ -7,7 +6,7 @@ import { localDate } from '../src/time.ts';
 
 let db: TestDb;
 const ctx = (now: Date) => ({
-  em: db.orm.em.fork() as EntityManager,
+  em: db.orm.em.fork(),
   wf: db.wf,
   timeZone: 'Asia/Shanghai',
   now,

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { actorFor, seedSeason, studentNo } from './support/season.ts';
 import { importList, ListError } from '../src/imports/lists.ts';
@@ -8,7 +7,7 @@ import { decide } from '../src/decisions/decide.ts';
 
 const N = 5000;
 let db: TestDb;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const counts = async (step: string) =>
   Object.fromEntries(
     (

@@ -1,6 +1,5 @@
 // A student's notices within the coalescing window reach them as one message; without a window, one per change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { actorFor, seedSeason, studentNo } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
@@ -39,7 +38,7 @@ const run = async (windowSec: number) => {
   });
 };
 const act = async (step: string, who: string, no: string, decision: 'pass' | 'return' = 'pass', reason?: string) => {
-  const [row] = await decide(db.orm.em.fork() as EntityManager, db.wf, {
+  const [row] = await decide(db.orm.em.fork(), db.wf, {
     actor: await actorFor(db, who),
     stepKey: step,
     decision,

@@ -1,7 +1,6 @@
 // A pass does not silently undo a return (退回): without intent it is a conflict naming who returned, when and why.
 // Every refused attempt is in the audit trail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { actorFor, seedSeason, studentNo } from './support/season.ts';
 import { startServer, type TestServer } from './support/http.ts';
@@ -11,7 +10,7 @@ import { importList } from '../src/imports/lists.ts';
 const LIB = 'library-system-token-0123456789ab';
 let db: TestDb;
 let srv: TestServer;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const bearer = { authorization: `Bearer ${LIB}` };
 const statusOf = async (no: string, step: string) =>
   (

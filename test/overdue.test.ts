@@ -1,6 +1,5 @@
 // Deadline reports against real PostgreSQL: per-step counts, overdue vs near, the final gate, the 20 cap, and who is reminded when.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
@@ -18,7 +17,7 @@ const NEAR = 3;
 const of = (college: string) => Array.from({ length: N / 3 }, (_, k) => 3 * k + [CS, ME, EC].indexOf(college));
 
 let db: TestDb;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const act = (step: string, idx: number[], decision: Decision = 'pass', reason?: string) =>
   decide(em(), db.wf, {
     actor: { kind: 'admin', label: 't' },

@@ -1,7 +1,6 @@
 // A season purge does not stall the next season's decisions: they complete while the purge's transaction is open.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IsolationLevel } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { actorFor, COLLEGES, STAFF_CSV } from './support/season.ts';
 import { importStudents } from '../src/imports/students.ts';
@@ -10,7 +9,7 @@ import { decide } from '../src/decisions/decide.ts';
 import { purgeSeason } from '../src/seasons/purge-season.ts';
 
 let db: TestDb;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const csv = (prefix: string, count: number) =>
   [
     'student_no,name,college,campus,wecom_userid',
@@ -60,7 +59,7 @@ describe('a purge while the next season is decided', () => {
     let waiting: Promise<unknown>[] = [];
     await em().transactional(
       async (t) => {
-        const summary = await purgeSeason(t as EntityManager, db.wf, '2025', { includeOpen: true });
+        const summary = await purgeSeason(t, db.wf, '2025', { includeOpen: true });
         expect(summary.auditAnonymised).toBeGreaterThanOrEqual(600);
         const [{ pid }] = (await t.execute<{ pid: number }[]>('select pg_backend_pid() as pid')) as [{ pid: number }];
         purgeLocks = (

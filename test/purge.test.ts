@@ -11,7 +11,7 @@ import { purgeSeason, type KeptReport } from '../src/seasons/purge-season.ts';
 import { SeasonError } from '../src/seasons/season-error.ts';
 
 let db: TestDb;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const n = async (sql: string, params: unknown[] = []) => Number((await db.sql<{ n: string }>(sql, params))[0]!.n);
 const role = `lixiao_app_${process.pid}`;
 const csv = (prefix: string, count: number) =>
@@ -83,7 +83,7 @@ describe('lixiao purge --season', () => {
     const asApp = (work: (t: EntityManager) => Promise<unknown>) =>
       em().transactional(async (t) => {
         await t.execute(`set local role ${role}`);
-        return work(t as EntityManager);
+        return work(t);
       });
     const e = await rejection(asApp((t) => purgeSeason(t, db.wf, '2025', { includeOpen: true })));
     expect(e.message).toMatch(/must run as the owner of the tables/);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { actorFor, seedSeason, studentNo } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
@@ -9,7 +8,7 @@ import { named, runQueueOnce, startWorker, taskList, workerLogger, type ChangeLi
 import { createLogger } from '../src/log.ts';
 
 let db: TestDb;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const drain = (listeners: ChangeListener[]) =>
   runQueueOnce({
     connectionString: db.url,

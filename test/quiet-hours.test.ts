@@ -1,6 +1,5 @@
 // Quiet hours for messages nobody asked for: event-driven notices and `lixiao job run` queue them until the hours end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import { notifyListener } from '../bot/delivery/notify.ts';
@@ -89,7 +88,7 @@ describe('quiet hours', () => {
   it('`lixiao job run` inside quiet hours runs the slot and holds its messages until they end; --now sends at once', async () => {
     const remind = jobNamed('remind')!;
     const ctx = (now: Date) => ({
-      em: db.orm.em.fork() as EntityManager,
+      em: db.orm.em.fork(),
       wf: db.wf,
       timeZone: TZ,
       now,

@@ -1,6 +1,5 @@
 // "Ready for 研工办" goes to the final office exactly once, also when the last two steps pass at the same moment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
@@ -9,7 +8,7 @@ import type { Deps } from '../handlers/index.ts';
 
 let db: TestDb;
 let deps: Deps;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const admin = { kind: 'admin' as const, label: 'setup' };
 const pass = (step: string, no: string) =>
   decide(em(), db.wf, { actor: admin, stepKey: step, decision: 'pass', source: 'admin', items: [{ studentNo: no }] });

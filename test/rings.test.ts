@@ -1,4 +1,4 @@
-// The four rings of ARCHITECTURE.md keep their import directions.
+// The four rings of the README's Architecture section keep their import directions.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';

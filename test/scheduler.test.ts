@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { createScheduler, type Scheduler, type SchedulerClock } from '../bot/scheduler.ts';
 import { parseJobTime, slotOf } from '../handlers/jobs/slots.ts';
@@ -60,7 +59,7 @@ function scheduler(jobs: JobDef[], instance: string, quietHours = '22:00-07:30',
     instance,
     log: createLogger('silent'),
     context: (now) => ({
-      em: db.orm.em.fork() as EntityManager,
+      em: db.orm.em.fork(),
       wf: db.wf,
       timeZone: TZ,
       now,

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { takeShared } from '../src/delivery/shared-buckets.ts';
@@ -14,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 
 describe('rate-limit buckets shared through PostgreSQL', () => {
   it('eight senders on two connection pools never take more than the bucket allows in any window', async () => {
@@ -25,7 +24,7 @@ describe('rate-limit buckets shared through PostgreSQL', () => {
       const stamps = new Set<string>();
       const sender = async (i: number) => {
         for (;;) {
-          const pool = (i % 2 ? other : db.orm).em.fork() as EntityManager;
+          const pool = (i % 2 ? other : db.orm).em.fork();
           const wait = await takeShared(pool, [bucket]);
           if (wait === 0) {
             const rows = await pool.execute<{ at: string }[]>(

@@ -1,6 +1,5 @@
 // Staff correcting themselves: 撤销 on a card row and by chat, until 研工办 has passed; returns and lists that say why.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, STAFF_CSV, studentNo } from './support/season.ts';
 import { onMessage, onTap, noticesFor, type Caps, type Deps, type Who } from '../handlers/index.ts';
@@ -31,7 +30,7 @@ const clearance = async (no: string, step: string) =>
   )[0]!;
 const passAllBut = async (no: string, except: string[]) => {
   for (const s of db.wf.steps.filter((x) => !except.includes(x.key)))
-    await decide(db.orm.em.fork() as EntityManager, db.wf, {
+    await decide(db.orm.em.fork(), db.wf, {
       actor: { kind: 'admin', label: 't' },
       stepKey: s.key,
       decision: 'pass',
@@ -39,17 +38,12 @@ const passAllBut = async (no: string, except: string[]) => {
       items: [{ studentNo: no }],
     });
 };
-const personOf = async (userid: string) => (await identify(db.orm.em.fork() as EntityManager, 'wecom', userid))!;
+const personOf = async (userid: string) => (await identify(db.orm.em.fork(), 'wecom', userid))!;
 
 beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 12);
-  await importStaff(
-    db.orm.em.fork() as EntityManager,
-    db.wf,
-    `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`,
-    'staff.csv',
-  );
+  await importStaff(db.orm.em.fork(), db.wf, `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`, 'staff.csv');
   deps = { orm: db.orm, wf: db.wf, timeZone: 'Asia/Shanghai', publicUrl: 'http://lixiao.test' };
 });
 afterAll(() => db.close());
@@ -190,7 +184,7 @@ describe('撤销 学号 by chat', () => {
       const no = studentNo(i);
       await passAllBut(no, ['library', 'grad_office']);
       const lib = await personOf('library');
-      await decide(db.orm.em.fork() as EntityManager, db.wf, {
+      await decide(db.orm.em.fork(), db.wf, {
         actor: { kind: 'person', personId: lib.personId, name: lib.name },
         stepKey: 'library',
         decision: 'pass',
@@ -200,11 +194,11 @@ describe('撤销 学号 by chat', () => {
       const office = await personOf('office');
       const libRow = await clearance(no, 'library');
       const [u, [p]] = await Promise.all([
-        undoOwn(db.orm.em.fork() as EntityManager, db.wf, {
+        undoOwn(db.orm.em.fork(), db.wf, {
           actor: { personId: lib.personId, name: lib.name, assignments: lib.assignments },
           clearanceId: libRow.id,
         }),
-        decide(db.orm.em.fork() as EntityManager, db.wf, {
+        decide(db.orm.em.fork(), db.wf, {
           actor: { kind: 'person', personId: office.personId, name: office.name },
           stepKey: 'grad_office',
           decision: 'pass',

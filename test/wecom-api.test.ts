@@ -1,7 +1,7 @@
 // The outbound WeCom adapter against a fake WeCom API on loopback: payloads, tokens, pacing, faults, no secrets in logs.
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLimiter } from '../bot/feishu/limiter.ts';
+import { createLimiter } from '../bot/delivery/limiter.ts';
 import { createWecomApi, memberKeys, WecomApiError, wecomRule, type WecomApiOptions } from '../bot/wecom/api.ts';
 import { createLogger } from '../src/log.ts';
 import { RESPONSE_CODE_USED, startFakeWecom, type FakeWecom } from './support/fake-wecom.ts';

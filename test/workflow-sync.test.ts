@@ -5,7 +5,6 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo, studentsCsv } from './support/season.ts';
 import { decide } from '../src/decisions/decide.ts';
@@ -17,7 +16,7 @@ import { pendingFor } from '../src/reports/pending-for.ts';
 let db: TestDb;
 let wf2: Workflow;
 let wf2Path: string;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const admin = { kind: 'admin' as const, label: 'setup' };
 const pass = (wf: Workflow, step: string, no: string) =>
   decide(em(), wf, { actor: admin, stepKey: step, decision: 'pass', source: 'admin', items: [{ studentNo: no }] });

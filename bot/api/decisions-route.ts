@@ -65,7 +65,7 @@ export function decisionsRoute(
     const hash = createHash('sha256').update(JSON.stringify(parsed.data)).digest('hex');
 
     const answer = async (em: EntityManager) => {
-      const results: RowResult[] = new Array(parsed.data.decisions.length);
+      const results = new Array<RowResult>(parsed.data.decisions.length);
       for (const kind of ['pass', 'return'] as const) {
         const idx = parsed.data.decisions.flatMap((d, i) => (d.decision === kind ? [i] : []));
         if (!idx.length) continue;
@@ -87,7 +87,7 @@ export function decisionsRoute(
       return { step: step.key, applied: rows.filter((r) => r.outcome === 'applied').length, results: rows };
     };
 
-    const em = deps.orm.em.fork() as EntityManager;
+    const em = deps.orm.em.fork();
     if (!key) {
       ctx.body = await answer(em);
       return;

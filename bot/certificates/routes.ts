@@ -1,6 +1,6 @@
 // GET /v/keys (the public keys, JWKS) and GET /v/<token> (a certificate checked online: the page, or JSON on request).
 import type Router from '@koa/router';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../src/config.ts';
 import type { Workflow } from '../../src/workflow/schema.ts';
 import { checkOnline, type OnlineCheck } from '../../src/certificates/check-online.ts';
@@ -39,7 +39,7 @@ export function certificateRoutes(
   deps: { orm: MikroORM; wf: Workflow; config: Config },
 ): void {
   router.get('/v/keys', async (ctx) => {
-    const keys = await publicKeys(deps.orm.em.fork() as EntityManager);
+    const keys = await publicKeys(deps.orm.em.fork());
     ctx.set('Cache-Control', 'public, max-age=300');
     // Another office's own tools may fetch the keys from a web page of theirs.
     ctx.set('Access-Control-Allow-Origin', '*');
@@ -50,7 +50,7 @@ export function certificateRoutes(
   router.get('/v/:token', async (ctx) => {
     ctx.state.logPath = '/v/<token>';
     const token = ctx.params.token ?? '';
-    const em = deps.orm.em.fork() as EntityManager;
+    const em = deps.orm.em.fork();
     const check: OnlineCheck =
       token.length > MAX_TOKEN
         ? { status: 'invalid', reason: 'too long to be a certificate' }

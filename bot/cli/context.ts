@@ -1,4 +1,5 @@
 // What every CLI command gets: configuration, workflow, a lazily opened database, and stdout.
+import { LixiaoError } from '../../src/errors.ts';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../src/config.ts';
 import type { Logger } from '../../src/log.ts';
@@ -7,9 +8,13 @@ import { createInterface } from 'node:readline/promises';
 import { openDatabase, type Database } from '../database.ts';
 
 /** Wrong words on the command line: exit code 2 with the usage. */
-export class UsageError extends Error {}
+export class UsageError extends LixiaoError {
+  readonly code = 'usage';
+}
 /** Bad input or a refused operation: exit code 1 with the reason. */
-export class CliError extends Error {}
+export class CliError extends LixiaoError {
+  readonly code = 'cli_failed';
+}
 
 export interface CliContext {
   config: Config;
@@ -34,7 +39,7 @@ export function createContext(config: Config, wf: Workflow, log: Logger): CliCon
     log,
     em: async () => {
       db ??= openDatabase(config, log, { poolMax: 4 });
-      return (await db).orm.em.fork() as EntityManager;
+      return (await db).orm.em.fork();
     },
     orm: async () => {
       db ??= openDatabase(config, log, { poolMax: 4 });

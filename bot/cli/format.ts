@@ -15,7 +15,8 @@ function width(s: string): number {
 }
 
 export function table(rows: Record<string, unknown>[], columns: string[]): string {
-  const cells = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))));
+  const text = (v: unknown): string => String(v);
+  const cells = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : text(r[c]))));
   const widths = columns.map((c, i) => Math.max(width(c), ...cells.map((row) => width(row[i]!))));
   const line = (vals: string[]) =>
     vals

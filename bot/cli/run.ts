@@ -76,10 +76,10 @@ export async function run(argv: string[]): Promise<number> {
       return 1;
     }
     if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`lixiao: ${(e as Error).message}\n(lixiao ${name} --help shows how)\n`);
+      process.stderr.write(`lixiao: ${e.message}\n(lixiao ${name} --help shows how)\n`);
       return 2;
     }
-    process.stderr.write(`lixiao: failed: ${(e as Error).stack ?? e}\n`);
+    process.stderr.write(`lixiao: failed: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   } finally {
     await ctx?.close().catch(() => undefined);

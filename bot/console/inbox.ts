@@ -26,7 +26,10 @@ export class ConsoleInbox {
 
   /** The send job's console platform: the card lands in the person's mailbox. */
   sender(): CardSender {
-    return async (job) => this.push(Number(job.to), job.card as Card, job.key);
+    return (job) => {
+      this.push(Number(job.to), job.card as Card, job.key);
+      return Promise.resolve();
+    };
   }
 
   /** The job queue calls this for every change; it turns changes into notices for the console's people. */

@@ -1,6 +1,5 @@
 // The local web console: act as anyone of the season, chat with the bot, tap the same cards (HTML), see notices and progress.
 import type Router from '@koa/router';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { renderHtml } from '../../cards/render/html.ts';
 import type { Card } from '../../cards/model.ts';
@@ -46,7 +45,7 @@ export function consoleRoutes(router: Router<RequestState>, deps: Deps, inbox: C
     ctx.body = consolePage(deps.wf.name);
   });
   router.get('/console/api/people', async (ctx) => {
-    ctx.body = await seasonPeople(deps.orm.em.fork() as EntityManager, deps.wf);
+    ctx.body = await seasonPeople(deps.orm.em.fork(), deps.wf);
   });
   router.post('/console/api/say', async (ctx) => {
     const b = await parse(sayBody, ctx);
@@ -70,6 +69,6 @@ export function consoleRoutes(router: Router<RequestState>, deps: Deps, inbox: C
   });
   router.get('/console/progress', async (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = progressPage(deps.wf, await progressReport(deps.orm.em.fork() as EntityManager, deps.wf));
+    ctx.body = progressPage(deps.wf, await progressReport(deps.orm.em.fork(), deps.wf));
   });
 }

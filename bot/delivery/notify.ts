@@ -1,5 +1,4 @@
 // Turns changes into notices and queues each for the platforms on which its person can be reached.
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Task } from 'graphile-worker';
 import { combinedStudentNotice, noticesFor, type Deps } from '../../handlers/index.ts';
 import { deliver, type DeliveryPlatform } from '../../src/delivery/deliver.ts';
@@ -20,7 +19,7 @@ const quietUntil = (deps: Deps) =>
 export function notifyListener(deps: Deps, platforms: DeliveryPlatform[], windowSec: number): ChangeListener {
   return async ({ changes, cause }) => {
     const runAt = quietUntil(deps);
-    await readCommitted(deps.orm.em.fork() as EntityManager, async (t) => {
+    await readCommitted(deps.orm.em.fork(), async (t) => {
       const notices = await noticesFor(deps, changes, cause, t);
       if (windowSec <= 0) return void (await deliver(t, platforms, notices, runAt));
       await deliver(
@@ -42,7 +41,7 @@ export function notifyListener(deps: Deps, platforms: DeliveryPlatform[], window
 export function studentNoticeTask(deps: Deps, platforms: DeliveryPlatform[]): Task {
   return async (payload) => {
     const { personId } = payload as { personId: number };
-    await readCommitted(deps.orm.em.fork() as EntityManager, async (em) => {
+    await readCommitted(deps.orm.em.fork(), async (em) => {
       const held = await takeStudentNotices(em, personId);
       const notice = held.length ? await combinedStudentNotice(deps, em, personId, held) : null;
       if (notice) await deliver(em, platforms, [notice], quietUntil(deps));

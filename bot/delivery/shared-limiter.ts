@@ -1,6 +1,6 @@
 // A platform's quota across instances: the in-process buckets first, then the shared ones again in PostgreSQL.
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { realSleep, type BucketRule, type Limiter } from '../feishu/limiter.ts';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { realSleep, type BucketRule, type Limiter } from './limiter.ts';
 import { takeShared } from '../../src/delivery/shared-buckets.ts';
 
 /**
@@ -21,7 +21,7 @@ export function sharedLimiter(
       await local.acquire(keys, rank);
       const buckets = [...new Set(keys)].filter(shared).map((key) => ({ key, ...rule(key) }));
       for (;;) {
-        const wait = await takeShared(orm.em.fork() as EntityManager, buckets);
+        const wait = await takeShared(orm.em.fork(), buckets);
         if (wait === 0) return;
         await sleep(wait);
       }

@@ -53,7 +53,7 @@ export async function fetchJson(
 ): Promise<{ status: number; body: Record<string, any> | null; text: string; location: string | null }> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(NETWORK_TIMEOUT_MS), redirect: 'manual' });
   const text = await res.text();
-  let body: Record<string, any> | null = null;
+  let body: Record<string, any> | null;
   try {
     body = JSON.parse(text);
   } catch {

@@ -39,7 +39,8 @@ export type Failure =
 function header(headers: unknown, name: string): string | undefined {
   const h = headers as { get?: (n: string) => unknown } & Record<string, unknown>;
   const v = typeof h?.get === 'function' ? h.get(name) : h?.[name];
-  return v == null ? undefined : String(v);
+  const text = (x: unknown): string => String(x);
+  return v == null ? undefined : text(v);
 }
 
 /**

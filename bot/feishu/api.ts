@@ -4,7 +4,8 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import type { Logger } from '../../src/log.ts';
 import { classify, FeishuApiError } from './api-errors.ts';
-import { APP_KEYS, BACKGROUND_KEY, createLimiter, messageKey, userKey, type Limiter } from './limiter.ts';
+import { createLimiter, type Limiter } from '../delivery/limiter.ts';
+import { APP_KEYS, BACKGROUND_KEY, feishuRule, messageKey, userKey } from './limiter.ts';
 import { createTokenHolder } from './token.ts';
 import { LANE_RANK, type Lane } from '../../src/delivery/lanes.ts';
 import { metrics } from '../../src/metrics/metrics.ts';
@@ -65,6 +66,7 @@ export function feishuHttp(timeoutMs: number): AxiosInstance {
     if (body && typeof body === 'object' && typeof body.code === 'number' && body.code !== 0) {
       throw new AxiosError(`feishu code ${body.code}`, 'ERR_FEISHU_CODE', res.config, res.request, res);
     }
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- callers receive the body, typed where each reads it
     return res.data;
   });
   return http;
@@ -79,7 +81,7 @@ export function createFeishuApi(
   opts: FeishuApiOptions = {},
 ): FeishuApi {
   const timeoutMs = opts.timeoutMs ?? 5000;
-  const limiter = opts.limiter ?? createLimiter({ sleep: opts.sleep });
+  const limiter = opts.limiter ?? createLimiter({ rule: feishuRule, sleep: opts.sleep });
   const client = new lark.Client({
     appId: creds.appId,
     appSecret: creds.appSecret,
@@ -189,7 +191,7 @@ export function createFeishuApi(
     },
 
     async openApi<T>(op: string, req: OpenApiRequest): Promise<T> {
-      return (await call(op, [...APP_KEYS], (auth) => client.request(req, auth))) as T;
+      return await call(op, [...APP_KEYS], (auth) => client.request(req, auth));
     },
 
     async idsByContact(emails, mobiles) {

@@ -1,13 +1,7 @@
 // The Feishu event handlers (one dispatcher for the webhook and the long connection): messages and card taps.
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { renderFeishu, type RenderedFeishu } from '../../cards/render/feishu.ts';
-import { onMessage, onTap, type Caps, type Deps } from '../../handlers/index.ts';
-import { firstDelivery, seenBefore } from '../../src/inbound/dedupe.ts';
-import { enqueueSend } from '../../src/queue/enqueue.ts';
-import { recordDelivered, type DeliveredCardRow } from '../../src/delivery/delivered-cards.ts';
-import { tapContext } from '../../src/inbound/tap-context.ts';
-import { identify } from '../../src/people/identify.ts';
+import { receiveMessage, receiveTap, type Caps, type Deps } from '../../handlers/index.ts';
 import type { Logger } from '../../src/log.ts';
 import { parseCardTap, parseMessage, type FeishuCardEvent, type FeishuMessageEvent } from './parse.ts';
 
@@ -41,78 +35,31 @@ export function cardAnswer(toast: CardCallbackAnswer['toast'], rendered: Rendere
 export async function handleMessage(deps: Deps, log: Logger, e: FeishuMessageEvent): Promise<void> {
   const msg = parseMessage(e);
   if (!msg) return;
-  const em = deps.orm.em.fork() as EntityManager;
-  const key = `msg:${msg.messageId}`;
-  if (await seenBefore(em, 'feishu', key))
-    return log.info({ messageId: msg.messageId }, 'feishu message delivered again: ignored');
-  const cards = await onMessage(deps, msg, FEISHU_CAPS);
-  const me = await identify(em, 'feishu', msg.who.userId, msg.who.altId);
-  // Claim the message and queue its answers together: a failure in between leaves it unclaimed, so Feishu's retry is answered.
-  await em.transactional(async (t) => {
-    if (!(await firstDelivery(t as EntityManager, 'feishu', key))) return;
-    for (const [i, card] of cards.entries())
-      await enqueueSend(t as EntityManager, {
-        platform: 'feishu',
-        to: msg.who.userId,
-        card,
-        key: `re:${msg.messageId}:${i}`,
-        personId: me?.personId,
-        shows: card.shows,
-        lane: 'interactive',
-      });
+  const fresh = await receiveMessage(deps, FEISHU_CAPS, {
+    platform: 'feishu',
+    message: msg,
+    dedupeKey: `msg:${msg.messageId}`,
+    replyKey: (i) => `re:${msg.messageId}:${i}`,
   });
+  if (!fresh) log.info({ messageId: msg.messageId }, 'feishu message delivered again: ignored');
 }
 
 /** A card tap: answered inline with a toast and the updated card (Feishu never re-sends a card callback). */
 export async function handleCardTap(deps: Deps, log: Logger, e: FeishuCardEvent): Promise<CardCallbackAnswer> {
   const tap = parseCardTap(e);
   if (!tap) return { toast: { type: 'error', content: '无法识别的操作' } };
-  const em = deps.orm.em.fork() as EntityManager;
-  const { first, me, copy } = await tapContext(
-    em,
-    'feishu',
-    tap.who,
-    tap.eventId ? `card:${tap.eventId}` : undefined,
-    tap.messageId,
-  );
-  if (!first) return {};
-  // The tapped message, if it is one of this person's delivered cards: the answer is built from what it showed.
-  const reply = await onTap(
-    deps,
-    copy ? { ...tap, shown: { page: copy.page, clearanceIds: copy.clearanceIds, items: copy.items } } : tap,
-    FEISHU_CAPS,
-    { em, me },
-  );
+  const reply = await receiveTap(deps, FEISHU_CAPS, {
+    platform: 'feishu',
+    tap,
+    dedupeKey: tap.eventId ? `card:${tap.eventId}` : undefined,
+    messageId: tap.messageId,
+    answerRedraws: true,
+  });
+  if (!reply) return {};
   const rendered = renderFeishu(reply.card);
   if (rendered.dropped.length)
     log.warn({ dropped: rendered.dropped, type: reply.card.type }, 'feishu card lost content');
-  if (tap.messageId && reply.card.shows && !sameRows(copy, { kind: reply.card.type, ...reply.card.shows })) {
-    const personId = me?.personId;
-    if (personId)
-      await recordDelivered(
-        em,
-        {
-          platform: 'feishu',
-          messageId: tap.messageId,
-          personId,
-          kind: reply.card.type,
-          ...reply.card.shows,
-        },
-        deps.now?.(),
-      );
-  }
   return cardAnswer(reply.toast ? { type: TOAST[reply.toast.tone], content: reply.toast.text } : undefined, rendered);
-}
-
-/** The answer shows what the stored copy already says (the usual tap on a row): nothing to record. */
-function sameRows(copy: DeliveredCardRow | null, now: { kind: string; page: number; clearanceIds: number[] }): boolean {
-  return (
-    !!copy &&
-    copy.kind === now.kind &&
-    copy.page === now.page &&
-    copy.clearanceIds.length === now.clearanceIds.length &&
-    copy.clearanceIds.every((id, i) => id === now.clearanceIds[i])
-  );
 }
 
 /** Card taps are answered within this, on the webhook and the long connection alike (Feishu allows 3 s). */
@@ -145,7 +92,7 @@ export function feishuDispatcher(
   return new lark.EventDispatcher({ ...secrets, loggerLevel: lark.LoggerLevel.error }).register<{
     'card.action.trigger': (d: FeishuCardEvent) => Promise<CardCallbackAnswer>;
   }>({
-    'im.message.receive_v1': (d) => handleMessage(deps, log, d as FeishuMessageEvent),
+    'im.message.receive_v1': (d) => handleMessage(deps, log, d),
     'card.action.trigger': (d) => answerWithin(handleCardTap(deps, log, d), d.token, late, log),
   });
 }

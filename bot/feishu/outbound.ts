@@ -29,7 +29,7 @@ export function feishuSender(api: FeishuApi, deps: Deps, log: Logger): CardSende
     const { messageId } = await api.sendCard(job.to, render(card, log), job.key, job.lane);
     if (job.shows && job.personId)
       await recordDelivered(
-        deps.orm.em.fork() as EntityManager,
+        deps.orm.em.fork(),
         {
           platform: 'feishu',
           messageId,
@@ -75,7 +75,7 @@ async function patchCopy(
  */
 export function feishuCopiesListener(api: FeishuApi, deps: Deps, log: Logger, windowSec = 0): ChangeListener {
   return async ({ changes }) => {
-    const em = deps.orm.em.fork() as EntityManager;
+    const em = deps.orm.em.fork();
     const changed = changes.map((c) => c.clearanceId);
     const copies = await cardsShowing(em, 'feishu', changed, deps.now?.() ?? new Date());
     if (windowSec > 0) return void (await schedulePatches(em, copies, windowSec));
@@ -111,7 +111,7 @@ async function schedulePatches(em: EntityManager, copies: DeliveredCardRow[], wi
 export function feishuPatchCopyTask(api: FeishuApi, deps: Deps, log: Logger): Task {
   return async (payload) => {
     const { messageId } = payload as { messageId: string };
-    const em = deps.orm.em.fork() as EntityManager;
+    const em = deps.orm.em.fork();
     const copy = await deliveredFeishuCard(em, messageId, deps.now?.() ?? new Date());
     if (!copy) return; // too old to update, or its person was purged
     const changed = await em.execute<{ id: number }[]>(

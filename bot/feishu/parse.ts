@@ -24,7 +24,8 @@ export function parseMessage(e: FeishuMessageEvent): (ChatMessage & { messageId:
   let text = '';
   if (m.message_type === 'text') {
     try {
-      text = String((JSON.parse(m.content ?? '{}') as { text?: unknown }).text ?? '');
+      const said: unknown = (JSON.parse(m.content ?? '{}') as { text?: unknown }).text ?? '';
+      text = String(said);
     } catch {
       text = '';
     }

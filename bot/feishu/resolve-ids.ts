@@ -1,5 +1,5 @@
 // People on file without a Feishu open_id are looked up once by email / mobile (batch_get_id) and the ids stored.
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../src/log.ts';
 import type { FeishuApi } from './api.ts';
 
@@ -8,7 +8,7 @@ export async function resolveFeishuIds(
   api: FeishuApi,
   log: Logger,
 ): Promise<{ looked: number; found: number }> {
-  const em = orm.em.fork() as EntityManager;
+  const em = orm.em.fork();
   const people = await em.execute<{ id: number; email: string | null; mobile: string | null }[]>(
     // A contact shared by two people (an office phone, a typo) cannot say who the id belongs to: those are left out.
     `select id,

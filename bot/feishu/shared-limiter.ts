@@ -1,6 +1,7 @@
 // Feishu's quotas across instances: the app's 50/s and 1,000/min and a person's 5/s, counted in PostgreSQL.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLimiter, feishuRule, realSleep, type BucketRule, type Limiter } from './limiter.ts';
+import { createLimiter, realSleep, type BucketRule, type Limiter } from '../delivery/limiter.ts';
+import { feishuRule } from './limiter.ts';
 import { sharedLimiter } from '../delivery/shared-limiter.ts';
 
 /**

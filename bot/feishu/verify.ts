@@ -1,9 +1,11 @@
 // Checks a Feishu callback before anything acts on it: signature over the raw bytes, a 300 s window, decryption, token.
+import { LixiaoError } from '../../src/errors.ts';
 import { feishuDecrypt, feishuSignature, signatureMatches, tokenMatches } from './crypto.ts';
 
 export const REPLAY_WINDOW_S = 300;
 
-export class FeishuRequestError extends Error {
+export class FeishuRequestError extends LixiaoError {
+  readonly code = 'feishu_request_refused';
   constructor(
     readonly status: 400 | 401,
     message: string,

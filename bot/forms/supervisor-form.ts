@@ -1,6 +1,6 @@
 // The handbook's 《重庆大学研究生导师准许学生离校确认书》, prefilled and printable on A4, behind the student's unguessable link.
 import type Router from '@koa/router';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { formStudent, type FormStudent } from '../../src/reports/form-student.ts';
 import type { RequestState } from '../http/request-context.ts';
 import { esc } from '../http/escape.ts';
@@ -75,7 +75,7 @@ ${beside('date', 'en sign')}<div class="hint">${zh.hint}<button onclick="window.
 
 export function supervisorFormRoute(router: Router<RequestState>, deps: { orm: MikroORM; university: string }): void {
   router.get('/forms/supervisor/:token', async (ctx) => {
-    const s = await formStudent(deps.orm.em.fork() as EntityManager, ctx.params.token ?? '');
+    const s = await formStudent(deps.orm.em.fork(), ctx.params.token ?? '');
     ctx.set('Cache-Control', 'private, no-store');
     ctx.set('Referrer-Policy', 'no-referrer');
     if (!s) {

@@ -1,7 +1,7 @@
 // lixiao's outbound WeCom API: template cards, text, card updates, userid lookups; with token caching, pacing, retries, timeouts.
 import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from '../../src/log.ts';
-import { createLimiter, realSleep, type BucketRule, type Limiter } from '../feishu/limiter.ts';
+import { createLimiter, realSleep, type BucketRule, type Limiter } from '../delivery/limiter.ts';
 import { BUSY_ERRCODE, errcodeError, TOKEN_ERRCODES, toWecomError, WecomApiError } from './api-errors.ts';
 import { createTokenHolder } from './token.ts';
 import { metrics } from '../../src/metrics/metrics.ts';

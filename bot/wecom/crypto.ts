@@ -1,14 +1,17 @@
 // WeCom's WXBizMsgCrypt on node:crypto: callback signature, AES-256-CBC open/seal, the passive reply envelope.
+import { LixiaoError } from '../../src/errors.ts';
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type WecomCryptoReason = 'key' | 'signature' | 'length' | 'padding' | 'receiveid' | 'input';
 
-export class WecomCryptoError extends Error {
-  override name = 'WecomCryptoError';
-  reason: WecomCryptoReason;
-  constructor(reason: WecomCryptoReason, message: string) {
+export class WecomCryptoError extends LixiaoError {
+  readonly code: `wecom_${WecomCryptoReason}`;
+  constructor(
+    readonly reason: WecomCryptoReason,
+    message: string,
+  ) {
     super(message);
-    this.reason = reason;
+    this.code = `wecom_${reason}`;
   }
 }
 

@@ -1,5 +1,4 @@
 // WeCom delivery: the send job (template card, task_id from the job key) and redrawing copies with their single-use codes.
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Card } from '../../cards/model.ts';
 import { renderWecom } from '../../cards/render/wecom.ts';
 import { refreshedPendingCard, type Deps } from '../../handlers/index.ts';
@@ -34,7 +33,7 @@ export function wecomSender(api: WecomApi, deps: Deps, log: Logger): CardSender 
       });
     if (job.shows && job.personId)
       await recordDelivered(
-        deps.orm.em.fork() as EntityManager,
+        deps.orm.em.fork(),
         {
           platform: 'wecom',
           messageId: taskId,
@@ -51,9 +50,9 @@ export function wecomSender(api: WecomApi, deps: Deps, log: Logger): CardSender 
 /** Copies showing a changed clearance are redrawn with update_template_card, each with its own unused code. */
 export function wecomCopiesListener(api: WecomApi, deps: Deps, log: Logger): ChangeListener {
   return async ({ changes }) => {
-    const em = deps.orm.em.fork() as EntityManager;
+    const em = deps.orm.em.fork();
     const changed = changes.map((c) => c.clearanceId);
-    let retry: unknown;
+    let retry: Error | undefined;
     const now = deps.now?.() ?? new Date();
     for (const copy of await cardsShowing(em, 'wecom', changed, now)) {
       const [person] = await em.execute<{ wecom_userid: string | null }[]>(
@@ -84,7 +83,7 @@ export function wecomCopiesListener(api: WecomApi, deps: Deps, log: Logger): Cha
       } catch (e) {
         // One copy failing must not keep the others stale; a code is spent either way, so only the job's other work is retried.
         log.warn({ taskId: copy.messageId, error: (e as Error).message }, 'wecom card redraw failed');
-        if ((e as { retryable?: boolean }).retryable) retry = e;
+        if ((e as { retryable?: boolean }).retryable) retry = e as Error;
       }
     }
     if (retry) throw retry;

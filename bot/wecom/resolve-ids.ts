@@ -1,5 +1,5 @@
 // People on file without a WeCom userid are looked up once by mobile, then email, and the ids stored.
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../src/log.ts';
 import type { WecomApi } from './api.ts';
 
@@ -8,7 +8,7 @@ export async function resolveWecomIds(
   api: WecomApi,
   log: Logger,
 ): Promise<{ looked: number; found: number }> {
-  const em = orm.em.fork() as EntityManager;
+  const em = orm.em.fork();
   const people = await em.execute<{ id: number; email: string | null; mobile: string | null }[]>(
     // A contact shared by two people (an office phone, a typo) cannot say who the id belongs to: those are left out.
     `select id,

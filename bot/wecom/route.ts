@@ -85,7 +85,7 @@ export function wecomCallbackRoute(router: Router<RequestState>, deps: WecomRout
       return refuse(ctx, { status: 400, why: 'decrypted body is not WeCom XML' });
     }
     const log = ctx.state.log.child({ wecom: inbound.kind });
-    let answer: WecomAnswer = null;
+    let answer: WecomAnswer;
     try {
       answer = await deps.handle(inbound);
     } catch (e) {

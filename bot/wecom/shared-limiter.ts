@@ -1,6 +1,6 @@
 // WeCom's pacing across instances: the in-process buckets first, then the per-member ones again in PostgreSQL.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLimiter, realSleep, type Limiter } from '../feishu/limiter.ts';
+import { createLimiter, realSleep, type Limiter } from '../delivery/limiter.ts';
 import { sharedLimiter } from '../delivery/shared-limiter.ts';
 import { wecomRule } from './api.ts';
 

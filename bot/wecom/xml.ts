@@ -19,7 +19,7 @@ export function parseWecomXml(text: string): XmlObject {
 }
 
 export const field = (x: XmlObject, name: string): string | undefined =>
-  typeof x[name] === 'string' ? (x[name] as string) : undefined;
+  typeof x[name] === 'string' ? x[name] : undefined;
 
 /** CDATA-wrapped XML for a passive reply (the text is ours, but a `]]>` must still not end the section). */
 export function cdata(value: string): string {

@@ -15,7 +15,7 @@ export const MAX_PAGE = 20;
 /** The most rows a tap decides at once (handlers cap 通过所选 and 本页全部通过 at 50), so the most results a card may list. */
 export const MAX_RESULTS = 50;
 
-/** Whether Feishu takes the card as it is, counted as its documentation counts (feishu-limits.ts). */
+/** Whether Feishu takes the card as it is, counted as its documentation counts (cards/render/feishu-limits.ts). */
 export function fitsFeishu(card: Card): boolean {
   const { elements, bytes } = feishuSize(card);
   return elements <= MAX_ELEMENTS && bytes <= MAX_BYTES;

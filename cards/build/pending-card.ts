@@ -1,5 +1,5 @@
 // A staff member's pending card: students waiting on their steps, a page at a time, with 通过 / 退回 and "pass this page".
-import type { Block, Button, Card, Tone } from '../model.ts';
+import type { Block, Button, Card } from '../model.ts';
 import { clip, optionLabel, ref, rowBlock, type PendingRow, type RowOutcome } from './pending-rows.ts';
 import { fitsFeishu, largestFitting, MAX_PAGE, MAX_RESULTS, type Layout } from './page-size.ts';
 
@@ -17,7 +17,7 @@ export interface PendingView {
   layout: Layout;
 }
 
-/** What the checklist layout is for: platforms with few buttons per card (WeCom: 6 per card, wecom.md). */
+/** What the checklist layout is for: platforms with few buttons per card (WeCom: 6 per card, https://developer.work.weixin.qq.com/document/path/90236). */
 const FEW_BUTTONS = 6;
 
 /** WeCom's main_title: "一级标题，建议不超过36个字", "标题辅助信息，建议不超过44个字" (developer.work.weixin.qq.com/document/path/90236). */
@@ -46,9 +46,14 @@ function shownRows(
   let hiddenResults = 0;
   for (const r of v.rows) {
     if (v.results?.[r.clearanceId]) {
-      if (decided < decidedMax) (rows.push(r), decided++);
-      else hiddenResults++;
-    } else if (open < openMax) (rows.push(r), open++);
+      if (decided < decidedMax) {
+        rows.push(r);
+        decided++;
+      } else hiddenResults++;
+    } else if (open < openMax) {
+      rows.push(r);
+      open++;
+    }
   }
   return { rows, open: rows.filter((r) => !v.results?.[r.clearanceId]), hiddenResults };
 }
@@ -188,7 +193,9 @@ function probe(open: number, decided: number): PendingView {
   });
   const rows = Array.from({ length: open + decided }, (_, i) => row(i));
   const results = Object.fromEntries(
-    rows.slice(0, decided).map((r) => [r.clearanceId, { tone: 'grey' as Tone, text: WORST, undo: 999_999_999 }]),
+    rows
+      .slice(0, decided)
+      .map((r) => [r.clearanceId, { tone: 'grey', text: WORST, undo: 999_999_999 } satisfies RowOutcome]),
   );
   return {
     staffName: WORST.slice(0, 16),

@@ -1,4 +1,4 @@
-// The neutral Card as a Feishu card JSON 2.0 (shared/reference/feishu.md, "Card JSON 2.0"): buttons in column_sets, typing in forms.
+// The neutral Card as a Feishu card JSON 2.0 (https://open.feishu.cn/document/feishu-cards/card-json-v2-structure): buttons in column_sets, typing in forms.
 import { stateLabel, type Block, type Button, type Card, type Rendered, type StepState, type Tone } from '../model.ts';
 import { countElements, MAX_BYTES, MAX_ELEMENTS } from './feishu-limits.ts';
 import { isHttpUrl, quote, segments } from './text.ts';
@@ -85,7 +85,7 @@ const TONE_HEX: Record<Tone, string> = {
 };
 
 /**
- * A bars block as the card's `chart` element (shared/reference/feishu.md; open.feishu.cn "图表组件", JSON 2.0): only `tag` and
+ * A bars block as the card's `chart` element ("图表组件" of Card JSON 2.0, https://open.feishu.cn/document/feishu-cards/card-json-v2-structure): only `tag` and
  * `chart_spec` are set, because JSON 2.0 refuses unknown properties and the defaults (aspect ratio, height, preview) suit a digest.
  * chart_spec is a VChart bar spec: `type`, `title.text`, `data.values`, `xField` / `yField`, `direction`, `seriesField`,
  * `color`, `label.visible`. Horizontal, because office names are too long for a category axis along the bottom.

@@ -41,6 +41,7 @@ function inline(text: string): string {
  * before the scheme is read. No scheme at all is a relative link to the console itself, which is fine.
  */
 function safeHref(url: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
   const squeezed = url.replace(/[\u0000-\u0020\u007f]/g, '');
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(squeezed);
   return !scheme || /^https?$/i.test(scheme[1]!);

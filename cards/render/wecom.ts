@@ -1,4 +1,4 @@
-// The neutral Card as a WeCom template_card (the `template_card` of message/send; shared/reference/wecom.md, "Sending").
+// The neutral Card as a WeCom template_card (the `template_card` of message/send, https://developer.work.weixin.qq.com/document/path/90236).
 import { stateLabel, type Block, type Button, type Card, type Rendered, type StepState } from '../model.ts';
 import { isHttpUrl, plain, quote, utf8Bytes } from './text.ts';
 import { list, t, type Lang } from '../i18n/index.ts';
@@ -44,9 +44,9 @@ function fit(what: string, text: string, max: number, dropped: string[]): string
 }
 
 /*
- * Which fields each card type takes. wecom.md lists sub_title_text and horizontal_content_list for button_interaction
- * and only checkbox + submit_button for vote_interaction; Tencent's message/send reference agrees and gives jump_list
- * to text_notice (and news_notice) only. Content a type has no place for is reported, never sent to be ignored.
+ * Which fields each card type takes. Tencent's message/send reference (https://developer.work.weixin.qq.com/document/path/90236) lists sub_title_text and
+ * horizontal_content_list for button_interaction and only checkbox + submit_button for vote_interaction, and gives
+ * jump_list to text_notice (and news_notice) only. Content a type has no place for is reported, never sent to be ignored.
  */
 type CardType = 'text_notice' | 'button_interaction' | 'vote_interaction';
 

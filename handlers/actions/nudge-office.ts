@@ -1,5 +1,4 @@
 // A college admin's 提醒 button on the digest: the office's handlers for that college get their list card (once a day each).
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { errorCard, noticeCard } from '../../cards/index.ts';
 import { deliver, type Delivery } from '../../src/delivery/deliver.ts';
 import { pgIntArray } from '../../src/db/pg-array.ts';
@@ -27,7 +26,7 @@ export async function nudgeOffice(deps: Deps, s: Session, me: Identity, stepKey:
   // Each handler's nudge slot is claimed in the transaction that queues their card: a send that cannot be queued
   // leaves them to be nudged again, rather than marked nudged with nothing sent.
   const items = await s.em.transactional(async (t) => {
-    const em = t as EntityManager;
+    const em = t;
     const queued: Delivery[] = [];
     for (const h of holders) {
       const d = await nudgeHandler(deps, h.person_id, today, `nudge by ${me.name}`, em);

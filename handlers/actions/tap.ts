@@ -92,6 +92,8 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
   if (!s.me) return { card: unknownPersonCard(), toast: { tone: 'red', text: '未找到您的登记信息' } };
   const me = s.me;
   const v = tap.value;
+  // the button's values are untrusted JSON: read as text, then validated
+  const text = (x: unknown): string => String(x);
   // Rows come from ids on the card, which anyone can forge: only rows the tapper may act on are shown back.
   const visible = (results: Awaited<ReturnType<typeof decideRefs>>) =>
     results.filter(({ r }) => r.outcome !== 'denied' && r.outcome !== 'unknown_student');
@@ -138,7 +140,7 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
       return { card: await todoCard(deps, s, me, caps, Number(v.p) || 1) };
     case 'pass':
     case 'return': {
-      const refs = parseRefs([`${v.c}.${v.v}`]);
+      const refs = parseRefs([`${text(v.c)}.${text(v.v)}`]);
       if (!refs.length) return { card: errorCard('这张卡片的内容无法识别，请发送“待办”重新获取。') };
       const reason = tap.input?.reason?.trim();
       if (v.a === 'return' && !reason)
@@ -149,7 +151,7 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
       return show(await decideOnCard(v.a, refs, reason));
     }
     case 'pass_page':
-      return show(await decideOnCard('pass', parseRefs(String(v.ids ?? '').split(',')).slice(0, 50)));
+      return show(await decideOnCard('pass', parseRefs(text(v.ids ?? '').split(',')).slice(0, 50)));
     case 'pass_selected': {
       const refs = parseRefs(tap.selected ?? []).slice(0, 50);
       if (!refs.length)
@@ -158,14 +160,7 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
     }
     case 'confirm_list': {
       // The preview's exact rows and versions: anything that changed since (another staff member returned it) is left alone.
-      const results = await decideRefs(
-        deps,
-        s,
-        me,
-        tap,
-        'pass',
-        parseRefs(String(v.refs ?? '').split(',')).slice(0, 50),
-      );
+      const results = await decideRefs(deps, s, me, tap, 'pass', parseRefs(text(v.refs ?? '').split(',')).slice(0, 50));
       const notPassed = visible(results)
         .filter((x) => x.r.outcome !== 'applied')
         .map((x) => ({ studentNo: x.item.studentNo, text: resultText(x.r, deps.wf, deps.timeZone).text }));
@@ -175,7 +170,7 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
         : { tone: 'red' as const, text: NO_SUCH_ROW };
       // The preview's numbers that could not be handled, carried by the button (untrusted: only shown back to this person).
       const numbers = (key: string) =>
-        String(v[key] ?? '')
+        text(v[key] ?? '')
           .split(',')
           .filter((n) => NUMBER.test(n))
           .slice(0, 50);
@@ -187,7 +182,7 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
       };
     }
     case 'undo': {
-      const [ref] = parseRefs([`${v.c}.${v.v}`]);
+      const [ref] = parseRefs([`${text(v.c)}.${text(v.v)}`]);
       if (!ref) return { card: errorCard('这张卡片的内容无法识别，请发送“待办”重新获取。') };
       const u = await undoMine(deps, s, me, tap.who, ref.id, ref.version, tap.eventId);
       if (u.outcome === 'unknown') return { card: await todoCard(deps, s, me, caps), toast: undoToast(u, deps) };
@@ -214,7 +209,7 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
       return { card, toast: undoToast(u, deps) };
     }
     case 'nudge':
-      return nudgeOffice(deps, s, me, String(v.step ?? ''));
+      return nudgeOffice(deps, s, me, text(v.step ?? ''));
     default:
       return { card: errorCard('这张卡片的按钮无法识别，请发送“待办”重新获取。') };
   }

@@ -3,7 +3,6 @@ import { certificateCard, changeNotice, readyNotice, type StepChange } from '../
 import { changedClearances, holdersOf } from '../../src/reports/changed-clearances.ts';
 import { stepName, stepOf } from '../../src/workflow/load.ts';
 import { langsOf } from '../../src/people/lang.ts';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ClearanceChange } from '../../src/queue/enqueue.ts';
 import type { Deps, Outgoing } from '../types.ts';
 import { certificateView } from '../chat/certificate.ts';
@@ -19,7 +18,7 @@ export async function noticesFor(
   deps: Deps,
   changes: ClearanceChange[],
   cause?: string,
-  em = deps.orm.em.fork() as EntityManager,
+  em = deps.orm.em.fork(),
 ): Promise<Outgoing[]> {
   // A clearance may appear at several versions (changes are drained in order): the newest named here is the one
   // described, and only while it is still current; a newer change comes with a job of its own.

@@ -47,7 +47,7 @@ export async function studentsToPush(em: EntityManager, seasonLabel?: string): P
 /** A change listener: every decided clearance schedules its student's push, wherever the decision was made. */
 export function approvalChangeListener(orm: MikroORM, delayMs = PUSH_DEBOUNCE_MS): ChangeListener {
   return async ({ changes }) => {
-    const em = orm.em.fork() as EntityManager;
+    const em = orm.em.fork();
     const rows = await em.execute<{ student_id: number }[]>(
       'select distinct student_id from clearance where id = any(?::int[])',
       [pgIntArray(changes.map((c) => c.clearanceId))],

@@ -59,7 +59,7 @@ export async function planAndSave(
   now = Date.now(),
 ): Promise<Snapshot | null> {
   return em.transactional(async (t) => {
-    const tem = t as EntityManager;
+    const tem = t;
     const [student] = await tem.execute<
       {
         id: number;

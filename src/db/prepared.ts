@@ -40,10 +40,7 @@ function statementOf(sql: string): Statement {
 export async function prepared<T>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
   const { name, text } = statementOf(sql);
   // knex's transaction client hands out the transaction's connection; the plain client, one from the pool.
-  const source = (
-    (em.getTransactionContext() as { client?: ConnectionSource } | undefined) ??
-    (em.getKnex() as unknown as { client: ConnectionSource })
-  ).client as ConnectionSource;
+  const source = (em.getTransactionContext<{ client?: ConnectionSource }>() ?? em.getKnex()).client as ConnectionSource;
   const connection = await source.acquireConnection();
   try {
     return (await connection.query({ name, text, values: params })).rows as T[];

@@ -46,8 +46,6 @@ export async function retried<T>(work: () => Promise<T>): Promise<T> {
  * snapshot, SERIALIZABLE would fail). Nested in a caller's transaction, it is a savepoint of that one, at its level.
  */
 export function readCommitted<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  if (em.isInTransaction()) return em.transactional((t) => work(t as EntityManager));
-  return withRetry(em, () =>
-    em.transactional((t) => work(t as EntityManager), { isolationLevel: IsolationLevel.READ_COMMITTED }),
-  );
+  if (em.isInTransaction()) return em.transactional((t) => work(t));
+  return withRetry(em, () => em.transactional((t) => work(t), { isolationLevel: IsolationLevel.READ_COMMITTED }));
 }

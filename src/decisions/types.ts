@@ -1,4 +1,5 @@
 // The vocabulary of decisions: who acts, what they ask, and what each row came to.
+import { LixiaoError } from '../errors.ts';
 import type { ClearanceStatus, DecisionSource } from '../entities/clearance.ts';
 import type { AssignmentScope } from './authorize.ts';
 
@@ -95,4 +96,6 @@ export interface RowResult {
   error?: string;
 }
 
-export class DecisionError extends Error {}
+export class DecisionError extends LixiaoError {
+  readonly code = 'decision_invalid';
+}

@@ -1,6 +1,7 @@
 // Who acts for whom: naming a stand-in or an authorised person, cancelling it, and reading who covers whom now.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { insertAudit } from '../audit/insert-audit.ts';
+import { LixiaoError } from '../errors.ts';
 import type { DelegationKind } from '../entities/delegation.ts';
 
 export interface Covered {
@@ -33,8 +34,7 @@ export interface GrantRequest {
   byPersonId?: number | null;
 }
 
-export class DelegationError extends Error {
-  override name = 'DelegationError';
+export class DelegationError extends LixiaoError {
   constructor(
     readonly code: 'self' | 'no_end' | 'ends_in_past',
     message: string,

@@ -38,6 +38,26 @@ export async function recordDelivered(em: EntityManager, c: DeliveredCardRow, at
 }
 
 /**
+ * The tapper's copy was just redrawn by the tap's own answer: mark it drawn now, so the copies window does not patch it
+ * again with what it already shows. Only when every decision on its rows since it was last drawn is the tapper's own
+ * (someone else's may not be in the answer yet: then the window's patch still comes).
+ */
+export async function markDrawnByTap(
+  em: EntityManager,
+  platform: string,
+  messageId: string,
+  personId: number,
+): Promise<void> {
+  await em.execute(
+    `update delivered_card d set updated_at = now()
+      where d.platform = ? and d.message_id = ? and d.person_id = ?
+        and not exists (select 1 from clearance c where c.id = any(d.clearance_ids) and c.decided_at >= d.updated_at
+                           and c.decided_by_id is distinct from d.person_id)`,
+    [platform, messageId, personId],
+  );
+}
+
+/**
  * How long a delivered card can still be changed on its platform. Feishu: a card JSON 2.0 message can be updated, and
  * its buttons answer, for 14 days after it was sent (https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-breaking-changes-release-notes).
  * WeCom: a card is redrawn with a response_code, which works once and for 72 hours after WeCom issued it (with the send,

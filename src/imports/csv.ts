@@ -1,4 +1,5 @@
 // Reads an import CSV (UTF-8, header row, BOM and CRLF tolerated) into rows that remember their line numbers.
+import { LixiaoError } from '../errors.ts';
 import { parse } from 'csv-parse/sync';
 import type { z } from 'zod';
 import { CHINESE_OF, columnName } from './columns.ts';
@@ -9,7 +10,8 @@ export interface BadRow {
 }
 
 /** An import that changed nothing because of these rows. */
-export class ImportError extends Error {
+export class ImportError extends LixiaoError {
+  readonly code = 'import_bad_rows';
   constructor(
     readonly file: string,
     readonly bad: BadRow[],
@@ -36,14 +38,14 @@ export function parseCsv(text: string, file: string): Table {
   let header: string[] = [];
   try {
     const columns = (h: string[]) => (header = h.map((c) => c.trim()));
-    const records = parse(text, {
+    const records = parse<{ record: Record<string, string>; info: { lines: number } }>(text, {
       bom: true,
       columns,
       skip_empty_lines: true,
       trim: true,
       info: true,
       relax_column_count: true,
-    }) as { record: Record<string, string>; info: { lines: number } }[];
+    });
     return { header, records: records.map((r) => ({ line: r.info.lines, cells: r.record })) };
   } catch (e) {
     const err = e as { lines?: number; message: string };

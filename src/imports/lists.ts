@@ -1,4 +1,5 @@
 // Office lists (the handbook's batch passes): block lists keep arrears pending and pass everyone else; pass lists pass those listed.
+import { LixiaoError } from '../errors.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -42,7 +43,9 @@ export interface ListSummary {
   foreignReasons: ForeignReason[];
 }
 
-export class ListError extends Error {}
+export class ListError extends LixiaoError {
+  readonly code = 'list_invalid';
+}
 
 const JOB_CHUNK = 1000;
 

@@ -15,6 +15,7 @@ function cellText(value: unknown): string {
     if (v.text !== undefined) return cellText(v.text);
     if (v.error) return v.error;
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any other kind (a date, say) reads as JavaScript prints it
   return String(value).trim();
 }
 

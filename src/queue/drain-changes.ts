@@ -33,7 +33,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
 export async function drainChanges(db: Queryable): Promise<number> {
   let total = 0;
   for (;;) {
-    // query_timeout per query is node-postgres's (client.js), though @types/pg does not declare it
+    // query_timeout per query is node-postgres's (pg/lib/client.js), though @types/pg does not declare it
     // One statement at the connection's default isolation: under SERIALIZABLE two drains side by side (or a drain and
     // the worker) may fail it with 40001, which changes nothing and is tried again.
     const { rows } = await retried(() =>

@@ -34,7 +34,8 @@ export type CardSender = (job: SendCardJob) => Promise<void>;
 /** graphile-worker's log lines, through our structured logger. */
 export function workerLogger(log: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
-    const fn = level === 'error' ? log.error : level === 'warning' ? log.warn : log.debug;
+    const name: string = level; // graphile's LogLevel is a const enum of these strings
+    const fn = name === 'error' ? log.error : name === 'warning' ? log.warn : log.debug;
     // meta may hold whole pg clients: keep only what helps a reader
     const err = (meta as { error?: { message?: string; code?: string } } | undefined)?.error;
     fn.call(log, { queue: scope.label ?? 'worker', ...(err ? { error: err.message, code: err.code } : {}) }, message);
@@ -71,7 +72,7 @@ export function taskList(
     // Each listener runs at most once per change set: a retry (a card update failed) must not notify the students
     // again once the platforms' own dedupe windows (Feishu 1 h, WeCom 30 min) have passed.
     const done = `changes:${helpers.job.key ?? helpers.job.id}`;
-    let failed: unknown;
+    let failed: Error | undefined;
     for (const [i, listener] of listeners.entries()) {
       const name = `listener:${(listener as NamedListener).listenerName ?? i}`;
       const seen = await helpers.withPgClient((c) =>
@@ -88,7 +89,7 @@ export function taskList(
         );
       } catch (e) {
         helpers.logger.error(`${name} failed: ${(e as Error).message}`);
-        failed ??= e;
+        failed ??= e as Error;
       }
     }
     if (failed) throw failed;

@@ -1,10 +1,13 @@
 // Loads and validates a workflow file (JSON or YAML), or the built-in CQU graduate preset.
+import { LixiaoError } from '../errors.ts';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { workflowSchema, type Contact, type StepDef, type Workflow } from './schema.ts';
 import cquPreset from './cqu-graduate.json' with { type: 'json' };
 
-export class WorkflowError extends Error {}
+export class WorkflowError extends LixiaoError {
+  readonly code = 'workflow_invalid';
+}
 
 export function parseWorkflow(raw: unknown, origin: string): Workflow {
   const parsed = workflowSchema.safeParse(raw);

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from '../support/db.ts';
 import { loadDemoSeason } from '../../src/demo/season.ts';
 import { createServer } from '../../bot/server.ts';
@@ -29,10 +28,10 @@ beforeAll(async () => {
   // Not skipped: without chromium this file fails and says what to install.
   if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does)`);
   db = await freshDb();
-  await loadDemoSeason(db.orm.em.fork() as EntityManager, db.wf);
+  await loadDemoSeason(db.orm.em.fork(), db.wf);
   await complete(db, STUDENT);
   const config = loadConfig({ DATABASE_URL: db.url });
-  const issued = await certificateFor(db.orm.em.fork() as EntityManager, new Signer({}), config.publicUrl, STUDENT);
+  const issued = await certificateFor(db.orm.em.fork(), new Signer({}), config.publicUrl, STUDENT);
   token = issued!.token!;
   server = createServer({ orm: db.orm, wf: db.wf, config, log: createLogger('silent') }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

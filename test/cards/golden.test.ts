@@ -49,7 +49,7 @@ function golden(file: string, actual: string): void {
 function walk(v: unknown, visit: (o: Obj, tags: string[]) => void, tags: string[] = []): void {
   if (Array.isArray(v)) v.forEach((x) => walk(x, visit, tags));
   else if (v && typeof v === 'object') {
-    visit(v as Obj, tags);
+    visit(v, tags);
     const t = (v as Obj).tag;
     for (const x of Object.values(v)) walk(x, visit, typeof t === 'string' ? [...tags, t] : tags);
   }

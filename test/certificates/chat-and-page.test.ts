@@ -16,8 +16,7 @@ let deps: Deps;
 let server: TestServer;
 const wecom = (userId: string): Who => ({ platform: 'wecom', userId });
 const say = (who: string, text: string) => onMessage(deps, { who: wecom(who), text }, { layout: 'buttons' });
-const linkOf = (c: Card) =>
-  (c.blocks.find((b) => b.kind === 'link') as Extract<Block, { kind: 'link' }> | undefined)?.url;
+const linkOf = (c: Card) => c.blocks.find((b): b is Extract<Block, { kind: 'link' }> => b.kind === 'link')?.url;
 
 /** The QR code of the page: qrcode's SVG path (rows of `h` runs) drawn into pixels, then decoded by jsQR. */
 function decodeQrSvg(svg: string): string | null {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateKeyPairSync, createHmac } from 'node:crypto';
 import { freshDb, type TestDb } from '../support/db.ts';
 import { seedSeason, studentNo } from '../support/season.ts';
@@ -20,7 +19,7 @@ const PUBLIC_URL = 'http://lixiao.test';
 let db: TestDb;
 let server: TestServer;
 const signer = new Signer({});
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const issue = (no: string, s = signer) => certificateFor(em(), s, PUBLIC_URL, no);
 const online = async (token: string) => {
   const res = await fetch(`${server.url}/v/${token}`, { headers: { accept: 'application/json' } });

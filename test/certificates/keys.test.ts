@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +18,7 @@ import { loadConfig } from '../../src/config.ts';
 
 const SECRET = 'correct horse battery staple 2026';
 let db: TestDb;
-const em = () => db.orm.em.fork() as EntityManager;
+const em = () => db.orm.em.fork();
 const issue = (no: string, s: Signer) => certificateFor(em(), s, 'http://lixiao.test', no);
 const keyRows = () =>
   db.sql<{ kid: string; private_key: Record<string, string> | null; source: string; retired_at: Date | null }>(

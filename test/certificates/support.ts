@@ -1,11 +1,10 @@
 // Helpers for the certificate tests: complete or re-open a student's steps as an administrator would.
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { decide } from '../../src/decisions/decide.ts';
 import type { Decision } from '../../src/decisions/types.ts';
 import type { TestDb } from '../support/db.ts';
 
 export async function decideAs(db: TestDb, decision: Decision, stepKey: string, no: string) {
-  const [r] = await decide(db.orm.em.fork() as EntityManager, db.wf, {
+  const [r] = await decide(db.orm.em.fork(), db.wf, {
     actor: { kind: 'admin', label: 'cli:test' },
     stepKey,
     decision,

@@ -2,7 +2,6 @@
 // from cards and from the approval app, the quick-approval callback's checks, and reconciliation.
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from '../support/db.ts';
 import { seedSeason, STAFF_CSV, studentNo } from '../support/season.ts';
 import type { FakeFeishu } from '../support/fake-feishu.ts';
@@ -130,12 +129,7 @@ const auditCount = async () => Number((await db.sql<{ n: string }>('select count
 beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 6);
-  await importStaff(
-    db.orm.em.fork() as EntityManager,
-    db.wf,
-    `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`,
-    'staff.csv',
-  );
+  await importStaff(db.orm.em.fork(), db.wf, `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`, 'staff.csv');
   service = await startFeishuService(db, KEY, APPROVAL);
   ({ fake, feishu, url } = service);
   season = (await db.sql<{ label: string }>('select label from season'))[0]!.label;
@@ -208,7 +202,7 @@ describe('Feishu approval center', () => {
     expect((await fetch(`${url}${path.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}`)).status).toBe(404);
     // pushing again sends the same snapshot
     const before = JSON.stringify(inst);
-    const em = db.orm.em.fork() as EntityManager;
+    const em = db.orm.em.fork();
     await enqueuePushes(em, await studentsToPush(em, season), 0);
     await drain();
     expect(JSON.stringify(instanceOf(no))).toBe(before);
@@ -322,7 +316,7 @@ describe('Feishu approval center', () => {
 
   it('研工办’s 同意 in the approval app approves the instance', async () => {
     const no = studentNo(4);
-    const em = db.orm.em.fork() as EntityManager;
+    const em = db.orm.em.fork();
     for (const step of db.wf.steps.filter((s) => s.key !== 'grad_office'))
       await decide(em, db.wf, {
         actor: { kind: 'admin', label: '管理员' },
@@ -353,7 +347,7 @@ describe('Feishu approval center', () => {
     const run = await runJob(
       approvalReconcileJob,
       {
-        em: db.orm.em.fork() as EntityManager,
+        em: db.orm.em.fork(),
         wf: db.wf,
         timeZone: 'Asia/Shanghai',
         now: new Date(),

@@ -12,7 +12,6 @@ import { runQueueOnce, taskList, workerLogger } from '../../src/queue/worker.ts'
 import { importStaff } from '../../src/imports/staff.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
-import type { EntityManager } from '@mikro-orm/postgresql';
 
 const KEY = 'feishu-encrypt-key-for-tests';
 let db: TestDb;
@@ -86,12 +85,7 @@ const statusOf = async (no: string, step: string) =>
 beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 10);
-  await importStaff(
-    db.orm.em.fork() as EntityManager,
-    db.wf,
-    `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`,
-    'staff.csv',
-  );
+  await importStaff(db.orm.em.fork(), db.wf, `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`, 'staff.csv');
   service = await startFeishuService(db, KEY);
   ({ fake, feishu, url } = service);
 });

@@ -188,7 +188,7 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     };
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    let body: Record<string, any> = {};
+    let body: Record<string, any>;
     try {
       body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
     } catch {

@@ -137,7 +137,7 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
     const err = (errcode: number, errmsg: string) => answer({ errcode, errmsg: `${errmsg}, hint: [fake-${++seq}]` });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    let body: Record<string, any> = {};
+    let body: Record<string, any>;
     try {
       body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
     } catch {
@@ -221,7 +221,10 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
       const times = (deliveredTo.get(touser) ?? []).filter((t) => t > msg.at - 60_000);
       deliveredTo.set(touser, times);
       if (opts.memberPerMinute !== undefined && times.length >= opts.memberPerMinute) fake.dropped.push(msg);
-      else (fake.messages.push(msg), times.push(msg.at));
+      else {
+        fake.messages.push(msg);
+        times.push(msg.at);
+      }
       if (body.enable_duplicate_check === 1)
         dedupe.set(key, { msg, until: Date.now() + Number(body.duplicate_check_interval ?? 1800) * 1000 });
       return answer({

@@ -1,5 +1,4 @@
 // Builds seasons for tests: students and staff CSV text of any size, and people to act as.
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TestDb } from './db.ts';
 import { importStudents } from '../../src/imports/students.ts';
 import { importStaff } from '../../src/imports/staff.ts';
@@ -43,7 +42,7 @@ export const STAFF_CSV = [
 ].join('\n');
 
 export async function seedSeason(db: TestDb, students: number): Promise<void> {
-  const em = db.orm.em.fork() as EntityManager;
+  const em = db.orm.em.fork();
   await importStudents(em, db.wf, studentsCsv(students), 'students.csv');
   await importStaff(em, db.wf, STAFF_CSV, 'staff.csv');
 }

@@ -1,4 +1,4 @@
-// WXBizMsgCrypt pinned by Tencent's official vectors (weworkapi_python Sample.py, the C# sample), plus every refusal.
+// WXBizMsgCrypt pinned by Tencent's official vectors (https://github.com/sbzhu/weworkapi_python/blob/master/callback/Sample.py, the C# sample), plus every refusal.
 import { createDecipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,7 +12,7 @@ import {
   type WecomCryptoReason,
 } from '../../bot/wecom/crypto.ts';
 
-// Sample.py (2018): the enterprise's own app
+// the Python sample (2018): the enterprise's own app
 const PY = {
   token: 'hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo',
   key: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt',

@@ -15,7 +15,6 @@ import { runQueueOnce, taskList, workerLogger } from '../../src/queue/worker.ts'
 import { importStaff } from '../../src/imports/staff.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
-import type { EntityManager } from '@mikro-orm/postgresql';
 
 const APP: WecomApp = {
   corpId: 'ww1436e0e65a779aee',
@@ -53,12 +52,7 @@ const cardsTo = (userid: string) => fake.messages.filter((m) => m.touser === use
 beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 30);
-  await importStaff(
-    db.orm.em.fork() as EntityManager,
-    db.wf,
-    `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`,
-    'staff.csv',
-  );
+  await importStaff(db.orm.em.fork(), db.wf, `${STAFF_CSV}\n图书馆员乙,handler,library,*,,library2`, 'staff.csv');
   fake = await startFakeWecom();
   const config = loadConfig({
     DATABASE_URL: db.url,

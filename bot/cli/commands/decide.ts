@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { decide } from '../../../src/decisions/decide.ts';
-import type { Decision, RowResult } from '../../../src/decisions/types.ts';
+import type { RowResult } from '../../../src/decisions/types.ts';
 import { CliError, UsageError, type CliContext } from '../context.ts';
 import { table } from '../format.ts';
 import { BATCH_OPTIONS, operator, previewThenApply } from '../batch-flow.ts';
@@ -52,7 +52,7 @@ export async function decideCommand(ctx: CliContext, argv: string[]): Promise<vo
     decide(em, ctx.wf, {
       actor: { kind: 'admin', label: operator() },
       stepKey,
-      decision: decision as Decision,
+      decision: decision,
       source: 'admin',
       // A pass over a return (退回) undoes it: only with --over-return; otherwise that row is a conflict naming the return.
       items: numbers.map((studentNo) => ({ studentNo, reason: values.reason, overReturn: values['over-return'] })),

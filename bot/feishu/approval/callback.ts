@@ -1,7 +1,8 @@
 // POST /feishu/approval/callback: 同意 / 拒绝 tapped in Feishu's approval center, decided through the decision path.
 // Request fields: https://open.feishu.cn/document/server-docs/approval-v4/external_approval/quick-approval-callback
+import { LixiaoError } from '../../../src/errors.ts';
 import type Router from '@koa/router';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { isSafeNumber, parse as losslessParse } from 'lossless-json';
 import { z } from 'zod';
 import type { Logger } from '../../../src/log.ts';
@@ -26,7 +27,8 @@ export interface ApprovalCallbackDeps {
 }
 
 /** A refusal with the message Feishu shows the approver (it reads `message` from a non-200 answer). */
-class Refused extends Error {
+class Refused extends LixiaoError {
+  readonly code = 'approval_action_refused';
   constructor(
     readonly status: number,
     message: string,
@@ -123,7 +125,7 @@ function decidedAlready(t: TaskForAction, timeZone: string): Refused {
 async function act(d: ApprovalCallbackDeps, a: ApprovalAction): Promise<void> {
   const taskId = taskIdOf(a);
   if (!taskId) throw new Refused(400, 'no task named');
-  const em = d.orm.em.fork() as EntityManager;
+  const em = d.orm.em.fork();
   const task = await taskForAction(em, taskId);
   if (!task) throw new Refused(404, '审批任务不存在或已删除');
   if (a.user_id && task.feishuUserId && a.user_id !== task.feishuUserId) throw new Refused(403, '这不是您的审批任务');

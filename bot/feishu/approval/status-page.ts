@@ -1,6 +1,5 @@
 // GET /approval/status/:ref: the student's status card as a page, the link every approval task and instance carries.
 import type Router from '@koa/router';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { renderHtml } from '../../../cards/render/html.ts';
 import { studentStatusCard } from '../../../handlers/chat/status.ts';
 import type { Deps } from '../../../handlers/index.ts';
@@ -19,9 +18,7 @@ export function approvalStatusRoute(router: Router<RequestState>, deps: Deps, se
     // Shown inside Feishu's approval center, which frames it: no X-Frame-Options here.
     const studentNo = studentOfRef(secret, ctx.params.ref ?? '');
     // A staff member's view with no steps of their own: statuses only, no reasons, amounts or form link.
-    const card =
-      studentNo &&
-      (await studentStatusCard(deps, { em: deps.orm.em.fork() as EntityManager, me: null }, studentNo, []));
+    const card = studentNo && (await studentStatusCard(deps, { em: deps.orm.em.fork(), me: null }, studentNo, []));
     if (!card) {
       ctx.status = 404;
       ctx.type = 'text/plain; charset=utf-8';

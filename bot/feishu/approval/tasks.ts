@@ -1,5 +1,5 @@
 // The approval center's queue tasks: push one student's snapshot (REPLACE), and reconcile with external_instances/check.
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Task, TaskList } from 'graphile-worker';
 import type { Workflow } from '../../../src/workflow/schema.ts';
 import type { Logger } from '../../../src/log.ts';
@@ -26,7 +26,7 @@ const CHECK_BATCH = 50;
 
 /** Plans the student's tasks, saves them, and sends the whole instance; returns what happened. */
 export async function pushStudent(d: ApprovalTaskDeps, studentId: number): Promise<'pushed' | 'skipped'> {
-  const em = d.orm.em.fork() as EntityManager;
+  const em = d.orm.em.fork();
   const code = await storedApprovalCode(em, d.customCode);
   if (!code) {
     d.log.warn('feishu approval: no approval_code stored yet; run `npx lixiao feishu approval-setup`');
@@ -45,7 +45,7 @@ export async function pushStudent(d: ApprovalTaskDeps, studentId: number): Promi
  * (a push failed for good), and students of an open season without an instance yet.
  */
 export async function reconcile(d: ApprovalTaskDeps): Promise<{ checked: number; differing: number; queued: number }> {
-  const em = d.orm.em.fork() as EntityManager;
+  const em = d.orm.em.fork();
   if (!(await storedApprovalCode(em, d.customCode))) return { checked: 0, differing: 0, queued: 0 };
   const rows = await em.execute<
     {
