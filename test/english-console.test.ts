@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import { loadConfig } from '../src/config.ts';
@@ -61,7 +60,7 @@ async function drain() {
   for (let i = 0; i < 4; i++)
     await runQueueOnce({
       connectionString: db.url,
-      taskList: taskList([notifyListener(hd, ['console'], 0)], { console: inbox.sender() } as never),
+      taskList: taskList([notifyListener(hd, ['console'], 0)], { console: inbox.sender() }),
       logger: workerLogger(log),
     });
 }
@@ -149,7 +148,7 @@ describe('a reminder', () => {
     };
     const now = new Date('2026-06-20T02:00:00Z');
     const ctx = {
-      em: db.orm.em.fork() as EntityManager,
+      em: db.orm.em.fork(),
       wf: db.wf,
       timeZone: 'Asia/Shanghai',
       now,
@@ -194,7 +193,7 @@ describe('the supervisor form', () => {
 
 describe('the lang column of the imports', () => {
   it('students and staff take zh / en / 中文 / English under lang or 语言; a blank keeps what is stored; a bad value changes nothing', async () => {
-    const em = db.orm.em.fork() as EntityManager;
+    const em = db.orm.em.fork();
     const head = 'student_no,name,college,campus,wecom_userid';
     await importStudents(em, db.wf, `${head},语言\n${studentNo(1)},学生1,计算机学院,A区,stu1,English\n`, 's.csv');
     await importStudents(em, db.wf, `${head},lang\n${studentNo(2)},学生2,计算机学院,A区,stu2,EN\n`, 's.csv');

@@ -25,8 +25,7 @@ const pluralOf = (lang: Lang, n: number) => {
 export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
   const cat = CATALOGUES[lang];
   const n = vars.count;
-  const forms =
-    typeof n === 'number' ? [`${key}_${pluralOf(lang, n)}`, `${key}_other`, key] : [key, `${key}_other`];
+  const forms = typeof n === 'number' ? [`${key}_${pluralOf(lang, n)}`, `${key}_other`, key] : [key, `${key}_other`];
   const found = forms.find((k) => k in cat) ?? forms.find((k) => k in zh);
   const text = found ? (cat[found] ?? (zh as Record<string, string>)[found]!) : key;
   return text.replace(/\{(\w+)\}/g, (m, v: string) => (v in vars ? String(vars[v]) : m));
@@ -50,7 +49,9 @@ export function formatDate(lang: Lang, iso: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   if (lang === 'zh' || !m) return iso;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d);
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    d,
+  );
 }
 
 /** A value from outside (an import, a command) as a language, or null when it names none. */

@@ -60,14 +60,14 @@ const localisedStep = step.transform(({ name, office, duties, notes, contacts, .
   notes: zhOf(notes),
   contacts: Object.fromEntries(
     Object.entries(contacts).map(([k, c]) => [k, { ...c, location: c.location && zhOf(c.location) }]),
-  ) as Record<string, { location?: string; phones: string[] }>,
+  ),
   en: {
     name: enOf(name),
     office: enOf(office),
     duties: duties.map(enOf),
     notes: enOf(notes),
     locations: Object.fromEntries(Object.entries(contacts).map(([k, c]) => [k, enOf(c.location)])),
-  } as StepEnglish | undefined,
+  },
 }));
 
 export const workflowSchema = z

@@ -5,7 +5,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { freshDb, type TestDb } from '../support/db.ts';
 import { loadDemoSeason } from '../../src/demo/season.ts';
 import { createServer } from '../../bot/server.ts';
@@ -34,7 +33,7 @@ async function send(text: string) {
 beforeAll(async () => {
   if (!plan.run) return;
   db = await freshDb();
-  await loadDemoSeason(db.orm.em.fork() as EntityManager, db.wf);
+  await loadDemoSeason(db.orm.em.fork(), db.wf);
   server = createServer({
     orm: db.orm,
     wf: db.wf,
