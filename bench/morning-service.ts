@@ -56,7 +56,8 @@ export async function startMorningService(db: BenchDb): Promise<MorningService> 
     senders: { feishu: feishu.sender, wecom: wecom.sender },
     tasks: { [STUDENT_NOTICE_TASK]: studentNoticeTask(hd, ['feishu', 'wecom']), ...feishu.tasks },
     interactiveTasks: Object.keys(feishu.tasks),
-    concurrency: 8,
+    // the service's own worker settings (4 + 2): a notice waiting for its budget is given back, not held in a worker,
+    // so more workers would only take more of the connection pool the taps and questions are answered from
   });
   const server: Server = createServer({ orm: db.orm, wf: db.wf, config, log, feishu, wecom }).listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -12,12 +12,12 @@ export interface Session {
 export async function openSession(deps: Deps, who: Who, known?: Session): Promise<Session> {
   if (known) return known;
   const em = deps.orm.em.fork();
-  return { em, me: await identify(em, who.platform, who.userId, who.altId) };
+  return { em, me: await identify(em, who.platform, who.userId, who.altId, deps.now?.()) };
 }
 
-/** The steps a person handles (handler assignments), in workflow order. */
+/** The steps a person handles (handler assignments, their own and those they stand in for), in workflow order. */
 export function handledSteps(deps: Deps, me: Identity): string[] {
-  const keys = new Set(me.assignments.filter((a) => a.role === 'handler').map((a) => a.stepKey));
+  const keys = new Set(me.acting.filter((a) => a.role === 'handler').map((a) => a.stepKey));
   return deps.wf.steps.filter((s) => keys.has(s.key)).map((s) => s.key);
 }
 

@@ -14,9 +14,11 @@ import { UndoError } from '../src/batches/undo.ts';
 import { SeasonError } from '../src/seasons/season-error.ts';
 import { CertificateError } from '../src/certificates/certificate-error.ts';
 import { DelegationError } from '../src/delegations/delegations.ts';
+import { PersonLookupError } from '../src/people/find-person.ts';
 import { CliError, UsageError } from '../bot/cli/context.ts';
 import { FeishuRequestError } from '../bot/feishu/verify.ts';
 import { WecomCryptoError, wecomDecrypt } from '../bot/wecom/crypto.ts';
+import { QuotaWait } from '../src/delivery/quota-wait.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 function sources(dir: string): string[] {
@@ -40,10 +42,12 @@ describe('errors', () => {
       new SeasonError('x'),
       new CertificateError('x'),
       new DelegationError('self', 'x'),
+      new PersonLookupError('person_unknown', 'x'),
       new CliError('x'),
       new UsageError('x'),
       new FeishuRequestError(401, 'x'),
       new WecomCryptoError('signature', 'x'),
+      new QuotaWait(1000),
     ];
     for (const e of errors) {
       expect(e).toBeInstanceOf(LixiaoError);

@@ -155,4 +155,35 @@ describe('feishu limiter lanes', () => {
       ),
     ).toBeLessThanOrEqual(1000);
   });
+
+  it('answers spend from the same minute: after 300 answers notices get 620 of it, and answers alone may take all 1,000', async () => {
+    const clock = virtualClock();
+    const limiter = createLimiter({ now: clock.now, sleep: clock.sleep });
+    const answers: number[] = [];
+    const background: number[] = [];
+    for (let i = 0; i < 300; i++) void limiter.acquire([...APP_KEYS], 0).then(() => answers.push(clock.now()));
+    for (let i = 0; i < 1000; i++)
+      void limiter.acquire([...APP_KEYS, BACKGROUND_KEY], 1).then(() => background.push(clock.now()));
+    await clock.run(40_000);
+    expect(answers).toHaveLength(300);
+    expect(background).toHaveLength(620);
+    let lateAnswer: number | undefined;
+    void limiter.acquire([...APP_KEYS], 0).then(() => (lateAnswer = clock.now()));
+    await clock.run(41_000);
+    expect(lateAnswer! - 40_000).toBeLessThanOrEqual(1000); // the last 80 stay for answers
+    await clock.run();
+    expect(
+      busiest(
+        [...answers, lateAnswer!, ...background].sort((a, b) => a - b),
+        60_000,
+      ),
+    ).toBeLessThanOrEqual(1000);
+
+    const alone = createLimiter({ now: clock.now, sleep: clock.sleep });
+    const start = clock.now();
+    const granted: number[] = [];
+    for (let i = 0; i < 1000; i++) void alone.acquire([...APP_KEYS], 0).then(() => granted.push(clock.now()));
+    await clock.run(start + 30_000);
+    expect(granted).toHaveLength(1000); // 50 per 1.25 s: the whole minute's worth within 25 s
+  });
 });

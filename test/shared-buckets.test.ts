@@ -70,6 +70,19 @@ describe('rate-limit buckets shared through PostgreSQL', () => {
     ).toBe(1);
   });
 
+  it('a bucket named with two ceilings is spent once, against the lower: notices stop short of what answers may take', async () => {
+    const answers = { key: 'app/min-test', tokens: 3, windowMs: 60_000 };
+    const notices = { key: 'app/min-test', tokens: 2, windowMs: 60_000 };
+    expect(await takeShared(em(), [answers])).toBe(0);
+    expect(await takeShared(em(), [notices])).toBe(0);
+    expect(await takeShared(em(), [answers, notices])).toBeGreaterThan(55_000); // the notices' ceiling binds
+    expect(await takeShared(em(), [answers])).toBe(0); // the last one is the answers'
+    expect(await takeShared(em(), [answers])).toBeGreaterThan(55_000);
+    expect(
+      (await db.sql<{ n: number }>(`select count(*)::int as n from rate_spend where key = 'app/min-test'`))[0]!.n,
+    ).toBe(3);
+  });
+
   it('WeCom: two instances together send a member 30 messages a minute, not 30 each', async () => {
     const waits: number[] = [];
     const hold = (ms: number) => (waits.push(ms), new Promise<void>(() => {})); // a wait that outlasts the test
@@ -101,5 +114,18 @@ describe('rate-limit buckets shared through PostgreSQL', () => {
     expect(waits[0]).toBeLessThanOrEqual(60_000);
     const [n] = await db.sql<{ n: number }>(`select count(*)::int as n from rate_spend where key = 'app/s'`);
     expect(n!.n).toBe(50);
+  });
+
+  it('one take at a time per limiter, the lowest lane first: an answer goes before a notice that asked earlier', async () => {
+    const roomy = (key: string) => ({ tokens: 10_000, windowMs: 1000, key });
+    const limiter = sharedFeishuLimiter(db.orm, undefined, roomy);
+    const order: string[] = [];
+    const asks = [
+      limiter.acquire(['user:ou_first'], 2).then(() => order.push('digest')), // its take is in flight at once
+      limiter.acquire(['user:ou_second'], 1).then(() => order.push('notice')), // waits its turn
+      limiter.acquire(['user:ou_third'], 0).then(() => order.push('answer')), // asked last, goes next
+    ];
+    await Promise.all(asks);
+    expect(order).toEqual(['digest', 'answer', 'notice']);
   });
 });

@@ -35,6 +35,9 @@ export const USAGE = `usage: lixiao <command> [--help]
                                                   JWKS file or URL; default: this deployment's); exit 0 if valid
   keys [rotate]                                   print the public keys (JWKS); rotate: a new signing key
   doctor [--json]                                 check the deployment: a checklist with a fix for each failure
+  delegate FROM TO --until YYYY-MM-DD             TO stands in for FROM (代理) through that day; also
+                                                  delegate away FROM --until DATE, delegate end FROM,
+                                                  delegate list [--json]
 
 Imports, lists, decide and undo preview their changes on a terminal and ask y/N before applying:
   --dry-run   only show what would change (exit 0 for a valid file; nothing is changed)
@@ -160,6 +163,23 @@ example:
   (LIXIAO_QUIET_HOURS) the messages it queues wait for their end, unless --now.
 example:
   lixiao job run digest`,
+  delegate: `lixiao delegate FROM TO --until YYYY-MM-DD
+lixiao delegate away FROM --until YYYY-MM-DD
+lixiao delegate end FROM
+lixiao delegate list [--json]
+  FROM TO --until   TO stands in for FROM (代理) through the end of that day (LIXIAO_TIMEZONE): TO sees FROM's students
+                    in 待办 and decides them as "TO（代 FROM）"; FROM's digests and nudges go to TO. Replaces FROM's
+                    stand-in or absence. Ends by itself.
+  away FROM --until FROM is away with nobody named (休假): not nudged; the college digest names offices left uncovered.
+  end FROM          ends FROM's stand-in or absence now.
+  list [--json]     the delegations in force: a JSON array of { "id", "kind" (stand_in | away | authorised),
+                    "fromPersonId", "from", "toPersonId", "to", "startsAt", "endsAt" (ISO-8601, exclusive), "createdBy" }
+  People are named by WeCom userid (often the 工号), email, mobile, Feishu open_id or user_id, or name (staff only;
+  an unknown or ambiguous name is refused with the candidates). Audited as cli:<user>. A date before today, more
+  than a year ahead, or naming oneself is refused and changes nothing (exit 1).
+example:
+  lixiao delegate 图书馆员 lib-wang --until 2026-08-31
+  lixiao delegate end 图书馆员`,
   purge: `lixiao purge --season LABEL [--include-open]
   Removes a closed season's personal data and keeps its report. Run as the tables' owner.
 example:

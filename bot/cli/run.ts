@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   certificate: async () => (await import('./commands/certificate.ts')).certificateCommand,
   verify: async () => (await import('./commands/certificate.ts')).verifyCommand,
   keys: async () => (await import('./commands/certificate.ts')).keysCommand,
+  delegate: async () => (await import('./commands/delegate.ts')).delegateCommand,
 };
 
 const INPUT_ERRORS = [

@@ -13,8 +13,17 @@ import { metrics } from '../../src/metrics/metrics.ts';
 export { FeishuApiError } from './api-errors.ts';
 
 export interface FeishuApi {
-  /** `lane`: which waiters it goes ahead of when the app's quota is short (default notice) */
-  sendCard(openId: string, card: object, uuid: string, lane?: Lane): Promise<{ messageId: string }>;
+  /**
+   * `lane`: which waiters it goes ahead of when the app's quota is short (default notice). `maxWaitMs`: rather than
+   * wait longer for the quota, reject with a QuotaWait (src/delivery/quota-wait.ts).
+   */
+  sendCard(
+    openId: string,
+    card: object,
+    uuid: string,
+    lane?: Lane,
+    opts?: { maxWaitMs?: number },
+  ): Promise<{ messageId: string }>;
   sendText(openId: string, text: string, uuid: string, lane?: Lane): Promise<{ messageId: string }>;
   /** default lane interactive: a copy someone may be looking at */
   patchCard(messageId: string, card: object, lane?: Lane): Promise<void>;
@@ -100,12 +109,14 @@ export function createFeishuApi(
     keys: string[],
     fn: (auth: ReturnType<typeof lark.withTenantToken>) => Promise<T>,
     lane: Lane = 'interactive',
+    maxWaitMs?: number,
   ): Promise<T> {
     let refreshed = false;
     let rateRetries = 0;
     for (;;) {
       const queued = performance.now();
-      await limiter.acquire(lane === 'interactive' ? keys : [...keys, BACKGROUND_KEY], LANE_RANK[lane]);
+      // a QuotaWait goes to the caller as it is: nothing was sent
+      await limiter.acquire(lane === 'interactive' ? keys : [...keys, BACKGROUND_KEY], LANE_RANK[lane], maxWaitMs);
       metrics.quotaWaited('feishu', (performance.now() - queued) / 1000);
       let token: string | undefined;
       const started = performance.now();
@@ -146,6 +157,7 @@ export function createFeishuApi(
     content: string,
     uuid: string,
     lane: Lane,
+    maxWaitMs?: number,
   ): Promise<{ messageId: string }> {
     const res = await call(
       'im.message.create',
@@ -159,6 +171,7 @@ export function createFeishuApi(
           auth,
         ),
       lane,
+      maxWaitMs,
     );
     const messageId = res?.data?.message_id;
     // a retry with the same uuid returns the same message, so asking again is safe
@@ -168,7 +181,8 @@ export function createFeishuApi(
   }
 
   return {
-    sendCard: (openId, card, uuid, lane = 'notice') => send(openId, 'interactive', JSON.stringify(card), uuid, lane),
+    sendCard: (openId, card, uuid, lane = 'notice', opts = {}) =>
+      send(openId, 'interactive', JSON.stringify(card), uuid, lane, opts.maxWaitMs),
     sendText: (openId, text, uuid, lane = 'notice') => send(openId, 'text', JSON.stringify({ text }), uuid, lane),
 
     async patchCard(messageId, card, lane = 'interactive') {

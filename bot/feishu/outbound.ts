@@ -24,9 +24,9 @@ function render(card: Card, log: Logger): object {
 }
 
 export function feishuSender(api: FeishuApi, deps: Deps, log: Logger): CardSender {
-  return async (job) => {
+  return async (job, opts) => {
     const card = job.card as Card;
-    const { messageId } = await api.sendCard(job.to, render(card, log), job.key, job.lane);
+    const { messageId } = await api.sendCard(job.to, render(card, log), job.key, job.lane, opts);
     if (job.shows && job.personId)
       await recordDelivered(
         deps.orm.em.fork(),

@@ -43,7 +43,8 @@ export function feishuWebhookRoute(router: Router<RequestState>, deps: FeishuRou
     const body = verified.body;
     const type: string = body.header?.event_type ?? body.type ?? 'unknown';
     const eventId: string | undefined = body.header?.event_id ?? body.uuid;
-    const log = ctx.state.log.child({ feishuEvent: type, eventId });
+    // built only when something goes wrong: a child logger on every tap costs more than the log line it would carry
+    const log = () => ctx.state.log.child({ feishuEvent: type, eventId });
     const work = deps.dispatcher.invoke(body, { needCheck: false });
     if (type === 'card.action.trigger') {
       // The dispatcher answers within its budget (events.ts); a failure still owes the user an answer, never a non-200.
@@ -54,7 +55,7 @@ export function feishuWebhookRoute(router: Router<RequestState>, deps: FeishuRou
         if (json) ctx.type = 'application/json';
         ctx.body = json ?? answer;
       } catch (e) {
-        log.error({ err: e }, 'card tap failed');
+        log().error({ err: e }, 'card tap failed');
         ctx.body = { toast: { type: 'error', content: '系统繁忙，没有办成，请稍后再试' } };
       }
       return;
@@ -64,7 +65,7 @@ export function feishuWebhookRoute(router: Router<RequestState>, deps: FeishuRou
       ctx.body = out && typeof out === 'object' ? out : {};
     } catch (e) {
       // Not acted on and not claimed: a 500 makes Feishu deliver it again (15 s, 5 min, 1 h, 6 h), and dedupe keeps it to once.
-      log.error({ err: e }, 'feishu event failed; Feishu will retry it');
+      log().error({ err: e }, 'feishu event failed; Feishu will retry it');
       ctx.status = 500;
       ctx.body = { error: 'temporarily unable to handle the event' };
     }

@@ -10,7 +10,12 @@ export { WecomApiError } from './api-errors.ts';
 
 export interface WecomApi {
   /** One template card to one member, deduplicated by WeCom on its `task_id` for 30 minutes. */
-  sendCard(userid: string, templateCard: object): Promise<{ msgid: string; responseCode?: string }>;
+  /** `maxWaitMs`: rather than wait longer for the member's budget, reject with a QuotaWait (src/delivery/quota-wait.ts). */
+  sendCard(
+    userid: string,
+    templateCard: object,
+    opts?: { maxWaitMs?: number },
+  ): Promise<{ msgid: string; responseCode?: string }>;
   /** `duplicateCheck` (default on) drops identical text to the same member within 30 minutes: off for answers to a question. */
   sendText(userid: string, text: string, opts?: { duplicateCheck?: boolean }): Promise<{ msgid: string }>;
   /** `responseCode` is single-use: from message/send or from the tap's template_card_event. */
@@ -82,12 +87,13 @@ export function createWecomApi(
     keys: string[],
     data: object,
     accept: ReadonlySet<number> = new Set(),
+    maxWaitMs?: number,
   ): Promise<Body> {
     let refreshed = false;
     let busy = 0;
     for (;;) {
       const queued = performance.now();
-      await limiter.acquire(keys);
+      await limiter.acquire(keys, 0, maxWaitMs); // a QuotaWait goes to the caller as it is: nothing was sent
       metrics.quotaWaited('wecom', (performance.now() - queued) / 1000);
       let token: string | undefined;
       const started = performance.now();
@@ -126,16 +132,22 @@ export function createWecomApi(
   }
 
   /** message/send to exactly one member: a `|` or `@all` would reach many members past their pacing buckets. */
-  async function send(userid: string, msg: object, duplicateCheck: boolean): Promise<Body & { msgid: string }> {
+  async function send(
+    userid: string,
+    msg: object,
+    duplicateCheck: boolean,
+    maxWaitMs?: number,
+  ): Promise<Body & { msgid: string }> {
     if (!userid || userid.includes('|') || userid === '@all')
       throw new WecomApiError('wecom message/send: one userid expected', { retryable: false });
     const dedupe = duplicateCheck ? { enable_duplicate_check: 1, duplicate_check_interval: 1800 } : {};
-    const body = await call('message/send', [APP_KEY, ...memberKeys(userid)], {
-      touser: userid,
-      agentid,
-      ...msg,
-      ...dedupe,
-    });
+    const body = await call(
+      'message/send',
+      [APP_KEY, ...memberKeys(userid)],
+      { touser: userid, agentid, ...msg, ...dedupe },
+      undefined,
+      maxWaitMs,
+    );
     // a member unknown to WeCom or outside the app's visible range is reported here, with errcode 0
     if (typeof body.invaliduser === 'string' && body.invaliduser)
       throw new WecomApiError('wecom message/send: invalid user', { retryable: false });
@@ -151,8 +163,8 @@ export function createWecomApi(
   }
 
   return {
-    async sendCard(userid, templateCard) {
-      const body = await send(userid, { msgtype: 'template_card', template_card: templateCard }, true);
+    async sendCard(userid, templateCard, opts = {}) {
+      const body = await send(userid, { msgtype: 'template_card', template_card: templateCard }, true, opts.maxWaitMs);
       // only interactive cards (button / vote / multiple) come back with a response_code
       return typeof body.response_code === 'string' && body.response_code
         ? { msgid: body.msgid, responseCode: body.response_code }

@@ -21,11 +21,11 @@ function render(card: Card, taskId: string, url: string, log: Logger): object {
 }
 
 export function wecomSender(api: WecomApi, deps: Deps, log: Logger): CardSender {
-  return async (job) => {
+  return async (job, opts) => {
     const card = job.card as Card;
     const taskId = taskIdOf(job.key);
     const sent = await api
-      .sendCard(job.to, render(card, taskId, deps.publicUrl, log))
+      .sendCard(job.to, render(card, taskId, deps.publicUrl, log), opts)
       .catch((e: { errcode?: number }) => {
         // 42014: this task_id was sent before (an earlier attempt succeeded but its answer was lost): the card is there.
         if (e.errcode === 42014) return { msgid: '', responseCode: undefined };

@@ -26,6 +26,8 @@ export interface CollegeDigestView {
   overdue: OverdueStudentView[];
   overdueTotal: number;
   openStudents: number;
+  /** steps whose every handler for the waiting students is away with nobody covering (src/reports/unattended.ts) */
+  unattended?: { name: string; people: string[]; waiting: number }[];
 }
 
 export interface OfficeBacklogView {
@@ -63,6 +65,12 @@ export function collegeDigestCard(
       ],
     },
   ];
+  // Before anything else: students nobody can take until someone is named to stand in.
+  if (d.unattended?.length)
+    blocks.push({
+      kind: 'text',
+      text: `**无人办理：**\n${d.unattended.map((u) => `${u.name}：${u.people.join('、')} 休假中，无人代理，${u.waiting} 人等待`).join('\n')}`,
+    });
   if (busiest.length)
     blocks.push({
       kind: 'text',

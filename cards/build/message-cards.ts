@@ -21,7 +21,10 @@ export function helpCard(who: { name: string; isStudent: boolean; steps: string[
         t('help.undo'),
       ].join('\n'),
     });
-  // The language line is a detail: WeCom's 160 characters go to the commands first.
+  if (who.steps.length)
+    // a detail: WeCom's 160 characters go to the daily words above
+    blocks.push({ kind: 'text', text: t('help.delegate'), detail: true });
+  // The language line is a detail too: WeCom's 160 characters go to the commands first.
   blocks.push({ kind: 'text', text: t('help.help') }, { kind: 'text', text: t('help.language'), detail: true });
   return { type: 'help', lang, title: t('help.title'), tone: 'blue', summary: t('help.summary'), blocks };
 }
@@ -58,7 +61,10 @@ export function errorCard(message: string, tone: Tone = 'red', lang: Lang = 'zh'
 /** WeCom shows a card's summary as its description: "建议不超过44个字" (developer.work.weixin.qq.com/document/path/90236). */
 const SUMMARY_CHARS = 44;
 
-/** `summary`: the line a chat list and WeCom's description show; the text itself by default, cut to fit. */
+/**
+ * `summary`: the line a chat list and WeCom's description show; the text itself by default, cut to fit. `hint`: the
+ * closing note, a student's by default; null for none (a notice to staff says what to send in its lines).
+ */
 export function noticeCard(n: {
   title: string;
   text: string;
@@ -66,11 +72,13 @@ export function noticeCard(n: {
   lines?: string[];
   summary?: string;
   lang?: Lang;
+  hint?: string | null;
 }): Card {
   const lang = n.lang ?? 'zh';
   const blocks: Block[] = [{ kind: 'text', text: n.text }];
   if (n.lines?.length) blocks.push({ kind: 'note', text: n.lines.join('\n') });
-  blocks.push({ kind: 'note', text: translator(lang)('notice.see_status') });
+  const hint = n.hint === undefined ? translator(lang)('notice.see_status') : n.hint;
+  if (hint) blocks.push({ kind: 'note', text: hint });
   return {
     type: 'notice',
     lang,

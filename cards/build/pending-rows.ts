@@ -37,8 +37,13 @@ export const ROW_TEXT = {
   amount: 12,
 } as const;
 
+// eslint-disable-next-line no-control-regex -- control characters are what clip removes
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 /** At most `max` characters (code points, as platforms count 字), control characters removed, a cut marked with …. */
 export function clip(text: string, max: number): string {
+  // most texts are short and clean: no need to split them into code points (a card clips a hundred of them)
+  if (text.length <= max && !CONTROL.test(text)) return text;
   // eslint-disable-next-line no-control-regex -- control characters are what this removes
   const chars = [...text.replace(/[\u0000-\u001f\u007f]/g, ' ')];
   return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;

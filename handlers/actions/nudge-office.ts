@@ -6,15 +6,14 @@ import type { Identity } from '../../src/people/identify.ts';
 import { localDate } from '../../src/time.ts';
 import { stepOf } from '../../src/workflow/load.ts';
 import { nudgeHandler } from '../jobs/nudges.ts';
+import { recipientsOf } from '../../src/delegations/route.ts';
 import type { Session } from '../session.ts';
 import type { Deps, Reply } from '../types.ts';
 
 export async function nudgeOffice(deps: Deps, s: Session, me: Identity, stepKey: string): Promise<Reply> {
   const step = stepOf(deps.wf, stepKey);
-  const colleges = me.assignments
-    .filter((a) => a.role === 'college_admin' && a.collegeId !== null)
-    .map((a) => a.collegeId!);
-  const school = me.assignments.some((a) => a.role === 'school_admin');
+  const colleges = me.acting.filter((a) => a.role === 'college_admin' && a.collegeId !== null).map((a) => a.collegeId!);
+  const school = me.acting.some((a) => a.role === 'school_admin');
   if (!step || (!colleges.length && !school))
     return { card: errorCard('只有学院或学校的管理员可以提醒各环节。'), toast: { tone: 'red', text: '没有提醒' } };
   const holders = await s.em.execute<{ person_id: number }[]>(
@@ -22,14 +21,21 @@ export async function nudgeOffice(deps: Deps, s: Session, me: Identity, stepKey:
         and (?::boolean or college_id is null or college_id = any(?::int[]))`,
     [step.key, school, pgIntArray(colleges)],
   );
-  const today = localDate(deps.now?.() ?? new Date(), deps.timeZone);
+  const now = deps.now?.() ?? new Date();
+  const today = localDate(now, deps.timeZone);
+  // A handler who is away is nudged through their stand-in, whose card holds their students.
+  const nudged = await recipientsOf(
+    s.em,
+    holders.map((h) => h.person_id),
+    now,
+  );
   // Each handler's nudge slot is claimed in the transaction that queues their card: a send that cannot be queued
   // leaves them to be nudged again, rather than marked nudged with nothing sent.
   const items = await s.em.transactional(async (t) => {
     const em = t;
     const queued: Delivery[] = [];
-    for (const h of holders) {
-      const d = await nudgeHandler(deps, h.person_id, today, `nudge by ${me.name}`, em);
+    for (const personId of nudged) {
+      const d = await nudgeHandler(deps, personId, today, `nudge by ${me.name}`, em);
       if (d) queued.push(d);
     }
     await deliver(em, deps.platforms ?? [], queued);

@@ -44,7 +44,7 @@ async function decideRefs(
   for (const stepKey of new Set(items.map((i) => i.stepKey))) {
     const mine = items.filter((i) => i.stepKey === stepKey);
     const rows = await decide(s.em, deps.wf, {
-      actor: { kind: 'person', personId: me.personId, name: me.name, assignments: me.assignments },
+      actor: { kind: 'person', personId: me.personId, name: me.name, assignments: me.assignments, covers: me.covers },
       stepKey,
       decision,
       source: 'card',
@@ -59,10 +59,7 @@ async function decideRefs(
     });
     rows.forEach((r, j) => results.push({ item: mine[j]!, r }));
   }
-  deps.counts?.passed(
-    me.assignments,
-    results.filter(({ r }) => r.outcome === 'applied' && r.status === 'passed').length,
-  );
+  deps.counts?.passed(me.acting, results.filter(({ r }) => r.outcome === 'applied' && r.status === 'passed').length);
   return results;
 }
 
@@ -130,7 +127,7 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
       : await todoCard(deps, s, me, caps, page, decided);
     return { card, toast: toast(results) };
   };
-  if (!me.assignments.length)
+  if (!me.acting.length)
     return {
       card: errorCard('只有离校各环节的工作人员可以办理。发送“进度”查看您自己的离校进度。', 'grey'),
       toast: { tone: 'red', text: '不是您负责的' },

@@ -47,7 +47,7 @@ export function undoMine(
   eventId?: string,
 ): Promise<UndoResult> {
   return undoOwn(s.em, deps.wf, {
-    actor: { personId: me.personId, name: me.name, assignments: me.assignments },
+    actor: { personId: me.personId, name: me.name, assignments: me.acting },
     clearanceId,
     expectedVersion,
     via: { platform: who.platform, platformUserId: who.userId, eventId },

@@ -13,7 +13,7 @@ export async function batchPreview(deps: Deps, s: Session, me: Identity, numbers
   const nos = [...new Set(numbers)];
   if (nos.length > MAX_LIST)
     return errorCard(`一次最多 ${MAX_LIST} 个学号，这次有 ${nos.length} 个，请分批发送。`, 'orange');
-  const plan = await planBatch(s.em, deps.wf, me.name, me.personId, me.assignments, nos);
+  const plan = await planBatch(s.em, deps.wf, me.name, me.personId, me.acting, nos);
   return batchPreviewCard({
     willPass: plan.willPass.map((p) => ({
       studentNo: p.studentNo,

@@ -17,7 +17,7 @@ async function mayView(s: Session, me: Identity, studentNo: string): Promise<boo
     [studentNo],
   );
   if (!st) return false;
-  return me.assignments.some(
+  return me.acting.some(
     (a) =>
       a.role === 'school_admin' ||
       ((a.collegeId === null || a.collegeId === st.college_id) &&
@@ -29,14 +29,14 @@ export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: st
   // The same answer for "no such student" and "not yours": nobody learns who exists outside their scope.
   if (!(await mayView(s, me, studentNo)))
     return [errorCard(`没有找到您负责范围内学号为 ${studentNo} 的学生。`, 'grey')];
-  const held = [...new Set(me.assignments.filter((a) => a.role === 'handler').map((a) => a.stepKey!))];
+  const held = [...new Set(me.acting.filter((a) => a.role === 'handler').map((a) => a.stepKey!))];
   const status = (await studentStatusCard(deps, s, studentNo, held, me.lang ?? 'zh'))!;
   const certificate = await staffCertificateCard(deps, s, studentNo, me.lang ?? 'zh');
   const ids = await s.em.execute<{ id: number }[]>(
     'select c.id from clearance c join student st on st.id = c.student_id where st.student_no = ?',
     [studentNo],
   );
-  const { items: mine } = await pendingFor(s.em, deps.wf, me.assignments, 1, 50, {
+  const { items: mine } = await pendingFor(s.em, deps.wf, me.acting, 1, 50, {
     clearanceIds: ids.map((r) => r.id),
   });
   // Rows this person passed or returned themself show what they did, with 撤销 (a returned row stays open to pass).

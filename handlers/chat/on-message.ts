@@ -1,4 +1,4 @@
-// A chat message: recognise the command (进度, 证明, 待办, 查, 通过, 退回, 撤销, 帮助, English / 中文) and answer with cards.
+// A chat message: recognise the command (进度, 证明, 待办, 查, 通过, 退回, 撤销, 代理, 休假, 取消代理, 帮助, English / 中文) and answer with cards.
 import { errorCard, helpCard, unknownPersonCard, type Card } from '../../cards/index.ts';
 import { stepName } from '../../src/workflow/load.ts';
 import { languageWord, switchLanguage } from './language.ts';
@@ -12,6 +12,7 @@ import { batchPreview } from './batch.ts';
 import { returnByChat } from './return-command.ts';
 import { undoByChat } from './undo-command.ts';
 import { myCertificate } from './certificate.ts';
+import { AWAY_WORDS, BACK_WORDS, STAND_IN_WORDS, standInByChat } from './stand-in.ts';
 
 const NUMBER = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -24,7 +25,8 @@ export async function onMessage(deps: Deps, msg: ChatMessage, caps: Caps): Promi
   if (!s.me) return [unknownPersonCard(/^[\x20-\x7e]+$/.test(text) && /[a-z]/i.test(text) ? 'en' : 'zh')];
   const me = s.me;
   const lang = me.lang ?? 'zh';
-  const isStaff = me.assignments.length > 0;
+  // a stand-in with no office of their own is staff while they stand in
+  const isStaff = me.acting.length > 0;
   const help = () =>
     helpCard({
       name: me.name,
@@ -51,5 +53,9 @@ export async function onMessage(deps: Deps, msg: ChatMessage, caps: Caps): Promi
     ];
   if (isStaff && cmd === '撤销' && rest.length === 1 && NUMBER.test(rest[0]!))
     return [await undoByChat(deps, s, me, msg, rest[0]!)];
+  if (isStaff && (BACK_WORDS.includes(cmd) || (cmd === 'standin' && rest.join(' ').toLowerCase() === 'off')))
+    return [await standInByChat(deps, s, me, 'back', [])];
+  if (isStaff && STAND_IN_WORDS.includes(cmd)) return [await standInByChat(deps, s, me, 'stand_in', rest)];
+  if (isStaff && AWAY_WORDS.includes(cmd)) return [await standInByChat(deps, s, me, 'away', rest)];
   return [help()];
 }

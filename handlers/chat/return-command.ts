@@ -32,7 +32,7 @@ async function whyNotOpen(
     [studentNo, pgTextArray(handledSteps(deps, me))],
   );
   const inScope = rows.filter((i) =>
-    me.assignments.some(
+    me.acting.some(
       (a) =>
         a.role === 'handler' &&
         a.stepKey === i.stepKey &&
@@ -73,7 +73,7 @@ export async function returnByChat(
     'select c.id from clearance c join student st on st.id = c.student_id where st.student_no = ?',
     [studentNo],
   );
-  const { items } = await pendingFor(s.em, deps.wf, me.assignments, 1, 50, { clearanceIds: ids.map((r) => r.id) });
+  const { items } = await pendingFor(s.em, deps.wf, me.acting, 1, 50, { clearanceIds: ids.map((r) => r.id) });
   const open = items.filter((i) => i.status === 'pending');
   if (!open.length) return (await whyNotOpen(deps, s, me, studentNo, reason)) ?? notFound(studentNo);
   // One message, one step: with several open steps of theirs, which one is meant is the sender's call, made on the card.
@@ -84,7 +84,7 @@ export async function returnByChat(
     );
   const item = open[0]!;
   const [r] = await decide(s.em, deps.wf, {
-    actor: { kind: 'person', personId: me.personId, name: me.name },
+    actor: { kind: 'person', personId: me.personId, name: me.name, assignments: me.assignments, covers: me.covers },
     stepKey: item.stepKey,
     decision: 'return',
     source: 'card',

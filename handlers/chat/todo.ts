@@ -51,10 +51,10 @@ export async function todoCard(
   // The card's real page size for this layout (cards/build/page-size.ts): offsets and "pages" follow what a card holds.
   const size = pageSize(caps.layout);
   let p = Number.isFinite(page) ? Math.min(Math.max(1, Math.floor(page)), 5000) : 1;
-  let { items, total } = await pendingFor(s.em, deps.wf, me.assignments, p, size);
+  let { items, total } = await pendingFor(s.em, deps.wf, me.acting, p, size);
   if (!items.length && p > 1) {
     p = Math.max(1, Math.ceil(total / size)) || 1;
-    ({ items, total } = await pendingFor(s.em, deps.wf, me.assignments, p, size));
+    ({ items, total } = await pendingFor(s.em, deps.wf, me.acting, p, size));
   }
   const shown = new Set(decided.map((d) => d.row.clearanceId));
   return pendingCard({
@@ -112,8 +112,8 @@ export async function shownCard(
     }
   }
   // A row decided from elsewhere than this card (a forged or stale value) is told in the toast, not added: the card stays its size.
-  const count = () => pendingCount(s.em, deps.wf, me.assignments);
-  const total = deps.counts ? await deps.counts.get(me.assignments, count) : await count();
+  const count = () => pendingCount(s.em, deps.wf, me.acting);
+  const total = deps.counts ? await deps.counts.get(me.acting, count) : await count();
   return pendingCard({
     staffName: me.name,
     rows,

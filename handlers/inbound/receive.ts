@@ -62,7 +62,7 @@ export interface InboundTap {
 /** A card tap: decided and answered with the tapper's card; null for a delivery claimed before (a platform retry). */
 export async function receiveTap(deps: Deps, caps: Caps, t: InboundTap): Promise<Reply | null> {
   const em = deps.orm.em.fork();
-  const { first, me, copy } = await tapContext(em, t.platform, t.tap.who, t.dedupeKey, t.messageId);
+  const { first, me, copy } = await tapContext(em, t.platform, t.tap.who, t.dedupeKey, t.messageId, deps.now?.());
   if (!first) return null;
   // The tapped message, if it is one of this person's delivered cards: the answer is built from what it showed.
   const shown = copy ? { page: copy.page, clearanceIds: copy.clearanceIds, items: copy.items } : undefined;

@@ -3,6 +3,7 @@ import { escalationCard } from '../../cards/index.ts';
 import { officeBacklog } from '../../src/reports/overdue.ts';
 import { deliver } from '../../src/delivery/deliver.ts';
 import { localDate } from '../../src/time.ts';
+import { recipientsOf } from '../../src/delegations/route.ts';
 import type { JobDef } from './types.ts';
 
 export const escalateJob: JobDef = {
@@ -17,7 +18,13 @@ export const escalateJob: JobDef = {
       "select distinct person_id from assignment where role = 'school_admin' and ended_at is null",
     );
     const card = escalationCard(rows, slot);
-    const items = admins.map((a) => ({ personId: a.person_id, card, key: `escalate_${slot}_${a.person_id}` }));
+    // an admin who is away: to their stand-in
+    const to = await recipientsOf(
+      em,
+      admins.map((a) => a.person_id),
+      now,
+    );
+    const items = to.map((personId) => ({ personId, card, key: `escalate_${slot}_${personId}` }));
     return { offices: rows.length, queued: await deliver(em, deps.platforms ?? [], items, sendAt, 'bulk') };
   },
 };

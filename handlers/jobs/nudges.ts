@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { deliver, type Delivery } from '../../src/delivery/deliver.ts';
 import { claimSlot } from '../../src/jobs/claim.ts';
+import { recipientsOf } from '../../src/delegations/route.ts';
 import { openSession } from '../session.ts';
 import { todoCard } from '../chat/todo.ts';
 import type { Deps } from '../types.ts';
@@ -27,17 +28,26 @@ export async function nudgeHandler(
 
 export const nudgeJob: JobDef = {
   name: 'nudge',
-  description: 'every handler with students waiting gets one list card of them',
+  description:
+    'every handler with students waiting gets one list card of them (a stand-in gets one card with the absent person’s students)',
   at: { hour: 9, minute: 17 },
   sends: true,
-  run: async ({ em, slot, deps, sendAt }) => {
+  run: async ({ em, slot, deps, sendAt, now }) => {
     const today = slot; // a slot run late (the next morning) is that day's nudge, claimed under that day
     const handlers = await em.execute<{ person_id: number }[]>(
-      "select distinct person_id from assignment where role = 'handler' and ended_at is null",
+      "select distinct person_id from assignment where role = 'handler' and ended_at is null order by person_id",
     );
+    // Someone away is not nudged; their stand-in is, once, with their students on the same card (nudgeHandler's
+    // card is the stand-in's 待办, which holds them).
+    const nudged = await recipientsOf(
+      em,
+      handlers.map((h) => h.person_id),
+      now,
+    );
+    const at = { ...deps, now: () => now };
     const items: Delivery[] = [];
-    for (const h of handlers) {
-      const d = await nudgeHandler(deps, h.person_id, today, 'job', em);
+    for (const personId of nudged) {
+      const d = await nudgeHandler(at, personId, today, 'job', em);
       if (d) items.push(d);
     }
     return {

@@ -8,6 +8,7 @@ import type { Deps, Outgoing } from '../types.ts';
 import { certificateView } from '../chat/certificate.ts';
 import { createHash } from 'node:crypto';
 import { claimSlots } from '../../src/jobs/claim.ts';
+import { recipientsOf } from '../../src/delegations/route.ts';
 
 /**
  * `cause`: what made the changes (the decision, `undo`, a list), when the caller knows it; it words the notice.
@@ -28,13 +29,17 @@ export async function noticesFor(
   const out: Outgoing[] = [];
   const ready = new Map<string, Outgoing[]>();
   // One lookup per (step, college, campus): a list of 1,000 changes asks about a handful of offices, not 1,000 times.
+  // A holder who is away is told through their stand-in (or not at all, with nobody named).
   const holders = new Map<string, Promise<Map<number, 'zh' | 'en'>>>();
+  const now = deps.now?.() ?? new Date();
   const holdersFor = (step: string, collegeId: number, campus: string | null) => {
     const k = `${step}|${collegeId}|${campus ?? ''}`;
     if (!holders.has(k))
       holders.set(
         k,
-        holdersOf(em, step, collegeId, campus).then((ids) => langsOf(em, ids)),
+        holdersOf(em, step, collegeId, campus)
+          .then((ids) => recipientsOf(em, ids, now))
+          .then((ids) => langsOf(em, ids)),
       );
     return holders.get(k)!;
   };

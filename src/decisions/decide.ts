@@ -3,10 +3,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Workflow } from '../workflow/schema.ts';
 import { stepOf } from '../workflow/load.ts';
 import type { ClearanceStatus } from '../entities/clearance.ts';
-import { activeAssignments } from '../people/active-assignments.ts';
+import { scopesOf } from './acting-scopes.ts';
+import { actingLabel } from '../delegations/delegations.ts';
 import { pgIntArray } from '../db/pg-array.ts';
-import { authorize, type AssignmentScope } from './authorize.ts';
-import { DecisionError, type Decision, type DecisionRequest, type RowResult } from './types.ts';
+import { authorize } from './authorize.ts';
+import { DecisionError, type CoveredScope, type Decision, type DecisionRequest, type RowResult } from './types.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
 import { writeDecisions, type Written } from './write-decisions.ts';
 import { lockStudents } from './lock-students.ts';
@@ -72,12 +73,9 @@ async function decideChunk(
   // REPEATABLE READ or SERIALIZABLE fails a statement that meets a concurrent change instead of re-reading the row);
   // inside the gate's transaction, the whole transaction is (readCommitted).
   const again = <T>(work: () => Promise<T>) => withRetry(em, work);
-  // A caller that has just identified the person passes their assignments along (read moments ago), saving a query per tap.
-  const assignments: AssignmentScope[] =
-    req.actor.kind !== 'person'
-      ? []
-      : (req.actor.assignments ??
-        (await again(() => activeAssignments(em, (req.actor as { personId: number }).personId))));
+  // A caller that has just identified the person passes their assignments and whom they stand in for along (read
+  // moments ago, in one select), saving a query per tap.
+  const { assignments, standIns } = await scopesOf(em, req, again);
   const actorLabel = req.actor.kind === 'person' ? req.actor.name : req.actor.label;
   const actorPersonId = req.actor.kind === 'person' ? req.actor.personId : null;
   const { required, dependents } = gateSides(wf, step.key, req.decision);
@@ -104,6 +102,8 @@ async function decideChunk(
     overReturn: boolean;
     role: string;
     from: ClearanceStatus;
+    /** whom the row is decided for, when only a stand-in's cover grants it */
+    for: CoveredScope | null;
   }[] = [];
   const baseDetail = { decision: req.decision, source: req.source, ...(req.via ?? {}) };
   // Every refused attempt is written to the audit trail, with why; an unknown number is kept in the detail, as no
@@ -149,7 +149,17 @@ async function decideChunk(
       refuse(r, t.student_id, 'not_applicable');
       continue;
     }
-    const role = authorize(req.actor, assignments, step, { collegeId: t.college_id, campus: t.campus }, req.decision);
+    const target = { collegeId: t.college_id, campus: t.campus };
+    // Own assignments first: a row one holds oneself is signed with one's own name even while standing in.
+    let role = authorize(req.actor, assignments, step, target, req.decision);
+    let covered: CoveredScope | null = null;
+    for (const c of role ? [] : standIns) {
+      role = authorize(req.actor, c.assignments, step, target, req.decision);
+      if (role) {
+        covered = c;
+        break;
+      }
+    }
     if (!role) {
       Object.assign(r, current, {
         outcome: 'denied',
@@ -202,6 +212,7 @@ async function decideChunk(
       overReturn,
       role,
       from: t.status,
+      for: covered,
     });
   }
 
@@ -219,7 +230,17 @@ async function decideChunk(
             reason: req.decision === 'revoke' ? null : c.reason,
             expectedVersion: c.expected_version,
             overReturn: req.decision !== 'pass' || c.overReturn,
-            detail: { ...baseDetail, from: c.from, to, as_role: c.role, reason: c.reason },
+            label: c.for && actingLabel(actorLabel, c.for),
+            detail: {
+              ...baseDetail,
+              from: c.from,
+              to,
+              as_role: c.role,
+              reason: c.reason,
+              ...(c.for
+                ? { acting_for: { person_id: c.for.personId, name: c.for.name, delegation_id: c.for.delegationId } }
+                : {}),
+            },
           })),
           audit: common,
           otherAudit: audit,
@@ -259,7 +280,7 @@ async function decideChunk(
         status: to,
         version: w.version,
         asRole: c.role,
-        decidedBy: req.decision === 'revoke' ? null : actorLabel,
+        decidedBy: req.decision === 'revoke' ? null : c.for ? actingLabel(actorLabel, c.for) : actorLabel,
         decidedAt: iso(w.decided_at),
       });
       continue;

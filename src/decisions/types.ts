@@ -2,12 +2,30 @@
 import { LixiaoError } from '../errors.ts';
 import type { ClearanceStatus, DecisionSource } from '../entities/clearance.ts';
 import type { AssignmentScope } from './authorize.ts';
+import type { DelegationKind } from '../entities/delegation.ts';
+
+/** Someone whose work the actor covers now, with that work's assignments (read with the actor: identify). */
+export interface CoveredScope {
+  delegationId: number;
+  personId: number;
+  name: string;
+  kind: DelegationKind;
+  assignments: AssignmentScope[];
+}
 
 export type Decision = 'pass' | 'return' | 'revoke';
 
 export type Actor =
   /** a staff member or admin known by person id (chat, cards, console) */
-  | { kind: 'person'; personId: number; name: string; assignments?: AssignmentScope[] }
+  | {
+      kind: 'person';
+      personId: number;
+      name: string;
+      /** their own assignments, when the caller has just read them (with `covers`); else decide() reads both */
+      assignments?: AssignmentScope[];
+      /** whom they stand in for now: a row only their work grants is decided as "王五（代 张三）" */
+      covers?: CoveredScope[];
+    }
   /** another campus system holding a step's API token */
   | { kind: 'api'; stepKey: string; label: string }
   /** an operator at the command line, or an import acting for an office */
@@ -64,6 +82,8 @@ export interface DecisionRequest {
    * it would after decide()'s own read.
    */
   known?: Map<string, KnownTarget>;
+  /** the clock, for whom the actor stands in when decide() reads it (tests set it); the database's now without it */
+  at?: Date;
 }
 
 export type Outcome =

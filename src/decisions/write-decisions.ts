@@ -11,6 +11,8 @@ export interface Candidate {
   expectedVersion: number | null;
   /** the row may change from `returned` (a pass with intent to undo a return; always true for other decisions) */
   overReturn: boolean;
+  /** how this row is signed when not as the decider's label ("王五（代 张三）": decided for someone away) */
+  label?: string | null;
   /** the audit detail of the row if it wins, without the version it reaches */
   detail: Record<string, unknown>;
 }
@@ -42,12 +44,12 @@ export interface Written {
 // instead of deadlocking. A required step counts as done only when its row is passed or not_applicable (a step with
 // no row yet is open).
 const WRITE = `
-with x as (select * from unnest(?::int[], ?::text[], ?::int[], ?::boolean[]) as x(id, reason, expected_version, over_return)),
+with x as (select * from unnest(?::int[], ?::text[], ?::int[], ?::boolean[], ?::text[]) as x(id, reason, expected_version, over_return, label)),
 l as (select c.id from clearance c where c.id in (select id from x) and c.status = any(?::text[]) order by c.id for no key update of c),
 u as (
   update clearance c
      set status = ?::text, version = c.version + 1, updated_at = now(),
-         decided_by_id = ?::int, decided_by_label = ?::text, decided_at = case when ?::boolean then now() end,
+         decided_by_id = ?::int, decided_by_label = case when ?::boolean then coalesce(x.label, ?::text) end, decided_at = case when ?::boolean then now() end,
          source = ?::text, reason = x.reason
     from x
    where c.id = x.id and c.id in (select id from l) and c.status = any(?::text[])
@@ -59,11 +61,11 @@ u as (
 ),
 audit as (
   insert into audit_event (actor_person_id, actor_label, action, outcome, student_id, step_key, detail)
-  select ?::int, ?::text, ?::text, a.outcome, a.student_id, ?::text, a.detail
-    from (select 'applied' as outcome, u.student_id, d.detail || jsonb_build_object('version', u.version) as detail
-            from u join jsonb_to_recordset(?::jsonb) as d(id int, detail jsonb) on d.id = u.id
+  select ?::int, coalesce(a.label, ?::text), ?::text, a.outcome, a.student_id, ?::text, a.detail
+    from (select 'applied' as outcome, u.student_id, d.label, d.detail || jsonb_build_object('version', u.version) as detail
+            from u join jsonb_to_recordset(?::jsonb) as d(id int, label text, detail jsonb) on d.id = u.id
           union all
-          select o.outcome, o.student_id, o.detail from jsonb_to_recordset(?::jsonb) as o(outcome text, student_id int, detail jsonb)) a
+          select o.outcome, o.student_id, null, o.detail from jsonb_to_recordset(?::jsonb) as o(outcome text, student_id int, detail jsonb)) a
 ),
 changed as (
   insert into change_outbox (clearance_id, version, cause) select u.id, u.version, ?::text from u
@@ -77,9 +79,11 @@ export async function writeDecisions(em: EntityManager, w: WriteRequest): Promis
     pgTextArray(w.candidates.map((c) => c.reason)),
     pgIntArray(w.candidates.map((c) => c.expectedVersion)),
     `{${w.candidates.map((c) => (c.overReturn ? 't' : 'f')).join(',')}}`,
+    pgTextArray(w.candidates.map((c) => c.label ?? null)),
     pgTextArray(w.from),
     w.to,
     w.decider?.personId ?? null,
+    w.decider !== null,
     w.decider?.label ?? null,
     w.decider !== null,
     w.decider?.source ?? null,
@@ -90,7 +94,7 @@ export async function writeDecisions(em: EntityManager, w: WriteRequest): Promis
     w.audit.actorLabel,
     w.audit.action,
     w.audit.stepKey,
-    JSON.stringify(w.candidates.map((c) => ({ id: c.id, detail: c.detail }))),
+    JSON.stringify(w.candidates.map((c) => ({ id: c.id, label: c.label ?? null, detail: c.detail }))),
     JSON.stringify(w.otherAudit.map((r) => ({ outcome: r.outcome, student_id: r.studentId, detail: r.detail }))),
     w.cause,
   ]);

@@ -1,6 +1,7 @@
 // Who acts for whom: naming a stand-in or an authorised person, cancelling it, and reading who covers whom now.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { insertAudit } from '../audit/insert-audit.ts';
+import { pgTextArray } from '../db/pg-array.ts';
 import { LixiaoError } from '../errors.ts';
 import type { DelegationKind } from '../entities/delegation.ts';
 
@@ -24,9 +25,10 @@ export interface Cover {
 
 export interface GrantRequest {
   fromPersonId: number;
-  toPersonId: number;
+  /** null only for `away` (休假: away with nobody named) */
+  toPersonId: number | null;
   kind: DelegationKind;
-  /** required for a stand-in (代理 … 到 DATE); an authorisation lasts until cancelled */
+  /** required for a stand-in (代理 … 到 DATE) and an absence; an authorisation lasts until cancelled */
   endsAt?: Date | null;
   startsAt?: Date;
   /** who named it, for the audit trail: the person's name, or `admin` */
@@ -34,17 +36,26 @@ export interface GrantRequest {
   byPersonId?: number | null;
 }
 
+/**
+ * A stand-in and an absence both say "this person is away until …": one replaces the other, so a person is at most
+ * once away, covered or not.
+ */
+export const ABSENCE: readonly DelegationKind[] = ['stand_in', 'away'];
+const replaces = (kind: DelegationKind): readonly DelegationKind[] => (ABSENCE.includes(kind) ? ABSENCE : [kind]);
+
 export class DelegationError extends LixiaoError {
   constructor(
-    readonly code: 'self' | 'no_end' | 'ends_in_past',
+    readonly code: 'self' | 'no_one' | 'no_end' | 'ends_in_past' | 'bad_date' | 'too_far',
     message: string,
   ) {
     super(message);
   }
 }
 
-// "Active at `now`": started, not ended early, and not past its end.
-const ACTIVE = `d.ended_at is null and d.starts_at <= ?::timestamptz and (d.ends_at is null or d.ends_at > ?::timestamptz)`;
+/** "Active at `at`" (an SQL expression for the instant) for the delegation aliased `d`: started, not ended early, not past its end. */
+export const activeAt = (d: string, at: string) =>
+  `${d}.ended_at is null and ${d}.starts_at <= ${at} and (${d}.ends_at is null or ${d}.ends_at > ${at})`;
+const ACTIVE = activeAt('d', '?::timestamptz');
 
 /**
  * Names `toPersonId` to act for `fromPersonId`. A new delegation of the same kind from the same person replaces the
@@ -53,14 +64,16 @@ const ACTIVE = `d.ended_at is null and d.starts_at <= ?::timestamptz and (d.ends
 export async function grantDelegation(em: EntityManager, req: GrantRequest, now = new Date()): Promise<number> {
   if (req.fromPersonId === req.toPersonId)
     throw new DelegationError('self', '不能指定自己 (cannot delegate to oneself)');
-  if (req.kind === 'stand_in' && !req.endsAt)
+  if ((req.kind === 'away') !== (req.toPersonId === null))
+    throw new DelegationError('no_one', '代理需要指定一位代理人 (a stand-in or authorisation names someone)');
+  if (ABSENCE.includes(req.kind) && !req.endsAt)
     throw new DelegationError('no_end', '代理需要结束日期 (a stand-in needs an end date)');
   if (req.endsAt && req.endsAt <= now)
     throw new DelegationError('ends_in_past', '结束日期已过 (the end date has passed)');
   return em.transactional(async (t) => {
     await t.execute(
-      `update delegation set ended_at = ?::timestamptz, ended_by = ? where from_person_id = ? and kind = ? and ended_at is null`,
-      [now.toISOString(), req.by, req.fromPersonId, req.kind],
+      `update delegation set ended_at = ?::timestamptz, ended_by = ? where from_person_id = ? and kind = any(?::text[]) and ended_at is null`,
+      [now.toISOString(), req.by, req.fromPersonId, pgTextArray(replaces(req.kind))],
     );
     const inserted = await t.execute<{ id: number }[]>(
       `insert into delegation (from_person_id, to_person_id, kind, starts_at, ends_at, created_by)
@@ -90,7 +103,10 @@ export async function grantDelegation(em: EntityManager, req: GrantRequest, now 
   });
 }
 
-/** Cancels `fromPersonId`'s open delegations of `kind` (取消代理 / 取消授权); returns how many ended. Audited. */
+/**
+ * Cancels `fromPersonId`'s open delegations of `kind` (取消代理 ends a stand-in or an absence: either way they are
+ * back; 取消授权); returns how many ended. Audited.
+ */
 export async function endDelegations(
   em: EntityManager,
   req: { fromPersonId: number; kind: DelegationKind; by: string; byPersonId?: number | null },
@@ -98,8 +114,8 @@ export async function endDelegations(
 ): Promise<number> {
   return em.transactional(async (t) => {
     const ended = await t.execute<{ id: number }[]>(
-      `update delegation set ended_at = ?::timestamptz, ended_by = ? where from_person_id = ? and kind = ? and ended_at is null returning id`,
-      [now.toISOString(), req.by, req.fromPersonId, req.kind],
+      `update delegation set ended_at = ?::timestamptz, ended_by = ? where from_person_id = ? and kind = any(?::text[]) and ended_at is null returning id`,
+      [now.toISOString(), req.by, req.fromPersonId, pgTextArray(replaces(req.kind))],
     );
     if (ended.length)
       await insertAudit(

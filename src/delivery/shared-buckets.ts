@@ -16,7 +16,10 @@ export interface SharedBucket {
  * the locks, in a statement of its own, so it sees what the previous holder committed.
  */
 export async function takeShared(em: EntityManager, asked: SharedBucket[]): Promise<number> {
-  const buckets = [...new Map(asked.map((b) => [b.key, b])).values()]; // a key named twice is one bucket, spent once
+  // a bucket named twice is spent once, against the lower of its ceilings (see BucketRule.of)
+  const lowest = new Map<string, SharedBucket>();
+  for (const b of asked) if ((lowest.get(b.key)?.tokens ?? Infinity) > b.tokens) lowest.set(b.key, b);
+  const buckets = [...lowest.values()];
   if (!buckets.length) return 0;
   const keys = buckets.map((b) => b.key);
   // READ COMMITTED whatever the server's default: the count must see what the lock's previous holder committed.

@@ -1,8 +1,9 @@
-// Who acts for whom: a stand-in (代理) for a date range, or a supervisor's authorised person (授权人); ended, not deleted.
+// Who acts for whom: a stand-in (代理) for a date range, a supervisor's authorised person (授权人), or someone away with
+// nobody named (休假); ended, not deleted.
 import { defineEntity, p } from '@mikro-orm/core';
 import { Person } from './person.ts';
 
-export const DELEGATION_KINDS = ['stand_in', 'authorised'] as const;
+export const DELEGATION_KINDS = ['stand_in', 'authorised', 'away'] as const;
 export type DelegationKind = (typeof DELEGATION_KINDS)[number];
 
 export const Delegation = defineEntity({
@@ -12,8 +13,8 @@ export const Delegation = defineEntity({
     id: p.integer().primary().autoincrement(),
     /** the person whose work is covered */
     fromPerson: () => p.manyToOne(Person),
-    /** the person who covers it */
-    toPerson: () => p.manyToOne(Person),
+    /** the person who covers it; null for `away` (nobody named) */
+    toPerson: () => p.manyToOne(Person).nullable(),
     kind: p.text(),
     startsAt: p.datetime().defaultRaw('now()'),
     /** null: until cancelled (an authorisation); a stand-in always has an end */

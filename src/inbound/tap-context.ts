@@ -33,8 +33,9 @@ export async function tapContext(
   who: { userId: string; altId?: string },
   dedupeKey: string | undefined,
   messageId: string | undefined,
+  at?: Date,
 ): Promise<TapContext> {
-  const person = identitySelect(platform, who.userId, who.altId);
+  const person = identitySelect(platform, who.userId, who.altId, at);
   const key = dedupeKey?.slice(0, 200) ?? null;
   const [row] = await prepared<Row>(
     em,

@@ -13,6 +13,8 @@ import {
 import { drainChanges, startChangeDrain } from './drain-changes.ts';
 import type { Logger } from '../log.ts';
 import { JOB, type ClearanceChange, type SendCardJob } from './enqueue.ts';
+import { giveBack } from './give-back.ts';
+import { GIVE_BACK_AFTER_MS, QuotaWait } from '../delivery/quota-wait.ts';
 
 /** What a platform plugs in to act on a change (send a notice, patch a card). Must be idempotent. */
 export type ChangeListener = (payload: {
@@ -28,8 +30,11 @@ export function named(name: string, listener: ChangeListener): NamedListener {
   return Object.assign(listener, { listenerName: name });
 }
 
-/** A platform's delivery of one card; throws to have the queue retry it with backoff. */
-export type CardSender = (job: SendCardJob) => Promise<void>;
+/**
+ * A platform's delivery of one card; throws to have the queue retry it with backoff. With `maxWaitMs` it throws a
+ * QuotaWait instead of waiting longer than that for the platform's budget, and sends nothing.
+ */
+export type CardSender = (job: SendCardJob, opts?: { maxWaitMs?: number }) => Promise<void>;
 
 /** graphile-worker's log lines, through our structured logger. */
 export function workerLogger(log: Logger): WorkerLogger {
@@ -98,7 +103,16 @@ export function taskList(
     const job = payload as SendCardJob;
     const sender = senders[job.platform];
     if (!sender) return helpers.logger.warn(`no sender for platform ${job.platform}; card dropped`);
-    await sender(job);
+    // A notice whose budget is spent (a member's minute) goes back to the queue for when it has room, so the worker
+    // serves other people's sends meanwhile. Only a keyed job: its key is what keeps it to one send (give-back.ts).
+    // What someone waits for right now (`interactive`) waits in the worker, on workers kept for it.
+    const mayGiveBack = job.lane !== 'interactive' && helpers.job.key !== null;
+    try {
+      await sender(job, mayGiveBack ? { maxWaitMs: GIVE_BACK_AFTER_MS } : undefined);
+    } catch (e) {
+      if (!(e instanceof QuotaWait) || !mayGiveBack) throw e;
+      await giveBack(helpers, e.waitMs);
+    }
   };
   return { ...tasks, [JOB.clearanceChanged]: clearanceChanged, [JOB.sendCard]: sendCard, [JOB.sendCardNow]: sendCard };
 }

@@ -60,7 +60,7 @@ export const OVERDUE_LIST_MAX = 20;
  * One pass over clearance in (student_id, step_key) index order: a window per student flags "some required step is open"
  * for each gated step, with no second scan, sort or anti-join (which spilled to disk and cost ~2x on a 20,000 season).
  */
-function openCte(wf: Workflow): { sql: string; params: string[] } {
+export function openCte(wf: Workflow): { sql: string; params: string[] } {
   const gated = wf.steps.filter((s) => s.requires.length);
   const flags = gated
     .map((_, i) => `, bool_or(c.step_key = any(?::text[])) over (partition by c.student_id) as waits${i}`)
@@ -70,7 +70,7 @@ function openCte(wf: Workflow): { sql: string; params: string[] } {
     sql: `
   flagged as (select c.student_id, c.step_key${flags} from clearance c where c.status in ('pending', 'returned')),
   open as (
-    select f.student_id, f.step_key, s.college_id, s.deadline
+    select f.student_id, f.step_key, s.college_id, s.campus, s.deadline
       from flagged f join student s on s.id = f.student_id
      where not (${waiting}))`,
     params: [...gated.map((g) => pgTextArray(g.requires)), ...gated.map((g) => g.key)],

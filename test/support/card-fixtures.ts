@@ -224,6 +224,25 @@ const digest = collegeDigestCard(
   },
 );
 
+/** The same morning in August: both librarians away with nobody named, and 校医院's only doctor too. */
+const digestAway = collegeDigestCard(
+  {
+    college: '计算机学院',
+    openStudents: 41,
+    overdueTotal: 0,
+    perStep: [
+      { step: 'library', name: '图书馆', open: 38, overdue: 0, near: 2 },
+      { step: 'hospital', name: '校医院', open: 5, overdue: 0, near: 0 },
+    ],
+    overdue: [],
+    unattended: [
+      { name: '图书馆', people: ['张三', '李四'], waiting: 38 },
+      { name: '校医院', people: ['王医生'], waiting: 5 },
+    ],
+  },
+  { nudge: { step: 'library', name: '图书馆', open: 38 } },
+);
+
 const escalation = escalationCard(
   [
     { step: 'library', name: '图书馆', overdue: 412, open: 2210 },
@@ -327,6 +346,7 @@ export const fixtures: CardFixture[] = [
     platforms: ALL,
   },
   { name: 'college-digest', card: digest, platforms: ALL },
+  { name: 'college-digest-away', card: digestAway, platforms: ALL },
   { name: 'escalation', card: escalation, platforms: ALL },
   {
     name: 'reminder',
