@@ -1,4 +1,5 @@
 // The platform-neutral card: what the bot shows, before any platform's format. Renderers turn it into Feishu, WeCom or HTML.
+import { t, type Lang } from './i18n/index.ts';
 
 export type Tone = 'blue' | 'green' | 'orange' | 'red' | 'grey';
 
@@ -24,7 +25,8 @@ export type Block =
    */
   | { kind: 'text'; text: string; detail?: boolean }
   /** label / value pairs */
-  | { kind: 'fields'; fields: { label: string; value: string }[] }
+  /** label / value pairs; `short`: the label where a platform allows few characters (WeCom: 5) */
+  | { kind: 'fields'; fields: { label: string; value: string; short?: string }[] }
   /** one workflow step of a student's status: `lines` say what matters (a reason), `more` the details (where, whom to call) */
   | { kind: 'step'; name: string; state: StepState; lines: string[]; more?: string[] }
   /** one student in a staff list, with buttons or, once decided, the result */
@@ -56,6 +58,13 @@ export interface Card {
   blocks: Block[];
   /** a list card's page and the clearances it shows, so a platform can update every copy when one of them changes */
   shows?: { page: number; clearanceIds: number[] };
+  /** the language its words are in (Chinese when absent): renderers word their own few words (a state, "Link") in it */
+  lang?: Lang;
+  /**
+   * The same card in the other language, block for block, for a reader whose language is not on file: Feishu then
+   * carries both and its client shows the viewer's own (card JSON 2.0 i18n_content); other platforms show `lang`.
+   */
+  alt?: Card;
 }
 
 /** What a renderer made, and what it had to leave out (a test keeps this empty for every card we send). */
@@ -64,9 +73,12 @@ export interface Rendered<T> {
   dropped: string[];
 }
 
+/** A state's label in Chinese (staff cards); `stateLabel` for a card's own language. */
 export const STATE_LABEL: Record<StepState, string> = {
-  pending: '待办理',
-  passed: '已通过',
-  returned: '已退回',
-  not_applicable: '无需办理',
+  pending: t('zh', 'state.pending'),
+  passed: t('zh', 'state.passed'),
+  returned: t('zh', 'state.returned'),
+  not_applicable: t('zh', 'state.not_applicable'),
 };
+
+export const stateLabel = (state: StepState, lang: Lang = 'zh') => t(lang, `state.${state}`);

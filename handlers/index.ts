@@ -25,8 +25,12 @@ export const commands = [
   },
   { words: ['待办', 'todo'], who: 'staff', does: 'pending card of their steps, 20 a page' },
   { words: ['查 学号'], who: 'staff', does: "one student's status within their scope, with rows to act on" },
-  { words: ['通过 学号 …'], who: 'staff', does: 'dry run of passing a list, then one confirm' },
-  { words: ['退回 学号 原因'], who: 'staff', does: 'return a student with a reason (without one: asks for it)' },
+  { words: ['通过 学号 …', 'pass 学号 …'], who: 'staff', does: 'dry run of passing a list, then one confirm' },
+  {
+    words: ['退回 学号 原因', 'return 学号 原因'],
+    who: 'staff',
+    does: 'return a student with a reason (without one: asks for it)',
+  },
   { words: ['撤销 学号'], who: 'staff', does: 'undo their own pass or return, until 研工办 has passed the student' },
   {
     words: ['待办 (导师)'],
@@ -36,6 +40,11 @@ export const commands = [
   { words: ['暂不同意 学号 原因'], who: 'supervisor', does: '暂不同意 by chat (the student is told the reason)' },
   { words: ['授权 工号或姓名'], who: 'supervisor', does: 'authorise someone to confirm for their students' },
   { words: ['取消授权'], who: 'supervisor', does: 'end the authorisation' },
+  {
+    words: ['English', '中文', 'language en|zh'],
+    who: 'anyone',
+    does: 'the language of their own cards and notices (person.lang, audited)',
+  },
   { words: ['帮助', 'help'], who: 'anyone', does: 'help card (anything else also gets it)' },
 ] as const;
 

@@ -15,6 +15,7 @@ import { Migration20261205234500_approval_center } from './Migration202612052345
 import { Migration20261206001000_notice_queue } from './Migration20261206001000_notice_queue.ts';
 import { Migration20261206023500_delegation } from './Migration20261206023500_delegation.ts';
 import { Migration20261206023446_supervisor } from './Migration20261206023446_supervisor.ts';
+import { Migration20261206023521_person_lang } from './Migration20261206023521_person_lang.ts';
 import { Migration20261206023600_delegation_away } from './Migration20261206023600_delegation_away.ts';
 
 export const migrationsList = [
@@ -33,5 +34,6 @@ export const migrationsList = [
   { name: 'Migration20261206001000_notice_queue', class: Migration20261206001000_notice_queue },
   { name: 'Migration20261206023446_supervisor', class: Migration20261206023446_supervisor },
   { name: 'Migration20261206023500_delegation', class: Migration20261206023500_delegation },
+  { name: 'Migration20261206023521_person_lang', class: Migration20261206023521_person_lang },
   { name: 'Migration20261206023600_delegation_away', class: Migration20261206023600_delegation_away },
 ];

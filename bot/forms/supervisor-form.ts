@@ -6,26 +6,58 @@ import type { RequestState } from '../http/request-context.ts';
 import { esc } from '../http/escape.ts';
 import type { Workflow } from '../../src/workflow/schema.ts';
 import { localDateTime } from '../../src/time.ts';
+import { t, type MessageKey } from '../../cards/i18n/index.ts';
+import type { Lang } from '../../cards/index.ts';
 
-const EXIT_TYPES = ['毕业', '结业', '肄业', '退学'];
+const EXIT_TYPES = ['毕业', '结业', '肄业', '退学'] as const;
 
-/** The signature line: blank for a pen, or the supervisor's online confirmation with its code (checked with 查 学号). */
-function signature(s: FormStudent, timeZone: string): string {
-  if (!s.confirmed)
-    return `<p class="sign">导师签字：<span class="blank"></span></p>
-<p class="sign">年　　月　　日</p>`;
-  const at = localDateTime(s.confirmed.at, timeZone);
-  return `<p class="sign">导师：<span class="fill">${esc(s.confirmed.by)}</span> 已于 ${esc(at)} 在线确认</p>
-<p class="sign">确认码：<b>${esc(s.confirmed.code)}</b></p>`;
+/** The form's texts in one language, from the catalogue; values are escaped here, the catalogue's words are ours. */
+function texts(lang: Lang, s: FormStudent, university: string, timeZone: string) {
+  const tr = (key: string, vars: Record<string, string> = {}) => t(lang, key as MessageKey, vars);
+  const degree = tr(
+    s.degree === '博士' ? 'form.degree_phd' : s.degree === '硕士' ? 'form.degree_master' : 'form.degree_any',
+  );
+  const exits = EXIT_TYPES.map((x) =>
+    x === s.exitType
+      ? `<b class="mark">${tr(`form.exit_${x}`)}</b>`
+      : `<span class="off">${tr(`form.exit_${x}`)}</span>`,
+  ).join(tr('form.exit_sep'));
+  return {
+    pageTitle: tr('form.page_title', { name: esc(s.name) }),
+    title: tr('form.title', { university: esc(university) }),
+    to: tr('form.to'),
+    student: tr('form.student', {
+      degree: esc(degree),
+      name: `<span class="fill">${esc(s.name)}</span>`,
+      studentNo: `<span class="fill">${esc(s.studentNo)}</span>`,
+      exits,
+    }),
+    done: tr('form.done'),
+    sign: tr('form.sign'),
+    date: tr('form.date'),
+    hint: tr(s.confirmed ? 'form.hint_confirmed' : 'form.hint', { college: esc(s.college) }),
+    confirmed: s.confirmed
+      ? tr('form.confirmed', {
+          name: `<span class="fill">${esc(s.confirmed.by)}</span>`,
+          at: esc(localDateTime(s.confirmed.at, timeZone)),
+        })
+      : '',
+    code: s.confirmed ? tr('form.code', { code: `<b>${esc(s.confirmed.code)}</b>` }) : '',
+    print: tr('form.print'),
+  };
 }
 
+/**
+ * The official Chinese form; for a student who reads English, each paragraph is followed by its English rendering
+ * (the college keeps the Chinese text, so the Chinese stays first and whole). A supervisor's online confirmation takes
+ * the signature line's place, with the code the academic secretary checks with 查 学号.
+ */
 export function supervisorFormHtml(s: FormStudent, university: string, timeZone = 'Asia/Shanghai'): string {
-  const degree = s.degree === '博士' ? '博士' : s.degree === '硕士' ? '硕士' : '博（硕）士';
-  const exits = EXIT_TYPES.map((t) =>
-    t === s.exitType ? `<b class="mark">${t}</b>` : `<span class="off">${t}</span>`,
-  ).join('／');
+  const zh = texts('zh', s, university, timeZone);
+  const en = s.lang === 'en' ? texts('en', s, university, timeZone) : null;
+  const beside = (k: keyof typeof zh, cls = 'en') => (en ? `<p class="${cls}" lang="en">${en[k]}</p>` : '');
   return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>导师准许学生离校确认书 · ${esc(s.name)}</title>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>${zh.pageTitle}</title>
 <style>
   @page { size: A4; margin: 25mm 22mm; }
   body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif; font-size: 16pt; line-height: 2.1; color: #000; max-width: 170mm; margin: 0 auto; }
@@ -36,15 +68,24 @@ export function supervisorFormHtml(s: FormStudent, university: string, timeZone 
   .sign { margin-top: 22mm; text-align: right; }
   .blank { display: inline-block; width: 45mm; border-bottom: 1px solid #000; }
   .hint { font-size: 10pt; color: #555; line-height: 1.5; margin-top: 20mm; border-top: 1px dashed #999; padding-top: 3mm; }
+  .en { font-family: "Times New Roman", serif; font-size: 11pt; line-height: 1.5; color: #333; margin-top: -2mm; }
+  .en .fill { padding: 0 2mm; }
   @media print { .hint button { display: none; } }
 </style></head>
 <body>
-<h1>${esc(university)}研究生导师准许学生离校确认书</h1>
-<p>学院研究生教务秘书：</p>
-<p>${esc(degree)}研究生<span class="fill">${esc(s.name)}</span>，学号：<span class="fill">${esc(s.studentNo)}</span>，已经${exits}。</p>
-<p>该生已完清包括仪器归还、公共设备归还、公款归还、课题移交、涉密资料移交等与导师相关的所有手续，可以离校，特此确认。</p>
-${signature(s, timeZone)}
-<div class="hint">${esc(s.college)}。${s.confirmed ? '导师已在离校助手里确认，无需再签字；学院研究生教务秘书可发送“查 学号”核对确认码。' : '打印后交导师或导师授权人签字，再交学院研究生教务秘书。可提前办理。'}<button onclick="window.print()">打印</button></div>
+<h1>${zh.title}</h1>
+${beside('title', 'en title')}<p>${zh.to}</p>
+${beside('to')}<p>${zh.student}</p>
+${beside('student')}<p>${zh.done}</p>
+${beside('done')}${
+    s.confirmed
+      ? `<p class="sign">${zh.confirmed}</p>
+${beside('confirmed', 'en sign')}<p class="sign">${zh.code}</p>
+${beside('code', 'en sign')}`
+      : `<p class="sign">${zh.sign}<span class="blank"></span></p>
+${beside('sign', 'en sign')}<p class="sign">${zh.date}</p>
+${beside('date', 'en sign')}`
+  }<div class="hint">${zh.hint}<button onclick="window.print()">${zh.print}</button>${en ? `<br><span lang="en">${en.hint}</span>` : ''}</div>
 </body></html>`;
 }
 
@@ -59,7 +100,8 @@ export function supervisorFormRoute(
     if (!s) {
       ctx.status = 404;
       ctx.type = 'text/plain; charset=utf-8';
-      ctx.body = '链接无效或已失效。请在离校助手里发送“进度”获取新的链接。';
+      // nobody known: both languages
+      ctx.body = `${t('zh', 'form.invalid')}\n${t('en', 'form.invalid')}`;
       return;
     }
     ctx.type = 'text/html; charset=utf-8';

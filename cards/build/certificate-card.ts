@@ -1,5 +1,6 @@
 // The certificate (离校证明) in chat: its link once issued, what is missing before it, or that it was revoked.
 import type { Block, Card } from '../model.ts';
+import { list, translator, type Lang } from '../i18n/index.ts';
 
 export interface CertificateCardView {
   status: 'issued' | 'not_complete' | 'revoked' | 'unavailable';
@@ -18,50 +19,53 @@ export interface CertificateCardView {
   forStaff?: boolean;
   /** the completion notice: the student's last step has just passed */
   justCompleted?: { stepName: string };
+  /** the reader's language (Chinese when absent) */
+  lang?: Lang;
 }
 
-const LINK_LABEL = '打开离校证明（可打印，二维码可核验）';
-
 export function certificateCard(v: CertificateCardView): Card {
-  const who = v.forStaff ? `${v.name}（${v.studentNo}）的` : '您的';
+  const lang = v.lang ?? 'zh';
+  const t = translator(lang);
+  const who = v.forStaff ? t('cert.theirs', { name: v.name, studentNo: v.studentNo }) : t('cert.yours');
   const blocks: Block[] = [];
   let summary: string;
   let tone: Card['tone'];
+  const done = v.justCompleted && t('cert.just_done', { step: v.justCompleted.stepName });
+  // WeCom shows a summary of 44 characters: the completion's own line may be longer than that in English.
+  const doneSummary = v.justCompleted && t('cert.done_summary', { step: v.justCompleted.stepName });
   if (v.status === 'issued') {
-    summary = v.justCompleted
-      ? `${v.justCompleted.stepName}已通过，您的离校手续已全部办完。`
-      : `${who}离校证明已签发，办结于 ${v.completedAt ?? ''}。`;
+    summary = doneSummary || t('cert.issued', { who, at: v.completedAt ?? '' });
     tone = 'green';
-    blocks.push({ kind: 'text', text: summary });
-    if (v.justCompleted) blocks.push({ kind: 'text', text: `离校证明已签发，办结于 ${v.completedAt ?? ''}。` });
-    blocks.push({ kind: 'link', label: LINK_LABEL, url: v.url! });
-    blocks.push({
-      kind: 'note',
-      text: '证明上的二维码指向在线核验页；任何环节被撤销，证明随即失效。发送“证明”可再次获取。',
-    });
+    blocks.push({ kind: 'text', text: done || summary });
+    if (v.justCompleted) blocks.push({ kind: 'text', text: t('cert.issued_done', { at: v.completedAt ?? '' }) });
+    blocks.push({ kind: 'link', label: t('cert.link'), url: v.url! });
+    blocks.push({ kind: 'note', text: t('cert.issued_note'), detail: true });
   } else if (v.status === 'unavailable') {
-    summary = v.justCompleted
-      ? `${v.justCompleted.stepName}已通过，您的离校手续已全部办完。`
-      : '离校证明暂时无法签发，请稍后再试。';
+    summary = doneSummary || t('cert.unavailable');
     tone = v.justCompleted ? 'green' : 'orange';
-    blocks.push({ kind: 'text', text: summary });
-    blocks.push({ kind: 'note', text: '离校证明暂时无法签发，请稍后发送“证明”获取。' });
+    blocks.push({ kind: 'text', text: done || summary });
+    blocks.push({ kind: 'note', text: t('cert.unavailable_note') });
   } else if (v.status === 'revoked') {
-    summary = `${who}离校证明已撤销${v.revokedWhy ? `：${v.revokedWhy}` : ''}。`;
+    summary = t('cert.revoked', { who, why: v.revokedWhy ? t('cert.revoked_why', { why: v.revokedWhy }) : '' });
     tone = 'red';
     blocks.push({ kind: 'text', text: summary });
-    if (v.revokedAt) blocks.push({ kind: 'fields', fields: [{ label: '撤销时间', value: v.revokedAt }] });
-    blocks.push({ kind: 'note', text: '重新办完全部手续后，会签发新的离校证明。' });
+    if (v.revokedAt) blocks.push({ kind: 'fields', fields: [{ label: t('cert.revoked_at'), value: v.revokedAt }] });
+    blocks.push({ kind: 'note', text: t('cert.revoked_note') });
   } else {
     const open = v.openSteps ?? [];
-    summary = `${who}离校手续还有 ${open.length} 项未办完，办完后签发离校证明。`;
+    summary = t('cert.open', { who, count: open.length });
     tone = 'grey';
     blocks.push({ kind: 'text', text: summary });
-    if (open.length) blocks.push({ kind: 'note', text: `未办完：${open.join('、')}` });
+    if (open.length) blocks.push({ kind: 'note', text: t('cert.open_steps', { steps: list(lang, open) }) });
   }
   return {
     type: v.justCompleted ? 'notice' : 'certificate',
-    title: v.justCompleted ? '离校手续已全部办完' : v.forStaff ? `离校证明 · ${v.studentNo} ${v.name}` : '离校证明',
+    lang,
+    title: v.justCompleted
+      ? t('cert.title_done')
+      : v.forStaff
+        ? t('cert.title_staff', { studentNo: v.studentNo, name: v.name })
+        : t('cert.title'),
     tone,
     summary,
     blocks,

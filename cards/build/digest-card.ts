@@ -1,5 +1,6 @@
 // Deadline cards: a college admin's daily digest with its nudge button, the school admins' weekly escalation, a student's reminder.
 import type { Block, Card, Tone } from '../model.ts';
+import { formatDate, translator, type Lang } from '../i18n/index.ts';
 
 /** One step of a college's digest (src/reports/overdue.ts CollegeDigest fits this view). */
 export interface DigestStepView {
@@ -42,6 +43,8 @@ export interface ReminderView {
   /** deadline - today in days; negative once the deadline has passed */
   daysLeft: number;
   openSteps: string[];
+  /** the student's language (Chinese when absent) */
+  lang?: Lang;
 }
 
 const LIST_MAX = 20;
@@ -144,23 +147,28 @@ export function escalationCard(rows: OfficeBacklogView[], week: string): Card {
 
 /** A student's reminder: what is left and how long until the deadline (the status card has the places and phones). */
 export function reminderCard(v: ReminderView): Card {
+  const lang = v.lang ?? 'zh';
+  const t = translator(lang);
+  const days = Math.abs(v.daysLeft);
   const when =
     v.daysLeft > 0
-      ? `距截止还有 ${v.daysLeft} 天`
+      ? t('reminder.days_left', { count: days })
       : v.daysLeft === 0
-        ? '今天是截止日期'
-        : `已超过截止日期 ${-v.daysLeft} 天`;
+        ? t('reminder.today')
+        : t('reminder.overdue', { count: days });
   const tone: Tone = v.daysLeft < 0 ? 'red' : v.daysLeft <= 3 ? 'orange' : 'blue';
+  const count = v.openSteps.length;
   const blocks: Block[] = [
-    { kind: 'text', text: `${v.name}，您的离校截止日期是 **${v.deadline}**，${when}。` },
-    { kind: 'text', text: `**还有 ${v.openSteps.length} 项未办理：**\n${v.openSteps.join('\n')}` },
-    { kind: 'note', text: '发送“进度”查看每一项的地点、电话和要带的材料。' },
+    { kind: 'text', text: t('reminder.deadline', { name: v.name, deadline: formatDate(lang, v.deadline), when }) },
+    { kind: 'text', text: t('reminder.open', { count, steps: v.openSteps.join('\n') }) },
+    { kind: 'note', text: t('reminder.see_status'), detail: true },
   ];
   return {
     type: 'reminder',
-    title: `离校手续提醒：${when}`,
+    lang,
+    title: t('reminder.title', { when }),
     tone,
-    summary: `${when}，还有 ${v.openSteps.length} 项未办理`,
+    summary: t('reminder.summary', { when, count }),
     blocks,
   };
 }

@@ -1,7 +1,8 @@
 // The neutral Card as a Feishu card JSON 2.0 (https://open.feishu.cn/document/feishu-cards/card-json-v2-structure): buttons in column_sets, typing in forms.
-import { STATE_LABEL, type Block, type Button, type Card, type Rendered, type StepState, type Tone } from '../model.ts';
+import { stateLabel, type Block, type Button, type Card, type Rendered, type StepState, type Tone } from '../model.ts';
 import { countElements, MAX_BYTES, MAX_ELEMENTS } from './feishu-limits.ts';
 import { isHttpUrl, quote, segments } from './text.ts';
+import { t, type Lang } from '../i18n/index.ts';
 
 type El = Record<string, unknown>;
 
@@ -93,8 +94,8 @@ const TONE_HEX: Record<Tone, string> = {
  * bars (each label has exactly one datum, so either way one bar per label); that Feishu's own media-query additions keep
  * the legend hidden. Text goes in as data, not markdown, so nothing here needs escaping.
  */
-function chart(b: Extract<Block, { kind: 'bars' }>): El {
-  if (!b.bars.length) return md(`**${esc(b.title)}**\n无`);
+function chart(b: Extract<Block, { kind: 'bars' }>, lang: Lang): El {
+  if (!b.bars.length) return md(`**${esc(b.title)}**\n${t(lang, 'render.none')}`);
   const tones = [...new Set(b.bars.map((x) => x.tone))];
   return {
     tag: 'chart',
@@ -114,6 +115,7 @@ function chart(b: Extract<Block, { kind: 'bars' }>): El {
 
 function renderBlocks(card: Card, dropped: string[]): El[] {
   const id = namer();
+  const lang = card.lang ?? 'zh';
 
   const button = (b: Button, submitName?: string): El => {
     if (b.confirm && !submitName)
@@ -153,7 +155,7 @@ function renderBlocks(card: Card, dropped: string[]): El[] {
       case 'fields':
         return [md(b.fields.map((f) => `**${esc(f.label)}**：${esc(f.value)}`).join('\n'))];
       case 'step': {
-        const head = `**${esc(b.name)}** · <font color='${STATE_COLOR[b.state]}'>${STATE_LABEL[b.state]}</font>`;
+        const head = `**${esc(b.name)}** · <font color='${STATE_COLOR[b.state]}'>${esc(stateLabel(b.state, lang))}</font>`;
         return [md([head, ...b.lines.map(esc), ...(b.more ?? []).map(esc)].join('\n'))];
       }
       case 'row': {
@@ -186,7 +188,7 @@ function renderBlocks(card: Card, dropped: string[]): El[] {
         const select = {
           tag: 'multi_select_static',
           name: id('selected'),
-          placeholder: pt('请选择'),
+          placeholder: pt(t(lang, 'render.select')),
           width: 'fill',
           required: true,
           options: b.options.map((o) => ({ text: pt(o.label), value: o.id })),
@@ -194,7 +196,7 @@ function renderBlocks(card: Card, dropped: string[]): El[] {
         return [form(b.submit, b.id, [select])];
       }
       case 'bars':
-        return [chart(b)];
+        return [chart(b, lang)];
       case 'link': {
         // isHttpUrl has already refused spaces; a bracket would end the markdown link early (encodeURIComponent keeps them).
         if (isHttpUrl(b.url))
@@ -228,6 +230,43 @@ function cardJson(card: Card, elements: El[]) {
   return { payload, json: Buffer.from(JSON.stringify(payload)) };
 }
 
+const LOCALE: Record<Lang, string> = { zh: 'zh_cn', en: 'en_us' };
+
+/**
+ * A card in two languages (Card.alt) as one card the Feishu client shows in its viewer's language: every text of the
+ * main rendering gets an `i18n_content` with both (card JSON 2.0 has per-component i18n only), and `config.locales`
+ * names exactly the two given. The two renderings must have the same shape; where they do not, the main language
+ * alone is sent and that is reported.
+ */
+function bilingual(
+  card: Card,
+  alt: Card,
+  dropped: string[],
+): { payload: ReturnType<typeof cardJson>['payload'] } | null {
+  const main = cardJson(card, renderBlocks(card, dropped)).payload;
+  const other = cardJson(alt, renderBlocks(alt, [])).payload;
+  const [a, b] = [LOCALE[card.lang ?? 'zh'], LOCALE[alt.lang ?? 'zh']];
+  const merge = (x: unknown, y: unknown): boolean => {
+    if (Array.isArray(x)) return Array.isArray(y) && x.length === y.length && x.every((v, i) => merge(v, y[i]));
+    if (!x || typeof x !== 'object') return true;
+    if (!y || typeof y !== 'object' || (x as El).tag !== (y as El).tag) return false;
+    const [ox, oy] = [x as El, y as El];
+    if (typeof ox.content === 'string' && typeof oy.content === 'string' && ox !== main.config.summary)
+      ox.i18n_content = { [a]: ox.content, [b]: oy.content };
+    return Object.keys(ox).every((k) => k === 'content' || k === 'i18n_content' || merge(ox[k], oy[k]));
+  };
+  if (!merge(main.header, other.header) || !merge(main.body, other.body)) {
+    dropped.push(`the ${alt.lang ?? 'zh'} text: its card differs in shape from the ${card.lang ?? 'zh'} one`);
+    return null;
+  }
+  const config = {
+    ...main.config,
+    locales: [a, b],
+    summary: { content: card.summary, i18n_content: { [a]: card.summary, [b]: alt.summary } },
+  };
+  return { payload: { ...main, config } };
+}
+
 /** The card's size as Feishu counts it, before any guard: what the page-size logic asks about a probe card. */
 export function feishuSize(card: Card): { elements: number; bytes: number } {
   const built = cardJson(card, renderBlocks(card, []));
@@ -241,7 +280,10 @@ export function feishuSize(card: Card): { elements: number; bytes: number } {
  */
 export function renderFeishu(card: Card): RenderedFeishu {
   const dropped: string[] = [];
-  const built = cardJson(card, renderBlocks(card, dropped));
+  const both = card.alt ? bilingual(card, card.alt, dropped) : null;
+  const built = both
+    ? { payload: both.payload, json: Buffer.from(JSON.stringify(both.payload)) }
+    : cardJson(card, renderBlocks(card, card.alt ? [] : dropped));
   const count = countElements(built.payload);
   const size = built.json.length;
   if (count <= MAX_ELEMENTS && size <= MAX_BYTES) return { ...built, dropped };
@@ -249,7 +291,7 @@ export function renderFeishu(card: Card): RenderedFeishu {
   if (size > MAX_BYTES) dropped.push(`card is ${size} bytes: Feishu allows 30 KB`);
   const short = cardJson(card, [
     md(mdText(card.summary.slice(0, 2000))),
-    md(font('grey', '内容太多，飞书卡片放不下。')),
+    md(font('grey', t(card.lang ?? 'zh', 'render.too_big'))),
   ]);
   return { ...short, dropped };
 }

@@ -1,5 +1,5 @@
 // The neutral Card as an HTML fragment for the local web console; bot/console/page.ts styles it and wires its buttons.
-import { STATE_LABEL, type Block, type Button, type Card, type Rendered } from '../model.ts';
+import { stateLabel, type Block, type Button, type Card, type Rendered } from '../model.ts';
 import { quote, segments } from './text.ts';
 
 /*
@@ -56,7 +56,7 @@ function button(b: Button, extra = ''): string {
   return `<button type="button" class="btn btn-${b.style}"${attrs}${extra}>${escapeHtml(b.label)}</button>`;
 }
 
-function block(b: Block, dropped: string[]): string {
+function block(b: Block, dropped: string[], lang: Card['lang']): string {
   switch (b.kind) {
     case 'text':
       return `<p>${inline(b.text)}</p>`;
@@ -65,7 +65,7 @@ function block(b: Block, dropped: string[]): string {
     case 'step':
       return (
         `<div class="step state-${b.state}"><span class="step-name">${escapeHtml(b.name)}</span>` +
-        `<span class="step-state">${STATE_LABEL[b.state]}</span><ul>${[...b.lines, ...(b.more ?? [])].map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></div>`
+        `<span class="step-state">${escapeHtml(stateLabel(b.state, lang))}</span><ul>${[...b.lines, ...(b.more ?? [])].map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></div>`
       );
     case 'row': {
       // A decided row shows its result, then the buttons it still has (撤销 of one's own decision).
@@ -116,10 +116,10 @@ function block(b: Block, dropped: string[]): string {
 
 export function renderHtml(card: Card): Rendered<string> {
   const dropped: string[] = [];
-  const body = card.blocks.map((b) => block(b, dropped));
+  const body = card.blocks.map((b) => block(b, dropped, card.lang));
   // Newlines only between block elements, where whitespace renders as nothing; they keep golden files readable.
   const payload =
-    `<article class="card tone-${card.tone}" data-card-type="${escapeHtml(card.type)}">\n` +
+    `<article class="card tone-${card.tone}" data-card-type="${escapeHtml(card.type)}"${card.lang === 'en' ? ' lang="en"' : ''}>\n` +
     `<header class="card-title">${escapeHtml(card.title)}</header>\n` +
     `<div class="card-body">\n${body.join('\n')}\n</div>\n</article>\n`;
   return { payload, dropped };

@@ -1,6 +1,7 @@
 // The neutral Card as a WeCom template_card (the `template_card` of message/send, https://developer.work.weixin.qq.com/document/path/90236).
-import { STATE_LABEL, type Block, type Button, type Card, type Rendered, type StepState } from '../model.ts';
+import { stateLabel, type Block, type Button, type Card, type Rendered, type StepState } from '../model.ts';
 import { isHttpUrl, plain, quote, utf8Bytes } from './text.ts';
+import { list, t, type Lang } from '../i18n/index.ts';
 
 type El = Record<string, unknown>;
 
@@ -78,7 +79,7 @@ interface Line {
 }
 
 /** Each text-like block as the lines it contributes to sub_title_text (WeCom shows plain text: ** goes). */
-function lines(b: Block): Line[] {
+function lines(b: Block, lang: Lang): Line[] {
   const all = (texts: string[], detail = false) => texts.map((text) => ({ text, detail }));
   switch (b.kind) {
     case 'text':
@@ -86,8 +87,9 @@ function lines(b: Block): Line[] {
       return all(plain(b.text).split('\n'), b.detail);
     case 'step': {
       // An open step with something to say is a line of its own; where to go and whom to call follow while there is room.
-      const head = `${b.name} · ${STATE_LABEL[b.state]}${b.lines.length ? `：${b.lines.join('；')}` : ''}`;
-      return [{ text: head, detail: false }, ...all(b.more?.length ? [`  ${b.more.join('；')}`] : [], true)];
+      const [colon, semi] = [t(lang, 'colon'), t(lang, 'list.semi')];
+      const head = `${b.name} · ${stateLabel(b.state, lang)}${b.lines.length ? `${colon}${b.lines.join(semi)}` : ''}`;
+      return [{ text: head, detail: false }, ...all(b.more?.length ? [`  ${b.more.join(semi)}`] : [], true)];
     }
     case 'row':
       return all([b.title, ...b.lines, ...(b.result ? [b.result.text] : [])]);
@@ -103,7 +105,7 @@ function lines(b: Block): Line[] {
  * other open steps share one line "待办理：…" where the first of them stood, and passed / not applicable steps share a
  * line each after the steps, as details.
  */
-function textLines(blocks: Block[]): Line[] {
+function textLines(blocks: Block[], lang: Lang): Line[] {
   const out: Line[] = [];
   const grouped = new Map<StepState, { at: number; names: string[] }>();
   const group = (state: StepState, name: string, at: number) =>
@@ -111,21 +113,25 @@ function textLines(blocks: Block[]): Line[] {
   let afterSteps = 0;
   for (const b of blocks) {
     if (b.kind !== 'step') {
-      out.push(...lines(b));
+      out.push(...lines(b, lang));
       continue;
     }
     const open = b.state === 'pending' || b.state === 'returned';
-    if (open && b.lines.length) out.push(...lines(b));
+    if (open && b.lines.length) out.push(...lines(b, lang));
     else group(open ? 'pending' : b.state, b.name, out.length);
     afterSteps = out.length;
   }
   const later = (['passed', 'not_applicable'] as const).flatMap((state) => {
     const g = grouped.get(state);
-    return g ? [{ text: `${STATE_LABEL[state]}：${g.names.join('、')}`, detail: true }] : [];
+    return g ? [{ text: `${stateLabel(state, lang)}${t(lang, 'colon')}${list(lang, g.names)}`, detail: true }] : [];
   });
   out.splice(afterSteps, 0, ...later);
   const pending = grouped.get('pending');
-  if (pending) out.splice(pending.at, 0, { text: `待办理：${pending.names.join('、')}`, detail: false });
+  if (pending)
+    out.splice(pending.at, 0, {
+      text: `${stateLabel('pending', lang)}${t(lang, 'colon')}${list(lang, pending.names)}`,
+      detail: false,
+    });
   return out;
 }
 
@@ -237,7 +243,8 @@ export function renderWecom(card: Card, opts: { taskId: string; url: string }): 
     for (const t of tapped) dropped.push(`${named(t)}: vote_interaction has only its submit button`);
     for (const extra of checklists.slice(1)) dropped.push(`checklist ${extra.id}: WeCom shows one checklist per card`);
   } else {
-    const text = subTitle(textLines(card.blocks), dropped);
+    const lang = card.lang ?? 'zh';
+    const text = subTitle(textLines(card.blocks, lang), dropped);
     if (text) payload.sub_title_text = text;
     const links: Extract<Block, { kind: 'link' }>[] = [];
     for (const b of card.blocks) {
@@ -246,12 +253,13 @@ export function renderWecom(card: Card, opts: { taskId: string; url: string }): 
       else dropped.push(`link ${quote(b.label)}: WeCom opens only http(s) links`);
     }
     // button_interaction has no jump_list: a link there is a horizontal_content_list entry of type 1 (跳转url).
-    const linkFields = type === 'text_notice' ? [] : links.map((l) => ({ label: '链接', value: l.label, url: l.url }));
+    const linkFields =
+      type === 'text_notice' ? [] : links.map((l) => ({ label: t(lang, 'render.link'), value: l.label, url: l.url }));
     const fields = [...card.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : [])), ...linkFields];
     fields.slice(MAX_FIELDS).forEach((f) => dropped.push(`field ${f.label}: WeCom allows ${MAX_FIELDS} fields`));
     if (fields.length)
       payload.horizontal_content_list = fields.slice(0, MAX_FIELDS).map((f) => ({
-        keyname: fit(`field ${f.label}`, f.label, WECOM_CHARS.keyname, dropped),
+        keyname: fit(`field ${f.label}`, ('short' in f && f.short) || f.label, WECOM_CHARS.keyname, dropped),
         value: fit(`field ${f.label}`, f.value, WECOM_CHARS.value, dropped),
         ...('url' in f ? { type: 1, url: f.url } : {}),
       }));

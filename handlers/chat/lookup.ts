@@ -32,8 +32,8 @@ export async function lookup(deps: Deps, s: Session, me: Identity, studentNo: st
   if (!(await mayView(s, me, studentNo)))
     return [errorCard(`没有找到您负责范围内学号为 ${studentNo} 的学生。`, 'grey')];
   const held = [...new Set(me.acting.filter((a) => a.role === 'handler').map((a) => a.stepKey!))];
-  const status = (await studentStatusCard(deps, s, studentNo, held))!;
-  const certificate = await staffCertificateCard(deps, s, studentNo);
+  const status = (await studentStatusCard(deps, s, studentNo, held, me.lang ?? 'zh'))!;
+  const certificate = await staffCertificateCard(deps, s, studentNo, me.lang ?? 'zh');
   const ids = await s.em.execute<{ id: number }[]>(
     'select c.id from clearance c join student st on st.id = c.student_id where st.student_no = ?',
     [studentNo],

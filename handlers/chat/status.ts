@@ -5,7 +5,7 @@ import type { Session } from '../session.ts';
 import { formUrl } from '../session.ts';
 import { statusView } from '../present/status-view.ts';
 import type { Deps } from '../types.ts';
-import { errorCard } from '../../cards/index.ts';
+import { errorCard, t } from '../../cards/index.ts';
 import { onlineConfirmation } from '../../src/reports/confirmation-code.ts';
 
 /**
@@ -17,6 +17,7 @@ export async function studentStatusCard(
   s: Session,
   studentNo: string,
   staffSteps?: string[],
+  lang: 'zh' | 'en' = 'zh',
 ): Promise<Card | null> {
   const found = await studentStatus(s.em, deps.wf, studentNo);
   if (!found) return null;
@@ -37,16 +38,17 @@ export async function studentStatusCard(
     deps.timeZone,
     staffSteps ? undefined : formUrl(deps, extra!.form_token),
     amounts,
+    lang,
   );
   // The code printed on a 确认书 confirmed online, for the academic secretary to check against (查 学号).
   const supervisor = deps.wf.steps.find((x) => x.scope === 'supervisor');
   const online = supervisor ? await onlineConfirmation(s.em, studentNo, supervisor.key) : null;
   if (online) view.steps = view.steps.map((x) => (x.key === supervisor!.key ? { ...x, code: online.code } : x));
-  return statusCard(view);
+  return statusCard({ ...view, ownLanguage: !staffSteps });
 }
 
 export async function myStatus(deps: Deps, s: Session): Promise<Card> {
-  if (!s.me?.student)
-    return errorCard('“进度”用于查看学生本人的离校进度，您的账号没有对应的学生记录。工作人员请发送“待办”。', 'grey');
-  return (await studentStatusCard(deps, s, s.me.student.studentNo))!;
+  const lang = s.me?.lang ?? 'zh';
+  if (!s.me?.student) return errorCard(t(lang, 'chat.status_not_student'), 'grey', lang);
+  return (await studentStatusCard(deps, s, s.me.student.studentNo, undefined, lang))!;
 }

@@ -1,7 +1,8 @@
 // Notices for changed clearances: the student hears of each pass, return or hold and of being done; the final office hears a student is ready.
-import { certificateCard, noticeCard } from '../../cards/index.ts';
+import { certificateCard, changeNotice, readyNotice, type StepChange } from '../../cards/index.ts';
 import { changedClearances, holdersOf } from '../../src/reports/changed-clearances.ts';
-import { stepOf } from '../../src/workflow/load.ts';
+import { stepName, stepOf, stepTexts } from '../../src/workflow/load.ts';
+import { langsOf } from '../../src/people/lang.ts';
 import type { ClearanceChange } from '../../src/queue/enqueue.ts';
 import type { Deps, Outgoing } from '../types.ts';
 import { certificateView } from '../chat/certificate.ts';
@@ -29,17 +30,23 @@ export async function noticesFor(
   const ready = new Map<string, Outgoing[]>();
   // One lookup per (step, college, campus): a list of 1,000 changes asks about a handful of offices, not 1,000 times.
   // A holder who is away is told through their stand-in (or not at all, with nobody named).
-  const holders = new Map<string, Promise<number[]>>();
+  const holders = new Map<string, Promise<Map<number, 'zh' | 'en'>>>();
   const now = deps.now?.() ?? new Date();
   const holdersFor = (step: string, collegeId: number, campus: string | null) => {
     const k = `${step}|${collegeId}|${campus ?? ''}`;
     if (!holders.has(k))
       holders.set(
         k,
-        holdersOf(em, step, collegeId, campus).then((ids) => recipientsOf(em, ids, now)),
+        holdersOf(em, step, collegeId, campus)
+          .then((ids) => recipientsOf(em, ids, now))
+          .then((ids) => langsOf(em, ids)),
       );
     return holders.get(k)!;
   };
+  const langs = await langsOf(
+    em,
+    rows.map((r) => r.studentPersonId),
+  );
   for (const r of rows) {
     const step = stepOf(deps.wf, r.stepKey);
     if (!step) continue;
@@ -48,75 +55,42 @@ export async function noticesFor(
     const about = { clearanceId: r.clearanceId, version: r.version };
     const to = (card: Outgoing['card'], suffix = 'student', personId = r.studentPersonId) =>
       out.push({ personId, card, key: `${key}:${suffix}`, ...(suffix === 'student' ? { about } : {}) });
+    const lang = langs.get(r.studentPersonId) ?? 'zh';
+    const name = stepName(step, lang);
     if (r.status === 'passed' && r.openSteps.length === 0) {
       // The last step passed: the certificate is issued now and its link goes with the notice.
-      const view = await certificateView(deps, em, r.studentNo, r.studentName);
+      const view = await certificateView(deps, em, r.studentNo, r.studentName, lang);
       const issued = view?.status === 'issued' ? view : undefined;
       to(
         certificateCard({
-          ...(issued ?? { status: 'unavailable', studentNo: r.studentNo, name: r.studentName }),
-          justCompleted: { stepName: step.name },
+          ...(issued ?? { status: 'unavailable', studentNo: r.studentNo, name: r.studentName, lang }),
+          justCompleted: { stepName: name },
         }),
       );
-    } else if (r.status === 'passed' && step.scope === 'supervisor') {
-      to(
-        noticeCard({
-          title: `${step.name}：已同意离校`,
-          text: `${step.name}已在线确认您可以离校（${step.duties.join('、')}）。还有 ${r.openSteps.length} 项待办理。`,
-          tone: 'green',
-        }),
-      );
-    } else if (r.status === 'returned' && step.scope === 'supervisor') {
-      to(
-        noticeCard({
-          title: `${step.name}：暂不同意`,
-          text: `${step.name}暂不同意您离校：${r.reason ?? ''}`,
-          tone: 'orange',
-          lines: ['办好后请联系导师，导师会在离校助手里再确认。'],
-        }),
-      );
-    } else if (r.status === 'passed') {
-      to(
-        noticeCard({
-          title: `${step.name}：已通过`,
-          text: `${step.name}已通过。还有 ${r.openSteps.length} 项待办理。`,
-          tone: 'green',
-        }),
-      );
-    } else if (r.status === 'returned') {
-      to(
-        noticeCard({
-          title: `${step.name}：已退回`,
-          text: `${step.name}退回了您的离校手续：${r.reason ?? ''}`,
-          tone: 'orange',
-          lines: ['办好后请再去办理，或联系该部门。'],
-        }),
-      );
-    } else if (r.status === 'pending' && r.reason) {
-      to(
-        noticeCard({
-          title: `${step.name}：暂未通过`,
-          text: `${step.name}暂未通过：${r.reason}${r.amount ? `（${r.amount} 元）` : ''}`,
-          tone: 'orange',
-        }),
-      );
-    } else if (r.status === 'pending' && cause === 'undo') {
-      to(
-        noticeCard({
-          title: `${step.name}：恢复为待办理`,
-          text: `${step.name}的办理人撤销了刚才对您的办理结果，该环节恢复为待办理。`,
-          tone: 'orange',
-          lines: ['如有疑问，请联系该部门。'],
-        }),
-      );
-    } else if (r.status === 'pending') {
-      to(
-        noticeCard({
-          title: `${step.name}：需重新办理`,
-          text: `${step.name}的办理结果已被撤销，请重新办理。`,
-          tone: 'orange',
-        }),
-      );
+    } else {
+      const supervisor = step.scope === 'supervisor';
+      const change: StepChange | null =
+        r.status === 'passed' && supervisor
+          ? {
+              kind: 'agreed',
+              step: name,
+              duties: stepTexts(step, lang).duties.map((d) => d.text),
+              open: r.openSteps.length,
+            }
+          : r.status === 'returned' && supervisor
+            ? { kind: 'declined', step: name, reason: r.reason }
+            : r.status === 'passed'
+              ? { kind: 'passed', step: name, open: r.openSteps.length }
+              : r.status === 'returned'
+                ? { kind: 'returned', step: name, reason: r.reason }
+                : r.status === 'pending' && r.reason
+                  ? { kind: 'held', step: name, reason: r.reason, amount: r.amount }
+                  : r.status === 'pending' && cause === 'undo'
+                    ? { kind: 'undone', step: name }
+                    : r.status === 'pending'
+                      ? { kind: 'reset', step: name }
+                      : null;
+      if (change) to(changeNotice(change, lang));
     }
     // A pass that completes what a gated step waits for: tell that step's office the student is ready. The last two
     // steps passing at once both see every step passed (in one job or two): the readiness is named by the versions of
@@ -126,18 +100,13 @@ export async function noticesFor(
         if (!gated.requires.every((k) => k in r.settled)) continue;
         const claim = readinessOf(gated.key, r.studentId, gated.requires, r.settled);
         if (ready.has(claim)) continue;
+        const people = await holdersFor(gated.key, r.collegeId, r.campus);
         ready.set(
           claim,
-          (await holdersFor(gated.key, r.collegeId, r.campus)).map((personId) => ({
-            personId,
-            card: noticeCard({
-              title: `可以办理：${r.studentNo} ${r.studentName}`,
-              text: `${r.studentName}（${r.studentNo}）的其他环节已全部通过，可以办理${gated.name}。`,
-              tone: 'blue',
-              lines: ['发送“待办”查看。'],
-            }),
-            key: `${claim}:${personId}`,
-          })),
+          [...people].map(([personId, lang]) => {
+            const v = { studentNo: r.studentNo, name: r.studentName, step: stepName(gated, lang) };
+            return { personId, card: readyNotice(v, lang), key: `${claim}:${personId}` };
+          }),
         );
       }
   }

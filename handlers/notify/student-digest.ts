@@ -1,8 +1,9 @@
 // One message for everything that happened to a student's steps within the coalescing window.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { noticeCard } from '../../cards/index.ts';
+import { digestNotice } from '../../cards/index.ts';
 import { changedClearances } from '../../src/reports/changed-clearances.ts';
-import { stepOf } from '../../src/workflow/load.ts';
+import { stepName, stepOf } from '../../src/workflow/load.ts';
+import { langsOf } from '../../src/people/lang.ts';
 import type { Deps, Outgoing } from '../types.ts';
 import { noticesFor } from './notices.ts';
 
@@ -34,21 +35,16 @@ export async function combinedStudentNotice(
   const sorted = [...told].sort((a, b) => order(a) - order(b));
   const passed = sorted.filter((n) => rows.get(n.about!.clearanceId)?.status === 'passed');
   const others = sorted.filter((n) => !passed.includes(n)).map((n) => n.card.summary);
+  const lang = (await langsOf(em, [personId])).get(personId) ?? 'zh';
   const name = (n: Outgoing) => {
     const key = rows.get(n.about!.clearanceId)?.stepKey ?? '';
-    return stepOf(deps.wf, key)?.name ?? key;
+    const step = stepOf(deps.wf, key);
+    return step ? stepName(step, lang) : key;
   };
   const open = rows.get(told[0]!.about!.clearanceId)?.openSteps.length ?? 0; // one student: every row knows it
-  const head = passed.length ? `${passed.map(name).join('、')} 已通过` : '离校手续有更新';
   return {
     personId,
     key: `notice:p${personId}:${sorted.map((n) => `${n.about!.clearanceId}v${n.about!.version}`).join(',')}`,
-    card: noticeCard({
-      title: `离校进度：${told.length} 项有变化`,
-      text: `${head}，还有 ${open} 项待办理。`,
-      summary: `${passed.length} 项已通过${others.length ? `，${others.length} 项有变化` : ''}，还有 ${open} 项待办理`,
-      tone: others.length ? 'orange' : 'green',
-      lines: others,
-    }),
+    card: digestNotice({ changes: told.length, passed: passed.map(name), others, open }, lang),
   };
 }

@@ -14,6 +14,8 @@ export const Person = defineEntity({
     mobile: p.text().nullable().index(),
     /** a staff number (工号), e.g. a supervisor's, by which a supervisor names whom they authorise */
     staffNo: p.text().nullable().unique(),
+    /** 'zh' | 'en'; null: not on file (Chinese) */
+    lang: p.text().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
   },
 });

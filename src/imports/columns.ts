@@ -33,6 +33,7 @@ const ALIASES: Record<string, string> = {
   环节: 'step',
   原因: 'reason',
   金额: 'amount',
+  语言: 'lang',
 };
 
 /** The Chinese header shown next to an English column in messages and help. */

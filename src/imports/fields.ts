@@ -26,5 +26,17 @@ export const identityFields = {
     .optional(),
 };
 
+/** The language a person reads cards in: zh / en / 中文 / English (any case); blank keeps what is stored. */
+export const langField = z
+  .string()
+  .transform((v, ctx) => {
+    const s = v.trim().toLowerCase();
+    if (['zh', '中文'].includes(s)) return 'zh' as const;
+    if (['en', 'english'].includes(s)) return 'en' as const;
+    ctx.addIssue({ code: 'custom', message: 'must be zh, en, 中文 or English' });
+    return z.NEVER;
+  })
+  .optional();
+
 export const IDENTITY_COLUMNS = ['feishu_open_id', 'feishu_user_id', 'wecom_userid'] as const;
 export type Identity = { [K in keyof typeof identityFields]?: string };

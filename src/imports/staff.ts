@@ -6,7 +6,7 @@ import { ROLES } from '../entities/assignment.ts';
 import type { Workflow } from '../workflow/schema.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
 import { ImportError, readCsv, type BadRow, type CsvRow, type Table } from './csv.ts';
-import { identityFields, shortText } from './fields.ts';
+import { identityFields, langField, shortText } from './fields.ts';
 import { identityConflicts, type Owner } from './identity-conflicts.ts';
 
 /** Roles as offices write them in Chinese. */
@@ -43,6 +43,7 @@ export function staffRowSchema(wf: Workflow) {
         .enum(wf.campuses as [string, ...string[]], { message: `must be one of ${wf.campuses.join(', ')}` })
         .optional(),
       ...identityFields,
+      lang: langField,
     })
     .superRefine((r, ctx) => {
       if (r.role === 'handler' && !r.step) ctx.addIssue({ code: 'custom', message: 'a handler names a step' });
@@ -211,17 +212,19 @@ async function savePerson(em: EntityManager, id: number | null, v: StaffRow): Pr
     v.wecom_userid ?? null,
     v.email ?? null,
     v.mobile ?? null,
+    v.lang ?? null,
   ];
   if (id) {
     await em.execute(
       `update person set name = ?, feishu_open_id = coalesce(?, feishu_open_id), feishu_user_id = coalesce(?, feishu_user_id),
-              wecom_userid = coalesce(?, wecom_userid), email = coalesce(?, email), mobile = coalesce(?, mobile) where id = ?`,
+              wecom_userid = coalesce(?, wecom_userid), email = coalesce(?, email), mobile = coalesce(?, mobile),
+              lang = coalesce(?, lang) where id = ?`,
       [v.name, ...ids, id],
     );
     return id;
   }
   const [row] = await em.execute<{ id: number }[]>(
-    'insert into person (name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile) values (?, ?, ?, ?, ?, ?) returning id',
+    'insert into person (name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile, lang) values (?, ?, ?, ?, ?, ?, ?) returning id',
     [v.name, ...ids],
   );
   return row!.id;

@@ -6,7 +6,7 @@ import { insertAudit } from '../audit/insert-audit.ts';
 import { pgTextArray } from '../db/pg-array.ts';
 import { duplicateRows, ImportError, readCsv, type BadRow, type CsvRow, type Table } from './csv.ts';
 import { nearMiss } from './near-miss.ts';
-import { identityFields, isoDate, shortText, studentNo } from './fields.ts';
+import { identityFields, isoDate, langField, shortText, studentNo } from './fields.ts';
 import { identityConflicts } from './identity-conflicts.ts';
 import { seasonForImport } from '../seasons/season-for-import.ts';
 import { lockStudents } from '../decisions/lock-students.ts';
@@ -25,6 +25,7 @@ export function studentRowSchema(wf: Workflow) {
     degree: z.enum(['博士', '硕士'], { message: 'must be 博士 or 硕士' }).optional(),
     exit_type: z.enum(EXIT_TYPES, { message: `must be one of ${EXIT_TYPES.join(', ')}` }).default('毕业'),
     deadline: isoDate.optional(),
+    lang: langField,
     ...identityFields,
     ...supervisorFields,
   });
@@ -132,7 +133,7 @@ async function upsertChunk(
 ): Promise<{ created: number; heldBack: HeldBack[] }> {
   const data = JSON.stringify(rows.map((r) => ({ ...r.value, supervisor_id: supervisorOfLine.get(r.line) ?? null })));
   const recordset = `jsonb_to_recordset(?::jsonb) as x(student_no text, name text, college text, campus text, degree text, exit_type text,
-    deadline date, feishu_open_id text, feishu_user_id text, wecom_userid text, email text, mobile text, supervisor_id int)`;
+    deadline date, feishu_open_id text, feishu_user_id text, wecom_userid text, email text, mobile text, supervisor_id int, lang text)`;
   // Students already on file, locked first and in id order (the final gate's lock, see the clearance upsert below).
   await lockStudents(em, { numbers: rows.map((r) => r.value.student_no) });
   await em.execute(
@@ -143,7 +144,8 @@ async function upsertChunk(
   await em.execute(
     `update person p set name = x.name,
             feishu_open_id = coalesce(x.feishu_open_id, p.feishu_open_id), feishu_user_id = coalesce(x.feishu_user_id, p.feishu_user_id),
-            wecom_userid = coalesce(x.wecom_userid, p.wecom_userid), email = coalesce(x.email, p.email), mobile = coalesce(x.mobile, p.mobile)
+            wecom_userid = coalesce(x.wecom_userid, p.wecom_userid), email = coalesce(x.email, p.email), mobile = coalesce(x.mobile, p.mobile),
+            lang = coalesce(x.lang, p.lang)
        from ${recordset} join student s on s.student_no = x.student_no
       where p.id = s.person_id`,
     [data],
@@ -151,8 +153,8 @@ async function upsertChunk(
   // New students get a person each; ids are drawn first so that each row knows its own.
   const fresh = await em.execute<{ student_no: string }[]>(
     `with n as (select x.*, nextval('person_id_seq') as pid from ${recordset} where not exists (select 1 from student s where s.student_no = x.student_no)),
-          p as (insert into person (id, name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile)
-                select pid, name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile from n)
+          p as (insert into person (id, name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile, lang)
+                select pid, name, feishu_open_id, feishu_user_id, wecom_userid, email, mobile, lang from n)
      insert into student (student_no, season_id, name, college_id, campus, degree, exit_type, deadline, person_id, supervisor_id)
      select n.student_no, ?, n.name, c.id, n.campus, n.degree, n.exit_type, n.deadline, n.pid, n.supervisor_id from n join college c on c.name = n.college
      returning student_no`,

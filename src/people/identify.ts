@@ -21,6 +21,8 @@ export interface Covering {
 export interface Identity {
   personId: number;
   name: string;
+  /** the language they read cards in; null when not on file (read as Chinese) */
+  lang: 'zh' | 'en' | null;
   student: { id: number; studentNo: string; collegeId: number; campus: string | null } | null;
   /** their own assignments */
   assignments: AssignmentScope[];
@@ -36,6 +38,7 @@ const COLUMN: Record<Platform, string> = { console: 'id', feishu: 'feishu_open_i
 export interface IdentityRow {
   id: number;
   name: string;
+  lang: 'zh' | 'en' | null;
   student_id: number | null;
   student_no: string | null;
   college_id: number | null;
@@ -61,7 +64,7 @@ export function identitySelect(
   at?: Date,
 ): { sql: string; params: unknown[] } {
   return {
-    sql: `select p.id, p.name, s.id as student_id, s.student_no, s.college_id, s.campus, ${ASSIGNMENTS('p.id')} as assignments,
+    sql: `select p.id, p.name, p.lang, s.id as student_id, s.student_no, s.college_id, s.campus, ${ASSIGNMENTS('p.id')} as assignments,
             coalesce((select json_agg(json_build_object('delegationId', d.id, 'personId', d.from_person_id, 'name', f.name, 'kind', d.kind,
                                                         'endsAt', d.ends_at, 'assignments', ${ASSIGNMENTS('d.from_person_id')}) order by d.id)
                         from (select coalesce(?::timestamptz, now()) as t) at, delegation d join person f on f.id = d.from_person_id
@@ -97,6 +100,7 @@ export function toIdentity(p: IdentityRow): Identity {
   return {
     personId: p.id,
     name: p.name,
+    lang: p.lang,
     student: p.student_id
       ? { id: p.student_id, studentNo: p.student_no!, collegeId: p.college_id!, campus: p.campus }
       : null,

@@ -45,3 +45,26 @@ export function stepOf(wf: Workflow, key: string): StepDef | undefined {
 export function contactFor(step: StepDef, campus: string | null): Contact | undefined {
   return (campus ? step.contacts[campus] : undefined) ?? step.contacts['default'];
 }
+
+/** A step's name in a language: the workflow file's English where it gives one, the Chinese otherwise. */
+export function stepName(step: StepDef, lang: 'zh' | 'en'): string {
+  return (lang === 'en' && step.en?.name) || step.name;
+}
+
+/** A step's texts a student reads (name, office, what to do, notes), in a language, falling back to the Chinese. */
+export function stepTexts(step: StepDef, lang: 'zh' | 'en') {
+  const en = lang === 'en' ? step.en : undefined;
+  return {
+    name: en?.name || step.name,
+    office: en?.office || step.office,
+    duties: step.duties.map((d, i) => ({ zh: d, text: en?.duties[i] || d })),
+    notes: en?.notes || step.notes,
+  };
+}
+
+/** Where a student of `campus` goes for a step, in a language. */
+export function locationFor(step: StepDef, campus: string | null, lang: 'zh' | 'en'): string | undefined {
+  const key = campus && step.contacts[campus] ? campus : 'default';
+  const zh = step.contacts[key]?.location;
+  return (zh && lang === 'en' && step.en?.locations[key]) || zh;
+}

@@ -15,6 +15,7 @@ import {
   type PendingRow,
   type StatusStepView,
 } from '../../cards/index.ts';
+import { englishFixtures } from './card-fixtures-en.ts';
 
 export type Platform = 'feishu' | 'wecom' | 'html';
 
@@ -421,4 +422,5 @@ export const fixtures: CardFixture[] = [
     card: reminderCard({ name: '李明', deadline: '2026-06-30', daysLeft: -2, openSteps: ['图书馆'] }),
     platforms: ALL,
   },
+  ...englishFixtures,
 ];

@@ -8,11 +8,20 @@
 // - element_id: letters, digits and underscores, starting with a letter, at most 20 characters, unique in the card
 // - forms: a form sits at the card's root, its interactive components are named (unique in the card) and its buttons
 //   submit; a confirm dialog is documented to fire on a form's submit button, so a confirm elsewhere is refused here
+// - per-component i18n (JSON 2.0 has no global i18n_elements): `i18n_content` beside `content`, keyed by the locales
+//   of `config.locales` (https://open.feishu.cn/document/feishu-cards/configure-multi-language-content)
 import { Ajv } from 'ajv';
 
+const LOCALES = ['zh_cn', 'en_us'];
+const i18nContent = {
+  type: 'object',
+  propertyNames: { enum: LOCALES },
+  additionalProperties: { type: 'string' },
+  minProperties: 1,
+};
 const plainText = {
   type: 'object',
-  properties: { tag: { const: 'plain_text' }, content: { type: 'string' } },
+  properties: { tag: { const: 'plain_text' }, content: { type: 'string' }, i18n_content: i18nContent },
   required: ['tag', 'content'],
   additionalProperties: false,
 };
@@ -26,7 +35,7 @@ const component = (tag: string, properties: Record<string, object>, required: st
 });
 const list = (ref: string) => ({ type: 'array', items: { $ref: ref } });
 
-const markdown = component('markdown', { content: { type: 'string' } }, ['content']);
+const markdown = component('markdown', { content: { type: 'string' }, i18n_content: i18nContent }, ['content']);
 const hr = component('hr', {});
 const chart = component('chart', { chart_spec: { type: 'object' } }, ['chart_spec']);
 const button = component(
@@ -130,9 +139,10 @@ export const FEISHU_CARD_SCHEMA = {
       type: 'object',
       properties: {
         update_multi: { type: 'boolean' },
+        locales: { type: 'array', items: { enum: LOCALES }, uniqueItems: true, minItems: 1 },
         summary: {
           type: 'object',
-          properties: { content: { type: 'string' } },
+          properties: { content: { type: 'string' }, i18n_content: i18nContent },
           required: ['content'],
           additionalProperties: false,
         },
