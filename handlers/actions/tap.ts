@@ -11,6 +11,7 @@ import { nudgeOffice } from './nudge-office.ts';
 import { undoMine, undoText, undoToast } from './undo.ts';
 import type { Caps, CardTap, Deps, Reply } from '../types.ts';
 import { metrics } from '../../src/metrics/metrics.ts';
+import { isActionName } from './action-names.ts';
 
 const REF = /^(\d{1,9})\.(\d{1,9})$/;
 const NUMBER = /^[A-Za-z0-9_-]{1,32}$/;
@@ -132,7 +133,10 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
       card: errorCard('只有离校各环节的工作人员可以办理。发送“进度”查看您自己的离校进度。', 'grey'),
       toast: { tone: 'red', text: '不是您负责的' },
     };
-  switch (v.a) {
+  // Every registered action has its case (the compiler checks: see `unhandled` below); anything else is refused.
+  const action = v.a;
+  if (!isActionName(action)) return { card: errorCard('这张卡片的按钮无法识别，请发送“待办”重新获取。') };
+  switch (action) {
     case 'page':
       return { card: await todoCard(deps, s, me, caps, Number(v.p) || 1) };
     case 'pass':
@@ -140,12 +144,12 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
       const refs = parseRefs([`${text(v.c)}.${text(v.v)}`]);
       if (!refs.length) return { card: errorCard('这张卡片的内容无法识别，请发送“待办”重新获取。') };
       const reason = tap.input?.reason?.trim();
-      if (v.a === 'return' && !reason)
+      if (action === 'return' && !reason)
         return {
           card: errorCard('退回需要原因：请发送“退回 学号 原因”，原因会告诉学生。', 'orange'),
           toast: { tone: 'orange', text: '退回需要填写原因' },
         };
-      return show(await decideOnCard(v.a, refs, reason));
+      return show(await decideOnCard(action, refs, reason));
     }
     case 'pass_page':
       return show(await decideOnCard('pass', parseRefs(text(v.ids ?? '').split(',')).slice(0, 50)));
@@ -207,7 +211,9 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
     }
     case 'nudge':
       return nudgeOffice(deps, s, me, text(v.step ?? ''));
-    default:
-      return { card: errorCard('这张卡片的按钮无法识别，请发送“待办”重新获取。') };
+    default: {
+      const unhandled: never = action;
+      throw new Error(`card action ${String(unhandled)} has no answer`);
+    }
   }
 }
