@@ -6,7 +6,7 @@ import type { ClearanceStatus } from '../entities/clearance.ts';
 import { scopesOf } from './acting-scopes.ts';
 import { actingLabel } from '../delegations/delegations.ts';
 import { pgIntArray } from '../db/pg-array.ts';
-import { authorize } from './authorize.ts';
+import { conflictOf, iso, judgeRow, TRANSITIONS } from './judge-row.ts';
 import { DecisionError, type CoveredScope, type Decision, type DecisionRequest, type RowResult } from './types.ts';
 import { insertAudit, type AuditRow } from '../audit/insert-audit.ts';
 import { writeDecisions, type Written } from './write-decisions.ts';
@@ -18,16 +18,6 @@ import { knownTarget, readTargets } from './read-targets.ts';
 import { paperFormFollowUp } from './paper-form.ts';
 
 const CHUNK = 1000;
-const MAX_REASON = 500;
-
-/** The states a decision may start from, and the state it leaves. */
-const TRANSITIONS: Record<Decision, { from: ClearanceStatus[]; to: ClearanceStatus }> = {
-  pass: { from: ['pending', 'returned'], to: 'passed' },
-  return: { from: ['pending'], to: 'returned' },
-  revoke: { from: ['passed', 'returned'], to: 'pending' },
-};
-
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /**
  * The steps on the other side of a gate from this decision: a pass needs the steps this one waits for (研工办 waits
@@ -112,111 +102,41 @@ async function decideChunk(
   const baseDetail = { decision: req.decision, source: req.source, ...(req.via ?? {}) };
   // Every refused attempt is written to the audit trail, with why; an unknown number is kept in the detail, as no
   // student row can carry it.
-  const refuse = (r: RowResult, studentId: number | null, outcome: string, detail: Record<string, unknown> = {}) =>
-    audit.push({ outcome, studentId, detail: { ...baseDetail, why: r.outcome, ...detail } });
-
   const seenClearances = new Set<number>();
   for (const t of targets) {
     const it = items[t.ord]!;
-    const r = results[t.ord]!;
-    const reason = it.reason?.trim() || null;
-    if (t.student_id === null || t.clearance_id === null) {
-      Object.assign(r, { outcome: 'unknown_student', error: `no student with number ${it.studentNo}` });
-      refuse(r, t.student_id, 'unknown_student', t.student_id === null ? { student_no: it.studentNo } : {});
-      continue;
-    }
-    const current = {
-      clearanceId: t.clearance_id,
-      status: t.status,
-      version: t.version,
-      decidedBy: t.decided_by_label,
-      decidedAt: iso(t.decided_at),
-    };
-    if (seenClearances.has(t.clearance_id)) {
-      Object.assign(r, current, { outcome: 'invalid', error: `student ${it.studentNo} appears twice in this request` });
-      refuse(r, t.student_id, 'invalid', { error: r.error });
-      continue;
-    }
-    seenClearances.add(t.clearance_id);
-    if (req.decision === 'return' && !reason) {
-      Object.assign(r, current, { outcome: 'invalid', error: 'a return needs a reason' });
-      refuse(r, t.student_id, 'invalid', { error: r.error });
-      continue;
-    }
-    if (reason && reason.length > MAX_REASON) {
-      Object.assign(r, current, { outcome: 'invalid', error: `the reason is longer than ${MAX_REASON} characters` });
-      refuse(r, t.student_id, 'invalid', { error: r.error });
-      continue;
-    }
-    if (t.status === 'not_applicable') {
-      Object.assign(r, current, { outcome: 'not_applicable', error: `${step.name} does not apply to this student` });
-      refuse(r, t.student_id, 'not_applicable');
-      continue;
-    }
-    const target = { collegeId: t.college_id, campus: t.campus, supervisorId: t.supervisor_id };
-    // Own assignments first: a row one holds oneself is signed with one's own name even while standing in.
-    let role = authorize(req.actor, assignments, step, target, req.decision);
-    let covered: CoveredScope | null = null;
-    for (const c of role ? [] : standIns) {
-      role = authorize(req.actor, c.assignments, step, target, req.decision);
-      if (role) {
-        covered = c;
-        break;
-      }
-    }
-    if (!role) {
-      Object.assign(r, current, {
-        outcome: 'denied',
-        error: `${actorLabel} does not hold ${step.name} for this student`,
-      });
-      audit.push({ outcome: 'denied', studentId: t.student_id, detail: { ...baseDetail, why: 'not_assigned' } });
-      continue;
-    }
-    if (t.passed_dependents.length) {
-      const names = wf.steps.filter((d) => t.passed_dependents.includes(d.key)).map((d) => d.name);
-      Object.assign(r, current, {
-        outcome: 'invalid',
-        error: `${names.join('、')}已通过：请先撤销${names.join('、')}`,
-        blockedBy: t.passed_dependents,
-      });
-      refuse(r, t.student_id, 'invalid', { error: r.error, passed_dependents: t.passed_dependents });
-      continue;
-    }
-    if (!from.includes(t.status)) {
-      Object.assign(r, current, { outcome: 'already_decided' });
-      refuse(r, t.student_id, 'already_decided', { status: t.status, version: t.version });
-      continue;
-    }
-    const overReturn = it.overReturn === true || it.expectedVersion !== undefined;
-    if (req.decision === 'pass' && t.status === 'returned' && !overReturn) {
-      Object.assign(r, current, conflictOf(t.decided_by_label, t.decided_at, t.reason));
-      refuse(r, t.student_id, 'conflict', { status: t.status, version: t.version });
-      continue;
-    }
-    if (t.open_required.length) {
-      const open = wf.steps.filter((s) => t.open_required.includes(s.key));
-      Object.assign(r, current, {
-        outcome: 'gate_closed',
-        openSteps: open.map((s) => s.key),
-        error: `${step.name} waits for: ${open.map((s) => s.name).join(', ')}`,
-      });
+    const duplicate = t.clearance_id !== null && seenClearances.has(t.clearance_id);
+    if (t.clearance_id !== null) seenClearances.add(t.clearance_id);
+    const verdict = judgeRow({
+      wf,
+      step,
+      decision: req.decision,
+      actor: req.actor,
+      assignments,
+      standIns,
+      row: t,
+      item: it,
+      duplicate,
+    });
+    if (verdict.kind === 'refuse') {
+      Object.assign(results[t.ord]!, verdict.result);
       audit.push({
-        outcome: 'denied',
+        outcome: verdict.audit.outcome,
         studentId: t.student_id,
-        detail: { ...baseDetail, why: 'gate_closed', open_steps: t.open_required },
+        detail: { ...baseDetail, ...verdict.audit.detail },
       });
       continue;
     }
     candidates.push({
       ord: t.ord,
-      id: t.clearance_id,
-      studentId: t.student_id,
-      reason,
+      id: t.clearance_id!,
+      studentId: t.student_id!,
+      reason: verdict.reason,
       expected_version: it.expectedVersion ?? null,
-      overReturn,
-      role,
+      overReturn: verdict.overReturn,
+      role: verdict.role,
       from: t.status,
-      for: covered,
+      for: verdict.covered,
     });
   }
 
@@ -310,13 +230,4 @@ async function decideChunk(
   if (lostAudit.length) await again(() => insertAudit(em, common, lostAudit));
 
   return results;
-}
-
-/** A pass without intent meeting a return: who returned it, when and why, and how to pass over it. */
-function conflictOf(by: string | null, at: Date | null, reason: string | null): Partial<RowResult> {
-  return {
-    outcome: 'conflict',
-    reason,
-    error: `returned by ${by ?? 'someone'} at ${iso(at) ?? 'an unknown time'}${reason ? `: ${reason}` : ''}; to pass over the return, say so (over_return)`,
-  };
 }
