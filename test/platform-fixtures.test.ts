@@ -1,17 +1,14 @@
 // Replays Feishu's and WeCom's documented callback payloads (test/fixtures) through the real routes, every field kept.
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, type TestDb } from './support/db.ts';
 import { seedSeason, studentNo } from './support/season.ts';
 import { startFeishuService, type FeishuService } from './support/feishu-service.ts';
 import { feishuRequest } from './support/feishu-sign.ts';
-import { startFakeWecom, type FakeWecom } from './support/fake-wecom.ts';
-import { wecomQuery, wecomText, type WecomApp } from './support/wecom-sign.ts';
+import { wecomQuery, wecomText } from './support/wecom-sign.ts';
+import { startWecomService, WECOM_APP, type WecomService } from './support/wecom-service.ts';
 import { wecomEncrypt } from '../bot/wecom/crypto.ts';
-import { createServer, handlerDeps } from '../bot/server.ts';
-import { createWecom, type Wecom } from '../bot/wecom/index.ts';
+import { handlerDeps } from '../bot/server.ts';
 import { notifyListener } from '../bot/delivery/notify.ts';
 import { runQueueOnce, taskList, workerLogger } from '../src/queue/worker.ts';
 import { loadConfig } from '../src/config.ts';
@@ -127,48 +124,24 @@ describe('Feishu documented payloads', () => {
 });
 
 describe('WeCom documented payloads', () => {
-  const APP: WecomApp = {
-    corpId: 'ww1436e0e65a779aee',
-    token: 'QDG6eK',
-    aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
-  };
-  let fake: FakeWecom;
-  let wecom: Wecom;
-  let server: Server;
-  let url: string;
+  let service: WecomService;
   // The documented envelope (AgentID as CDATA, indentation and all) around the documented inner XML.
   const post = async (inner: string) => {
-    const encrypt = wecomEncrypt(APP.aesKey, inner, APP.corpId);
-    const res = await fetch(`${url}/wecom/callback?${wecomQuery(APP, encrypt)}`, {
+    const encrypt = wecomEncrypt(WECOM_APP.aesKey, inner, WECOM_APP.corpId);
+    const res = await fetch(`${service.url}/wecom/callback?${wecomQuery(WECOM_APP, encrypt)}`, {
       method: 'POST',
       body: fill(fixture('wecom/envelope.xml'), { ENCRYPT: encrypt }),
     });
     return { status: res.status, text: await res.text() };
   };
-  const cardsTo = (userid: string) => fake.messages.filter((m) => m.touser === userid && m.msgtype === 'template_card');
-  const drainWecom = () => drain(wecom.listeners, { wecom: wecom.sender });
+  const cardsTo = (userid: string) => service.cardsTo(userid);
+  const drainWecom = () => service.drain();
 
   beforeAll(async () => {
     await db.sql(`update person set wecom_userid = 'fromUser' where wecom_userid = 'stu1'`);
-    fake = await startFakeWecom();
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      WECOM_CORP_ID: APP.corpId,
-      WECOM_AGENT_ID: '1000002', // the fake's; the fixtures' AgentID is the documented example's
-      WECOM_SECRET: 'fake-wecom-secret',
-      WECOM_TOKEN: APP.token,
-      WECOM_ENCODING_AES_KEY: APP.aesKey,
-      WECOM_BASE_URL: fake.url,
-    });
-    wecom = createWecom(config.wecom!, handlerDeps({ orm: db.orm, wf: db.wf, config, log }), log);
-    server = createServer({ orm: db.orm, wf: db.wf, config, log, wecom }).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    service = await startWecomService(db); // its AgentID is the fake's; the fixtures' is the documented example's
   });
-  afterAll(async () => {
-    await new Promise((r) => server.close(r));
-    await fake.close();
-  });
+  afterAll(() => service.close());
 
   it('the documented text message gets the status card, once however often it is delivered', async () => {
     const text = fixture('wecom/text.xml');
@@ -182,10 +155,10 @@ describe('WeCom documented payloads', () => {
   });
 
   it('entering the app (an event lixiao does not act on) is answered 200 and sends nothing', async () => {
-    const before = fake.messages.length;
+    const before = service.fake.messages.length;
     expect((await post(fixture('wecom/enter_agent.xml'))).status).toBe(200);
     await drainWecom();
-    expect(fake.messages.length).toBe(before);
+    expect(service.fake.messages.length).toBe(before);
   });
 
   it('the documented template_card_event, two options ticked on a checkbox card, passes those two students', async () => {
@@ -199,7 +172,7 @@ describe('WeCom documented payloads', () => {
         USERID: 'library',
         EVENT_KEY: card.submit_button.key,
         TASK_ID: sent.task_id!,
-        RESPONSE_CODE: fake.mintResponseCode(),
+        RESPONSE_CODE: service.fake.mintResponseCode(),
         QUESTION_KEY: card.checkbox.question_key,
         OPTION_1: one!.id,
         OPTION_2: two!.id,

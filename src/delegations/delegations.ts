@@ -132,15 +132,21 @@ export async function endDelegations(
   });
 }
 
-/** The people whose work `personId` covers at `now` (whom they stand in for, or are authorised by). */
-export async function coveredBy(em: EntityManager, personId: number, now = new Date()): Promise<Covered[]> {
+/** Active delegations on one side of `personId`, each with the person on the other side. */
+async function activeAcross(
+  em: EntityManager,
+  mine: 'to_person_id' | 'from_person_id',
+  personId: number,
+  now: Date,
+): Promise<Covered[]> {
+  const theirs = mine === 'to_person_id' ? 'from_person_id' : 'to_person_id';
   const at = now.toISOString();
   const rows = await em.execute<
     { id: number; person_id: number; name: string; kind: DelegationKind; ends_at: Date | null }[]
   >(
-    `select d.id, d.from_person_id as person_id, p.name, d.kind, d.ends_at
-       from delegation d join person p on p.id = d.from_person_id
-      where d.to_person_id = ? and ${ACTIVE} order by d.id`,
+    `select d.id, d.${theirs} as person_id, p.name, d.kind, d.ends_at
+       from delegation d join person p on p.id = d.${theirs}
+      where d.${mine} = ? and ${ACTIVE} order by d.id`,
     [personId, at, at],
   );
   return rows.map((r) => ({
@@ -152,24 +158,14 @@ export async function coveredBy(em: EntityManager, personId: number, now = new D
   }));
 }
 
+/** The people whose work `personId` covers at `now` (whom they stand in for, or are authorised by). */
+export function coveredBy(em: EntityManager, personId: number, now = new Date()): Promise<Covered[]> {
+  return activeAcross(em, 'to_person_id', personId, now);
+}
+
 /** Who covers `personId` at `now` (their stand-in, their authorised person), for routing digests and nudges. */
-export async function coversOf(em: EntityManager, personId: number, now = new Date()): Promise<Cover[]> {
-  const at = now.toISOString();
-  const rows = await em.execute<
-    { id: number; person_id: number; name: string; kind: DelegationKind; ends_at: Date | null }[]
-  >(
-    `select d.id, d.to_person_id as person_id, p.name, d.kind, d.ends_at
-       from delegation d join person p on p.id = d.to_person_id
-      where d.from_person_id = ? and ${ACTIVE} order by d.id`,
-    [personId, at, at],
-  );
-  return rows.map((r) => ({
-    delegationId: r.id,
-    personId: r.person_id,
-    name: r.name,
-    kind: r.kind,
-    endsAt: r.ends_at,
-  }));
+export function coversOf(em: EntityManager, personId: number, now = new Date()): Promise<Cover[]> {
+  return activeAcross(em, 'from_person_id', personId, now);
 }
 
 /** How a decision taken for someone else is signed: "王五（代 张三）" for a stand-in, "张三（受李老师授权）" for an authorisation. */

@@ -1,51 +1,18 @@
 // The supervisor (导师) on WeCom end to end: the checkbox card of their students, 暂不同意 by chat, authorisation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { freshDb, type TestDb } from '../support/db.ts';
 import { seedSupervisedSeason, studentNo } from '../support/season.ts';
-import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.ts';
-import { wecomPost, wecomTap, wecomText, type WecomApp } from '../support/wecom-sign.ts';
-import { wecomDecrypt } from '../../bot/wecom/crypto.ts';
-import { parseWecomXml, field } from '../../bot/wecom/xml.ts';
-import { createServer, handlerDeps } from '../../bot/server.ts';
-import { createWecom, type Wecom } from '../../bot/wecom/index.ts';
-import { notifyListener } from '../../bot/delivery/notify.ts';
-import { runQueueOnce, taskList, workerLogger } from '../../src/queue/worker.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
+import { startWecomService, type WecomService } from '../support/wecom-service.ts';
+import { wecomTap, wecomText } from '../support/wecom-sign.ts';
 
-const APP: WecomApp = {
-  corpId: 'ww1436e0e65a779aee',
-  token: 'QDG6eK',
-  aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
-};
 let db: TestDb;
-let fake: FakeWecom;
-let wecom: Wecom;
-let server: Server;
-let url: string;
-const log = createLogger('silent');
-
-async function post(inner: string) {
-  const r = wecomPost(APP, inner);
-  const res = await fetch(`${url}/wecom/callback?${r.query}`, { method: 'POST', body: r.body });
-  return { status: res.status, text: await res.text() };
-}
-async function drain() {
-  const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({ LIXIAO_QUIET_HOURS: 'off' }), log });
-  for (let i = 0; i < 5; i++)
-    await runQueueOnce({
-      connectionString: db.url,
-      taskList: taskList([notifyListener(hd, ['wecom'], 0), ...wecom.listeners], { wecom: wecom.sender }),
-      logger: workerLogger(log),
-    });
-}
-const cardsTo = (userid: string) => fake.messages.filter((m) => m.touser === userid && m.msgtype === 'template_card');
+let service: WecomService;
+const post = (inner: string) => service.post(inner);
+const drain = () => service.drain();
+const cardsTo = (userid: string) => service.cardsTo(userid);
+const reply = (text: string) => service.reply(text);
 const titled = (userid: string, title: string) =>
   cardsTo(userid).filter((m) => (m.template_card as any).main_title?.title === title);
-const reply = (text: string) =>
-  parseWecomXml(wecomDecrypt(APP.aesKey, field(parseWecomXml(text), 'Encrypt')!, APP.corpId));
 const row = async (no: string) =>
   (
     await db.sql<{
@@ -64,24 +31,10 @@ const row = async (no: string) =>
 beforeAll(async () => {
   db = await freshDb();
   await seedSupervisedSeason(db, 6);
-  fake = await startFakeWecom();
-  const config = loadConfig({
-    DATABASE_URL: db.url,
-    WECOM_CORP_ID: APP.corpId,
-    WECOM_AGENT_ID: '1000002',
-    WECOM_SECRET: 'fake-wecom-secret',
-    WECOM_TOKEN: APP.token,
-    WECOM_ENCODING_AES_KEY: APP.aesKey,
-    WECOM_BASE_URL: fake.url,
-  });
-  wecom = createWecom(config.wecom!, handlerDeps({ orm: db.orm, wf: db.wf, config, log }), log);
-  server = createServer({ orm: db.orm, wf: db.wf, config, log, wecom }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  service = await startWecomService(db);
 });
 afterAll(async () => {
-  await new Promise((r) => server.close(r));
-  await fake.close();
+  await service.close();
   await db.close();
 });
 
@@ -105,7 +58,9 @@ describe('the supervisor on WeCom', () => {
     expect(card.submit_button.text).toBe('同意所选');
     const ids = card.checkbox.option_list.map((o: { id: string }) => o.id);
     expect(ids).toHaveLength(2);
-    const res = await post(wecomTap('sup-li', card.submit_button.key, c.task_id!, ids, fake.mintResponseCode()));
+    const res = await post(
+      wecomTap('sup-li', card.submit_button.key, c.task_id!, ids, service.fake.mintResponseCode()),
+    );
     expect((reply(res.text).Button as any).ReplaceName).toBe('已通过 2 / 2 人');
     expect((await row(studentNo(0))).status).toBe('passed');
     expect((await row(studentNo(3))).status).toBe('passed');
@@ -140,7 +95,7 @@ describe('the supervisor on WeCom', () => {
     expect(card.card_type).toBe('button_interaction');
     const agree = card.button_list.find((b: { text: string }) => b.text === '同意离校');
     expect(agree).toBeTruthy();
-    await post(wecomTap('zhang', agree.key, c.task_id!, undefined, fake.mintResponseCode()));
+    await post(wecomTap('zhang', agree.key, c.task_id!, undefined, service.fake.mintResponseCode()));
     expect(await row(studentNo(1))).toMatchObject({ status: 'passed', decided_by_label: '张三（受王老师授权）' });
     const [audit] = await db.sql<{ actor_label: string; detail: Record<string, unknown> }>(
       `select actor_label, detail from audit_event where step_key = 'supervisor' and outcome = 'applied' order by id desc limit 1`,
