@@ -4,57 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, type TestDb } from '../support/db.ts';
 import { seedSeason, studentNo } from '../support/season.ts';
 import { startFeishuService, type FeishuService } from '../support/feishu-service.ts';
-import { feishuEvent, feishuRequest } from '../support/feishu-sign.ts';
-import { handlerDeps } from '../../bot/server.ts';
-import { notifyListener } from '../../bot/delivery/notify.ts';
-import { runQueueOnce, taskList, workerLogger } from '../../src/queue/worker.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
+import { feishuMessage, feishuTap } from '../support/feishu-sign.ts';
 
 const KEY = 'feishu-encrypt-key-for-tests';
 const STUDENT = studentNo(0);
 let db: TestDb;
 let service: FeishuService;
-const log = createLogger('silent');
 
-async function post(payload: object) {
-  const r = feishuRequest(payload, KEY);
-  const res = await fetch(`${service.url}/feishu/webhook`, {
-    method: 'POST',
-    headers: r.headers,
-    body: new Uint8Array(r.body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
-const message = (openId: string, text: string) =>
-  feishuEvent('im.message.receive_v1', {
-    sender: { sender_id: { open_id: openId }, sender_type: 'user' },
-    message: {
-      message_id: `om_${Math.random().toString(36).slice(2)}`,
-      chat_type: 'p2p',
-      message_type: 'text',
-      content: JSON.stringify({ text }),
-    },
-  });
-const tap = (openId: string, value: object) =>
-  feishuEvent('card.action.trigger', {
-    operator: { open_id: openId },
-    token: 'c-token-1',
-    action: { tag: 'button', value },
-  });
+const post = (payload: object) => service.post(payload);
+const message = (openId: string, text: string) => feishuMessage(openId, text);
+const tap = (openId: string, value: object) => feishuTap(openId, value);
 
-async function drain() {
-  const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({ LIXIAO_QUIET_HOURS: 'off' }), log });
-  for (let i = 0; i < 5; i++)
-    await runQueueOnce({
-      connectionString: db.url,
-      taskList: taskList([notifyListener(hd, ['feishu'], 0), ...service.feishu.listeners], {
-        feishu: service.feishu.sender,
-      }),
-      logger: workerLogger(log),
-    });
-}
+const drain = () => service.drain();
 type Sent = { header: { title: { content: string } }; config: Record<string, unknown>; body: { elements: unknown[] } };
 const cardsTo = (openId: string) =>
   service.fake.messages.filter((m) => m.receive_id === openId).map((m) => m.content as Sent);

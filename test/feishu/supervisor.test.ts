@@ -4,58 +4,17 @@ import { freshDb, type TestDb } from '../support/db.ts';
 import { seedSupervisedSeason, studentNo } from '../support/season.ts';
 import type { FakeFeishu } from '../support/fake-feishu.ts';
 import { startFeishuService, type FeishuService } from '../support/feishu-service.ts';
-import { feishuEvent, feishuRequest } from '../support/feishu-sign.ts';
-import { handlerDeps } from '../../bot/server.ts';
-import type { Feishu } from '../../bot/feishu/index.ts';
-import { notifyListener } from '../../bot/delivery/notify.ts';
-import { runQueueOnce, taskList, workerLogger } from '../../src/queue/worker.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
+import { feishuMessage, feishuTap } from '../support/feishu-sign.ts';
 
 const KEY = 'feishu-encrypt-key-for-tests';
 let db: TestDb;
 let fake: FakeFeishu;
-let feishu: Feishu;
 let service: FeishuService;
-let url: string;
-const log = createLogger('silent');
 
-async function post(payload: object) {
-  const r = feishuRequest(payload, KEY);
-  const res = await fetch(`${url}/feishu/webhook`, {
-    method: 'POST',
-    headers: r.headers,
-    body: new Uint8Array(r.body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
-const message = (openId: string, text: string) =>
-  feishuEvent('im.message.receive_v1', {
-    sender: { sender_id: { open_id: openId }, sender_type: 'user' },
-    message: {
-      message_id: `om_${Math.random().toString(36).slice(2)}`,
-      chat_type: 'p2p',
-      message_type: 'text',
-      content: JSON.stringify({ text }),
-    },
-  });
-const tap = (openId: string, value: object, messageId?: string, formValue?: object) =>
-  feishuEvent('card.action.trigger', {
-    operator: { open_id: openId },
-    token: 'c-token-1',
-    action: { tag: 'button', value, ...(formValue ? { form_value: formValue } : {}) },
-    context: { open_message_id: messageId },
-  });
-async function drain() {
-  const hd = handlerDeps({ orm: db.orm, wf: db.wf, config: loadConfig({ LIXIAO_QUIET_HOURS: 'off' }), log });
-  for (let i = 0; i < 5; i++)
-    await runQueueOnce({
-      connectionString: db.url,
-      taskList: taskList([notifyListener(hd, ['feishu'], 0), ...feishu.listeners], { feishu: feishu.sender }),
-      logger: workerLogger(log),
-    });
-}
+const post = (payload: object) => service.post(payload);
+const message = (openId: string, text: string) => feishuMessage(openId, text);
+const tap = feishuTap;
+const drain = () => service.drain();
 function buttons(card: unknown): { label: string; value: Record<string, unknown> }[] {
   const out: { label: string; value: Record<string, unknown> }[] = [];
   const walk = (v: unknown) => {
@@ -85,7 +44,7 @@ beforeAll(async () => {
   db = await freshDb();
   await seedSupervisedSeason(db, 6);
   service = await startFeishuService(db, KEY);
-  ({ fake, feishu, url } = service);
+  ({ fake } = service);
 });
 afterAll(async () => {
   await service.close();

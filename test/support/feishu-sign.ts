@@ -48,3 +48,19 @@ export function feishuEvent(type: string, event: object, token = 'vtoken') {
     event,
   };
 }
+
+/** A direct message as Feishu's `im.message.receive_v1` carries it. */
+export const feishuMessage = (openId: string, text: string, messageId = `om_${Math.random().toString(36).slice(2)}`) =>
+  feishuEvent('im.message.receive_v1', {
+    sender: { sender_id: { open_id: openId }, sender_type: 'user' },
+    message: { message_id: messageId, chat_type: 'p2p', message_type: 'text', content: JSON.stringify({ text }) },
+  });
+
+/** A tap on a card button as `card.action.trigger` carries it (with what a form submitted, if any). */
+export const feishuTap = (openId: string, value: object, messageId?: string, formValue?: object) =>
+  feishuEvent('card.action.trigger', {
+    operator: { open_id: openId },
+    token: 'c-token-1',
+    action: { tag: 'button', value, ...(formValue ? { form_value: formValue } : {}) },
+    context: { open_message_id: messageId },
+  });
