@@ -11,7 +11,7 @@ import { nudgeOffice } from './nudge-office.ts';
 import { undoMine, undoText, undoToast } from './undo.ts';
 import type { Caps, CardTap, Deps, Reply } from '../types.ts';
 import { metrics } from '../../src/metrics/metrics.ts';
-import { isActionName } from './action-names.ts';
+import { isActionName, type ActionName } from './action-names.ts';
 
 const REF = /^(\d{1,9})\.(\d{1,9})$/;
 const NUMBER = /^[A-Za-z0-9_-]{1,32}$/;
@@ -133,87 +133,112 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
       card: errorCard('只有离校各环节的工作人员可以办理。发送“进度”查看您自己的离校进度。', 'grey'),
       toast: { tone: 'red', text: '不是您负责的' },
     };
-  // Every registered action has its case (the compiler checks: see `unhandled` below); anything else is refused.
+  // An action not in the registry is refused; every registered one has its answer (the compiler checks the map).
   const action = v.a;
   if (!isActionName(action)) return { card: errorCard('这张卡片的按钮无法识别，请发送“待办”重新获取。') };
-  switch (action) {
-    case 'page':
-      return { card: await todoCard(deps, s, me, caps, Number(v.p) || 1) };
-    case 'pass':
-    case 'return': {
-      const refs = parseRefs([`${text(v.c)}.${text(v.v)}`]);
-      if (!refs.length) return { card: errorCard('这张卡片的内容无法识别，请发送“待办”重新获取。') };
-      const reason = tap.input?.reason?.trim();
-      if (action === 'return' && !reason)
-        return {
-          card: errorCard('退回需要原因：请发送“退回 学号 原因”，原因会告诉学生。', 'orange'),
-          toast: { tone: 'orange', text: '退回需要填写原因' },
-        };
-      return show(await decideOnCard(action, refs, reason));
-    }
-    case 'pass_page':
-      return show(await decideOnCard('pass', parseRefs(text(v.ids ?? '').split(',')).slice(0, 50)));
-    case 'pass_selected': {
-      const refs = parseRefs(tap.selected ?? []).slice(0, 50);
-      if (!refs.length)
-        return { card: await todoCard(deps, s, me, caps), toast: { tone: 'orange', text: '请先勾选学生' } };
-      return show(await decideOnCard('pass', refs));
-    }
-    case 'confirm_list': {
-      // The preview's exact rows and versions: anything that changed since (another staff member returned it) is left alone.
-      const results = await decideRefs(deps, s, me, tap, 'pass', parseRefs(text(v.refs ?? '').split(',')).slice(0, 50));
-      const notPassed = visible(results)
-        .filter((x) => x.r.outcome !== 'applied')
-        .map((x) => ({ studentNo: x.item.studentNo, text: resultText(x.r, deps.wf, deps.timeZone).text }));
-      const passed = results.filter((x) => x.r.outcome === 'applied').length;
-      const said = results.length
-        ? { tone: notPassed.length || !passed ? ('orange' as const) : ('green' as const), text: `已通过 ${passed} 人` }
-        : { tone: 'red' as const, text: NO_SUCH_ROW };
-      // The preview's numbers that could not be handled, carried by the button (untrusted: only shown back to this person).
-      const numbers = (key: string) =>
-        text(v[key] ?? '')
-          .split(',')
-          .filter((n) => NUMBER.test(n))
-          .slice(0, 50);
-      const unknown = numbers('u');
-      const unknownTotal = Math.min(Math.max(Number(v.un) || 0, unknown.length), 50);
-      return {
-        card: batchDoneCard({ passed, notPassed, unknown, unknownTotal, gateClosed: numbers('g') }),
-        toast: said,
-      };
-    }
-    case 'undo': {
-      const [ref] = parseRefs([`${text(v.c)}.${text(v.v)}`]);
-      if (!ref) return { card: errorCard('这张卡片的内容无法识别，请发送“待办”重新获取。') };
-      const u = await undoMine(deps, s, me, tap.who, ref.id, ref.version, tap.eventId);
-      if (u.outcome === 'unknown') return { card: await todoCard(deps, s, me, caps), toast: undoToast(u, deps) };
-      // The card again from its rows as they are now: an undone row is open again, with 通过 / 退回 on its new version.
-      const ids = [...new Set([...(tap.shown?.clearanceIds ?? []), ref.id])].filter(
-        (id) => id === ref.id || !onCard.has(id),
-      );
-      for (const i of await clearanceItems(s.em, ids)) onCard.set(i.clearanceId, i);
-      const item = onCard.get(ref.id)!;
-      const decided =
-        u.outcome === 'applied'
-          ? []
-          : [{ row: pendingRow(deps, { ...item, status: 'pending' }), result: undoText(u, deps) }];
-      const card = tap.shown
-        ? await shownCard(
-            deps,
-            s,
-            me,
-            caps,
-            { page: tap.shown.page, clearanceIds: tap.shown.clearanceIds, known: onCard },
-            decided,
-          )
-        : await todoCard(deps, s, me, caps, 1, decided);
-      return { card, toast: undoToast(u, deps) };
-    }
-    case 'nudge':
-      return nudgeOffice(deps, s, me, text(v.step ?? ''));
-    default: {
-      const unhandled: never = action;
-      throw new Error(`card action ${String(unhandled)} has no answer`);
-    }
-  }
+  return ANSWERS[action]({ deps, s, me, tap, caps, v, text, onCard, decideOnCard, show, visible, action });
 }
+
+/** What every action's answer works with: the tapper, the tap, and the tapped card's rows and helpers. */
+interface TapScope {
+  deps: Deps;
+  s: Session;
+  me: Identity;
+  tap: CardTap;
+  caps: Caps;
+  v: CardTap['value'];
+  text: (x: unknown) => string;
+  onCard: Map<number, ClearanceItem>;
+  decideOnCard: (
+    decision: Decision,
+    refs: { id: number; version: number }[],
+    reason?: string,
+  ) => ReturnType<typeof decideRefs>;
+  show: (results: Awaited<ReturnType<typeof decideRefs>>, page?: number) => Promise<Reply>;
+  visible: (results: Awaited<ReturnType<typeof decideRefs>>) => Awaited<ReturnType<typeof decideRefs>>;
+  action: ActionName;
+}
+
+/** 通过 / 退回 on one row: the card's id and version of the row, and for a return the reason typed into the card. */
+async function decideRow({ v, text, tap, action, show, decideOnCard }: TapScope): Promise<Reply> {
+  const refs = parseRefs([`${text(v.c)}.${text(v.v)}`]);
+  if (!refs.length) return { card: errorCard('这张卡片的内容无法识别，请发送“待办”重新获取。') };
+  const reason = tap.input?.reason?.trim();
+  if (action === 'return' && !reason)
+    return {
+      card: errorCard('退回需要原因：请发送“退回 学号 原因”，原因会告诉学生。', 'orange'),
+      toast: { tone: 'orange', text: '退回需要填写原因' },
+    };
+  return show(await decideOnCard(action === 'return' ? 'return' : 'pass', refs, reason));
+}
+
+/** The preview's exact rows and versions: anything that changed since (another staff member returned it) is left alone. */
+async function confirmList({ deps, s, me, tap, v, text, visible }: TapScope): Promise<Reply> {
+  const results = await decideRefs(deps, s, me, tap, 'pass', parseRefs(text(v.refs ?? '').split(',')).slice(0, 50));
+  const notPassed = visible(results)
+    .filter((x) => x.r.outcome !== 'applied')
+    .map((x) => ({ studentNo: x.item.studentNo, text: resultText(x.r, deps.wf, deps.timeZone).text }));
+  const passed = results.filter((x) => x.r.outcome === 'applied').length;
+  const said = results.length
+    ? { tone: notPassed.length || !passed ? ('orange' as const) : ('green' as const), text: `已通过 ${passed} 人` }
+    : { tone: 'red' as const, text: NO_SUCH_ROW };
+  // The preview's numbers that could not be handled, carried by the button (untrusted: only shown back to this person).
+  const numbers = (key: string) =>
+    text(v[key] ?? '')
+      .split(',')
+      .filter((n) => NUMBER.test(n))
+      .slice(0, 50);
+  const unknown = numbers('u');
+  const unknownTotal = Math.min(Math.max(Number(v.un) || 0, unknown.length), 50);
+  return {
+    card: batchDoneCard({ passed, notPassed, unknown, unknownTotal, gateClosed: numbers('g') }),
+    toast: said,
+  };
+}
+
+/** 撤销 of one's own decision on a row, then the card again from its rows as they are now. */
+async function undoRow({ deps, s, me, tap, caps, v, text, onCard }: TapScope): Promise<Reply> {
+  const [ref] = parseRefs([`${text(v.c)}.${text(v.v)}`]);
+  if (!ref) return { card: errorCard('这张卡片的内容无法识别，请发送“待办”重新获取。') };
+  const u = await undoMine(deps, s, me, tap.who, ref.id, ref.version, tap.eventId);
+  if (u.outcome === 'unknown') return { card: await todoCard(deps, s, me, caps), toast: undoToast(u, deps) };
+  // An undone row is open again, with 通过 / 退回 on its new version.
+  const ids = [...new Set([...(tap.shown?.clearanceIds ?? []), ref.id])].filter(
+    (id) => id === ref.id || !onCard.has(id),
+  );
+  for (const i of await clearanceItems(s.em, ids)) onCard.set(i.clearanceId, i);
+  const item = onCard.get(ref.id)!;
+  const decided =
+    u.outcome === 'applied'
+      ? []
+      : [{ row: pendingRow(deps, { ...item, status: 'pending' }), result: undoText(u, deps) }];
+  const card = tap.shown
+    ? await shownCard(
+        deps,
+        s,
+        me,
+        caps,
+        { page: tap.shown.page, clearanceIds: tap.shown.clearanceIds, known: onCard },
+        decided,
+      )
+    : await todoCard(deps, s, me, caps, 1, decided);
+  return { card, toast: undoToast(u, deps) };
+}
+
+/** The answer to each card action (ACTIONS in action-names.ts): registering an action is giving it an answer here. */
+const ANSWERS: Record<ActionName, (x: TapScope) => Promise<Reply>> = {
+  page: async ({ deps, s, me, caps, v }) => ({ card: await todoCard(deps, s, me, caps, Number(v.p) || 1) }),
+  pass: decideRow,
+  return: decideRow,
+  pass_page: async ({ v, text, show, decideOnCard }) =>
+    show(await decideOnCard('pass', parseRefs(text(v.ids ?? '').split(',')).slice(0, 50))),
+  pass_selected: async ({ deps, s, me, caps, tap, show, decideOnCard }) => {
+    const refs = parseRefs(tap.selected ?? []).slice(0, 50);
+    if (!refs.length)
+      return { card: await todoCard(deps, s, me, caps), toast: { tone: 'orange', text: '请先勾选学生' } };
+    return show(await decideOnCard('pass', refs));
+  },
+  confirm_list: confirmList,
+  undo: undoRow,
+  nudge: ({ deps, s, me, v, text }) => nudgeOffice(deps, s, me, text(v.step ?? '')),
+};
