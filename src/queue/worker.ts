@@ -169,6 +169,9 @@ export async function runQueueOnce(opts: RunnerOptions & { connectionString: str
     max: 4,
     options: '-c default_transaction_isolation=read\\ committed',
   });
+  // An idle connection the server ends (a restart, a dropped database) is replaced on the next checkout: not an error
+  // of the run, and unhandled it would end the process.
+  pool.on('error', () => undefined);
   try {
     await drainChanges(pool);
     await runOnce({ ...rest, pgPool: pool });
