@@ -4,7 +4,7 @@ import { freshDb, type TestDb } from '../support/db.ts';
 import { seedSeason, STAFF_CSV, studentNo } from '../support/season.ts';
 import type { FakeFeishu } from '../support/fake-feishu.ts';
 import { startFeishuService, type FeishuService } from '../support/feishu-service.ts';
-import { feishuEvent, feishuRequest } from '../support/feishu-sign.ts';
+import { feishuEvent, feishuRequest, feishuButtons } from '../support/feishu-sign.ts';
 import { handlerDeps } from '../../bot/server.ts';
 import type { Feishu } from '../../bot/feishu/index.ts';
 import { notifyListener } from '../../bot/delivery/notify.ts';
@@ -59,20 +59,7 @@ async function drain() {
     });
 }
 
-/** Every button value on a sent card, by label, in order. */
-function buttons(card: unknown): { label: string; value: Record<string, unknown> }[] {
-  const out: { label: string; value: Record<string, unknown> }[] = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) return v.forEach(walk);
-    if (!v || typeof v !== 'object') return;
-    const o = v as Record<string, any>;
-    if (o.tag === 'button' && o.behaviors?.[0]?.value)
-      out.push({ label: o.text?.content, value: o.behaviors[0].value });
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
-  return out;
-}
+const buttons = feishuButtons;
 const sentTo = (openId: string) => fake.messages.filter((m) => m.receive_id === openId);
 const statusOf = async (no: string, step: string) =>
   (

@@ -4,7 +4,7 @@ import { freshDb, type TestDb } from '../support/db.ts';
 import { seedSupervisedSeason, studentNo } from '../support/season.ts';
 import type { FakeFeishu } from '../support/fake-feishu.ts';
 import { startFeishuService, type FeishuService } from '../support/feishu-service.ts';
-import { feishuMessage, feishuTap } from '../support/feishu-sign.ts';
+import { feishuMessage, feishuTap, feishuButtons } from '../support/feishu-sign.ts';
 
 const KEY = 'feishu-encrypt-key-for-tests';
 let db: TestDb;
@@ -15,19 +15,7 @@ const post = (payload: object) => service.post(payload);
 const message = (openId: string, text: string) => feishuMessage(openId, text);
 const tap = feishuTap;
 const drain = () => service.drain();
-function buttons(card: unknown): { label: string; value: Record<string, unknown> }[] {
-  const out: { label: string; value: Record<string, unknown> }[] = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) return v.forEach(walk);
-    if (!v || typeof v !== 'object') return;
-    const o = v as Record<string, any>;
-    if (o.tag === 'button' && o.behaviors?.[0]?.value)
-      out.push({ label: o.text?.content, value: o.behaviors[0].value });
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
-  return out;
-}
+const buttons = feishuButtons;
 const sentTo = (openId: string) => fake.messages.filter((m) => m.receive_id === openId);
 const titled = (openId: string, title: string) =>
   sentTo(openId).filter((m) => (m.content as any).header?.title?.content === title);

@@ -64,3 +64,18 @@ export const feishuTap = (openId: string, value: object, messageId?: string, for
     action: { tag: 'button', value, ...(formValue ? { form_value: formValue } : {}) },
     context: { open_message_id: messageId },
   });
+
+/** Every button on a sent Feishu card, with its label and callback value, in order. */
+export function feishuButtons(card: unknown): { label: string; value: Record<string, unknown> }[] {
+  const out: { label: string; value: Record<string, unknown> }[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    const o = v as { tag?: unknown; text?: { content?: string }; behaviors?: { value?: Record<string, unknown> }[] };
+    const value = o.behaviors?.[0]?.value;
+    if (o.tag === 'button' && value) out.push({ label: o.text?.content ?? '', value });
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return out;
+}
