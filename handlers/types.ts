@@ -6,6 +6,7 @@ import type { DeliveryPlatform } from '../src/delivery/deliver.ts';
 import type { Workflow } from '../src/workflow/schema.ts';
 import type { CountMemo } from '../src/reports/count-memo.ts';
 import type { ClearanceItem } from '../src/reports/pending-for.ts';
+import type { DrawnCopy } from '../src/delivery/delivered-cards.ts';
 import type { Signer } from '../src/certificates/signing-keys.ts';
 
 export interface Who {
@@ -34,12 +35,14 @@ export interface CardTap {
   eventId?: string;
   /** what the tapped card showed, when the platform remembers it (our own record, never the card's values),
    *  with its rows as they are now when the platform read them along */
-  shown?: { page: number; clearanceIds: number[]; items?: ClearanceItem[] };
+  shown?: { page: number; clearanceIds: number[]; items?: ClearanceItem[]; redrawn?: DrawnCopy };
 }
 
 export interface Reply {
   card: Card;
   toast?: { tone: Tone; text: string };
+  /** the tapped copy was marked drawn by the decision's own write (shown.redrawn): no statement of its own is needed */
+  markedDrawn?: boolean;
 }
 
 /** What the platform can show, so handlers choose a card layout without knowing the platform. */

@@ -105,7 +105,8 @@ async function schedulePatches(em: EntityManager, copies: DeliveredCardRow[], wi
 }
 
 /**
- * The window's end: the copy as it is now, its rows decided since it was last drawn marked with what happened to them
+ * The window's end: the copy as it is now, its rows decided since it was last drawn (strictly after: a tap's own
+ * decisions share their statement's now() with the mark of the copy its answer redrew) marked with what happened to them
  * (rows decided before that were shown then, and make way for pending ones now, as a patch at every change did).
  */
 export function feishuPatchCopyTask(api: FeishuApi, deps: Deps, log: Logger): Task {
@@ -116,7 +117,7 @@ export function feishuPatchCopyTask(api: FeishuApi, deps: Deps, log: Logger): Ta
     if (!copy) return; // too old to update, or its person was purged
     const changed = await em.execute<{ id: number }[]>(
       `select c.id from clearance c, delivered_card d
-        where d.platform = 'feishu' and d.message_id = ? and c.id = any(d.clearance_ids) and c.decided_at >= d.updated_at`,
+        where d.platform = 'feishu' and d.message_id = ? and c.id = any(d.clearance_ids) and c.decided_at > d.updated_at`,
       [messageId],
     );
     if (changed.length)

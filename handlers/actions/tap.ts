@@ -57,6 +57,7 @@ async function decideRefs(
       via: { platform: tap.who.platform, platformUserId: tap.who.userId, eventId: tap.eventId },
       // read moments ago, with the tap's context or just above: decide() need not read them again
       known: new Map(mine.map((i) => [i.studentNo, i])),
+      redrawn: tap.shown?.redrawn,
     });
     rows.forEach((r, j) => results.push({ item: mine[j]!, r }));
   }
@@ -98,12 +99,15 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
   // The tapped card's rows come with the tap's context (or are read here, with any tapped row not on it): its
   // untouched rows are shown back as they were a moment ago.
   const onCard = new Map<number, ClearanceItem>((tap.shown?.items ?? []).map((i) => [i.clearanceId, i]));
+  let wrote = false;
   const decideOnCard = async (decision: Decision, refs: { id: number; version: number }[], reason?: string) => {
     const ids = [...new Set([...(tap.shown?.clearanceIds ?? []), ...refs.map((r) => r.id)])].filter(
       (id) => !onCard.has(id),
     );
     for (const i of await clearanceItems(s.em, ids)) onCard.set(i.clearanceId, i);
-    return decideRefs(deps, s, me, tap, decision, refs, reason, onCard);
+    const results = await decideRefs(deps, s, me, tap, decision, refs, reason, onCard);
+    wrote ||= results.some(({ r }) => r.outcome === 'applied');
+    return results;
   };
   const show = async (results: Awaited<ReturnType<typeof decideRefs>>, page = 1): Promise<Reply> => {
     const decided = visible(results).map(({ item, r }) => ({
@@ -136,7 +140,9 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
   // An action not in the registry is refused; every registered one has its answer (the compiler checks the map).
   const action = v.a;
   if (!isActionName(action)) return { card: errorCard('这张卡片的按钮无法识别，请发送“待办”重新获取。') };
-  return ANSWERS[action]({ deps, s, me, tap, caps, v, text, onCard, decideOnCard, show, visible, action });
+  const reply = await ANSWERS[action]({ deps, s, me, tap, caps, v, text, onCard, decideOnCard, show, visible, action });
+  // A decision applied here was written with the mark of the redrawn copy (decide's `redrawn`).
+  return tap.shown?.redrawn && wrote ? { ...reply, markedDrawn: true } : reply;
 }
 
 /** What every action's answer works with: the tapper, the tap, and the tapped card's rows and helpers. */

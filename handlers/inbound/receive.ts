@@ -65,7 +65,16 @@ export async function receiveTap(deps: Deps, caps: Caps, t: InboundTap): Promise
   const { first, me, copy } = await tapContext(em, t.platform, t.tap.who, t.dedupeKey, t.messageId, deps.now?.());
   if (!first) return null;
   // The tapped message, if it is one of this person's delivered cards: the answer is built from what it showed.
-  const shown = copy ? { page: copy.page, clearanceIds: copy.clearanceIds, items: copy.items } : undefined;
+  const shown = copy
+    ? {
+        page: copy.page,
+        clearanceIds: copy.clearanceIds,
+        items: copy.items,
+        ...(t.answerRedraws && me
+          ? { redrawn: { platform: t.platform, messageId: copy.messageId, personId: me.personId } }
+          : {}),
+      }
+    : undefined;
   const reply = await onTap(deps, shown ? { ...t.tap, shown } : t.tap, caps, { em, me }).catch(async (e: unknown) => {
     // Let the platform's retry (or the person's second tap) act: nothing was decided.
     if (t.dedupeKey) await releaseDelivery(em, t.platform, t.dedupeKey).catch(() => undefined);
@@ -92,7 +101,7 @@ async function rememberTappedCopy(
     !!reply.card.shows && !(copy && copy.kind === reply.card.type && sameRows(copy, reply.card.shows));
   const freshCode = !!copy && !!t.responseCode;
   if (!rowsChanged && !freshCode) {
-    if (copy && t.answerRedraws) await markDrawnByTap(em, t.platform, t.messageId, me.personId);
+    if (copy && t.answerRedraws && !reply.markedDrawn) await markDrawnByTap(em, t.platform, t.messageId, me.personId);
     return;
   }
   const shows = reply.card.shows ?? copy!;

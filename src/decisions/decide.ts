@@ -169,6 +169,7 @@ async function decideChunk(
           audit: common,
           otherAudit: audit,
           cause: req.decision,
+          redrawn: req.redrawn,
         }),
       )
     : new Map<number, Written>();

@@ -3,6 +3,7 @@ import { LixiaoError } from '../errors.ts';
 import type { ClearanceStatus, DecisionSource } from '../entities/clearance.ts';
 import type { AssignmentScope } from './authorize.ts';
 import type { DelegationKind } from '../entities/delegation.ts';
+import type { DrawnCopy } from '../delivery/delivered-cards.ts';
 
 /** Someone whose work the actor covers now, with that work's assignments (read with the actor: identify). */
 export interface CoveredScope {
@@ -84,6 +85,11 @@ export interface DecisionRequest {
    * it would after decide()'s own read.
    */
   known?: Map<string, KnownTarget>;
+  /**
+   * The tapped copy that the answer redraws from rows read before this decision: its write marks it drawn in the same
+   * statement (markDrawnByTap's rule), so the copies window does not patch it again with what it already shows.
+   */
+  redrawn?: DrawnCopy;
   /** the clock, for whom the actor stands in when decide() reads it (tests set it); the database's now without it */
   at?: Date;
 }

@@ -4,6 +4,7 @@ import type { ClearanceStatus } from '../entities/clearance.ts';
 import { prepared } from '../db/prepared.ts';
 import { pgIntArray, pgTextArray } from '../db/pg-array.ts';
 import type { AuditCommon, AuditRow } from '../audit/insert-audit.ts';
+import { ONLY_OWN_DECISIONS_SINCE_DRAWN, type DrawnCopy } from '../delivery/delivered-cards.ts';
 
 export interface Candidate {
   id: number;
@@ -29,6 +30,8 @@ export interface WriteRequest {
   /** audit rows that do not depend on the write (denied attempts) */
   otherAudit: AuditRow[];
   cause: string;
+  /** the tapped copy whose answer shows these rows: marked drawn in this statement (DecisionRequest.redrawn) */
+  redrawn?: DrawnCopy;
 }
 
 export interface Written {
@@ -37,6 +40,8 @@ export interface Written {
 }
 
 // One statement is atomic on its own, so a chunk without a gate needs no transaction: one round trip instead of four.
+// The tapped copy the answer redraws is marked drawn here too, rather than in a statement of its own: its now() is
+// the decisions' decided_at, which the copies window's "decided since drawn" (decided_at > updated_at) then leaves out.
 // The follow-up (notices, card refreshes) is queued through change_outbox: a plain insert here, grouped into jobs by
 // the worker's drain (src/queue/drain-changes.ts). A data-modifying CTE runs whether or not it is read.
 // The rows are locked first, in id order (ORDER BY under FOR NO KEY UPDATE locks in the sorted order), not in the
@@ -69,6 +74,10 @@ audit as (
 ),
 changed as (
   insert into change_outbox (clearance_id, version, cause) select u.id, u.version, ?::text from u
+),
+drawn as (
+  update delivered_card d set updated_at = now()
+   where d.platform = ?::text and d.message_id = ?::text and d.person_id = ?::int and ${ONLY_OWN_DECISIONS_SINCE_DRAWN}
 )
 select u.id, u.version, u.decided_at from u`;
 
@@ -97,6 +106,9 @@ export async function writeDecisions(em: EntityManager, w: WriteRequest): Promis
     JSON.stringify(w.candidates.map((c) => ({ id: c.id, label: c.label ?? null, detail: c.detail }))),
     JSON.stringify(w.otherAudit.map((r) => ({ outcome: r.outcome, student_id: r.studentId, detail: r.detail }))),
     w.cause,
+    w.redrawn?.platform ?? null,
+    w.redrawn?.messageId ?? null,
+    w.redrawn?.personId ?? null,
   ]);
   return new Map(rows.map((r) => [r.id, { version: r.version, decided_at: r.decided_at }]));
 }

@@ -37,6 +37,20 @@ export async function recordDelivered(em: EntityManager, c: DeliveredCardRow, at
   );
 }
 
+/** A person's delivered copy, by platform and message. */
+export interface DrawnCopy {
+  platform: string;
+  messageId: string;
+  personId: number;
+}
+
+/**
+ * Whether nobody else decided a row of copy `d` since it was last drawn: the condition for marking it drawn by its own
+ * person's tap (an update's WHERE; the decision's write uses it too). Someone else's decision may not be in the answer.
+ */
+export const ONLY_OWN_DECISIONS_SINCE_DRAWN = `not exists (select 1 from clearance c where c.id = any(d.clearance_ids) and c.decided_at >= d.updated_at
+                           and c.decided_by_id is distinct from d.person_id)`;
+
 /**
  * The tapper's copy was just redrawn by the tap's own answer: mark it drawn now, so the copies window does not patch it
  * again with what it already shows. Only when every decision on its rows since it was last drawn is the tapper's own
@@ -50,9 +64,7 @@ export async function markDrawnByTap(
 ): Promise<void> {
   await em.execute(
     `update delivered_card d set updated_at = now()
-      where d.platform = ? and d.message_id = ? and d.person_id = ?
-        and not exists (select 1 from clearance c where c.id = any(d.clearance_ids) and c.decided_at >= d.updated_at
-                           and c.decided_by_id is distinct from d.person_id)`,
+      where d.platform = ? and d.message_id = ? and d.person_id = ? and ${ONLY_OWN_DECISIONS_SINCE_DRAWN}`,
     [platform, messageId, personId],
   );
 }

@@ -1,5 +1,6 @@
 // Copies of a list card patched once per window with their latest state, not once per change.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import pg from 'pg';
 import { freshDb, type TestDb } from '../support/db.ts';
 import { seedSeason, STAFF_CSV } from '../support/season.ts';
 import { startFeishuService, type FeishuService } from '../support/feishu-service.ts';
@@ -127,5 +128,33 @@ describe('the copies window', () => {
     const patched = fake.patches.slice(before).map((p) => p.message_id);
     // each librarian's copy shows the other's pass only after the window's patch (older lists show the rows too)
     expect(patched).toEqual(expect.arrayContaining([mine.message_id, theirs.message_id]));
+  });
+
+  it('a pass on one’s own card is two statements, the context and the decision’s write, which marks the copy drawn', async () => {
+    const { fake } = service;
+    await post(message('ou_library', '待办'));
+    await drain(service.feishu);
+    const mine = fake.messages.filter((m) => m.receive_id === 'ou_library').at(-1)!;
+    const [value] = passValues(mine.content);
+    const spy = vi.spyOn(pg.Client.prototype, 'query');
+    let statements: string[];
+    try {
+      expect((await post(tap('ou_library', value!, mine.message_id))).toast?.content).toBe('已通过');
+      statements = spy.mock.calls.map(([q]) => (typeof q === 'string' ? q : (q as { text: string }).text));
+    } finally {
+      spy.mockRestore();
+    }
+    // The office's pending count is remembered for a second: on a slow machine the card may count it again.
+    const tapOwn = statements.filter((q) => !/^select count\(\*\) as n from clearance/.test(q.trim()));
+    expect(tapOwn).toHaveLength(2);
+    expect(tapOwn[0]).toMatch(/insert into inbound_event/);
+    expect(tapOwn[1]).toMatch(/update delivered_card/);
+    // drawn at the decision's own moment: the window's "decided since drawn" leaves it out
+    const [row] = await db.sql<{ same: boolean }>(
+      `select d.updated_at = c.decided_at as same from delivered_card d join clearance c on c.id = $1::int
+        where d.platform = 'feishu' and d.message_id = $2`,
+      [(value as { c: number }).c, mine.message_id],
+    );
+    expect(row!.same).toBe(true);
   });
 });
