@@ -104,10 +104,14 @@ export async function apiReturns(
   );
   printRun(run, taps);
   const distinct = taps.filter((t) => !t.duplicate).length;
+  // this run's students only: R and R2 return on the same step, each on students of its own
   const [c] = await db.sql<{ returned: number; audited: number }>(
-    `select (select count(*) from clearance where step_key = $1 and status = 'returned' and reason is not null)::int as returned,
-            (select count(*) from audit_event where action = 'return' and outcome = 'applied' and step_key = $1)::int as audited`,
-    [stepKey],
+    `with mine as (select id from student where student_no = any($2::text[]))
+     select (select count(*) from clearance where step_key = $1 and status = 'returned' and reason is not null
+               and student_id in (select id from mine))::int as returned,
+            (select count(*) from audit_event where action = 'return' and outcome = 'applied' and step_key = $1
+               and student_id in (select id from mine))::int as audited`,
+    [stepKey, [...new Set(taps.map((t) => t.studentNo))]],
   );
   return result(opts.label, stepKey, run, taps, c?.returned ?? 0, [
     eq('requests that failed', run.tally.errors.length, 0),

@@ -38,7 +38,8 @@ export const SETTINGS = {
   slowPaths: {
     students: 1200,
     returnStep: 'library',
-    returnRatedStep: 'hospital',
+    // the same step as R, on other students: every other step is some scenario's own (hospital is B's batch pass)
+    returnRatedStep: 'library',
     rate: 100,
     revokeStep: 'library',
     revokeEveryMs: 50,

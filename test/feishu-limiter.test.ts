@@ -2,38 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { createLimiter as createGenericLimiter, type LimiterOptions } from '../bot/delivery/limiter.ts';
 import { APP_KEYS, BACKGROUND_KEY, feishuRule } from '../bot/feishu/limiter.ts';
+import { virtualClock } from './support/virtual-clock.ts';
 
 // Feishu's quotas unless a test names other buckets
 const createLimiter = (opts: Partial<LimiterOptions>) => createGenericLimiter({ rule: feishuRule, ...opts });
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
 
-/** A clock that only moves when pending sleeps are run, in time order. */
-function virtualClock() {
-  let t = 0;
-  const timers: { at: number; fire: () => void }[] = [];
-  return {
-    now: () => t,
-    sleep: (ms: number) => new Promise<void>((fire) => timers.push({ at: t + ms, fire })),
-    sleeps: () => timers.length,
-    async run(until = Infinity) {
-      for (;;) {
-        await flush();
-        timers.sort((a, b) => a.at - b.at);
-        const next = timers[0];
-        if (!next || next.at > until) break;
-        timers.shift();
-        t = Math.max(t, next.at);
-        next.fire();
-      }
-      if (until !== Infinity) t = Math.max(t, until);
-      await flush();
-    },
-  };
-}
-
 function setup() {
-  const clock = virtualClock();
+  const clock = virtualClock(0);
   const limiter = createLimiter({ now: clock.now, sleep: clock.sleep });
   const grants: Record<string, number[]> = {};
   const take = (label: string, keys: string[]) =>
@@ -51,7 +28,7 @@ describe('feishu limiter', () => {
   it('spaces one user to 5 per second and never more in any second', async () => {
     const { clock, grants, take } = setup();
     for (let i = 0; i < 12; i++) take('a', ['app/s', 'app/min', 'user:ou_a']);
-    await clock.run();
+    await clock.advanceTo(Infinity);
     expect(grants.a).toEqual([0, 0, 0, 0, 0, 1000, 1000, 1000, 1000, 1000, 2000, 2000]);
     expect(busiest(grants.a!, 1000)).toBe(5);
   });
@@ -59,9 +36,9 @@ describe('feishu limiter', () => {
   it("does not hold a second user behind the first one's queue", async () => {
     const { clock, grants, take } = setup();
     for (let i = 0; i < 8; i++) take('a', ['app/s', 'app/min', 'user:ou_a']);
-    await clock.run(500);
+    await clock.advanceTo(500);
     take('b', ['app/s', 'app/min', 'user:ou_b']);
-    await clock.run();
+    await clock.advanceTo(Infinity);
     expect(grants.b).toEqual([500]);
     expect(grants.a).toEqual([0, 0, 0, 0, 0, 1000, 1000, 1000]);
   });
@@ -69,7 +46,7 @@ describe('feishu limiter', () => {
   it('caps the app at 50 per second across users', async () => {
     const { clock, grants, take } = setup();
     for (let i = 0; i < 120; i++) take('all', ['app/s', 'app/min', `user:ou_${i}`]);
-    await clock.run();
+    await clock.advanceTo(Infinity);
     const at = (t: number) => grants.all!.filter((x) => x === t).length;
     expect([at(0), at(1250), at(2500)]).toEqual([50, 50, 20]);
     expect(busiest(grants.all!, 1000)).toBe(50);
@@ -78,7 +55,7 @@ describe('feishu limiter', () => {
   it('caps the app at 1000 per minute even when the per-second bucket has room', async () => {
     const { clock, grants, take } = setup();
     for (let i = 0; i < 1001; i++) take('all', ['app/s', 'app/min', `user:ou_${i}`]);
-    await clock.run();
+    await clock.advanceTo(Infinity);
     expect(grants.all).toHaveLength(1001);
     expect(grants.all![999]).toBe(19 * 1250); // 20 windows of 50
     expect(grants.all![1000]).toBe(62_000); // the first token of the minute comes back
@@ -89,12 +66,12 @@ describe('feishu limiter', () => {
     const { clock, limiter, grants, take } = setup();
     limiter.pauseUntil(750);
     take('a', ['app/s', 'app/min', 'user:ou_a']);
-    await clock.run(700);
+    await clock.advanceTo(700);
     expect(grants.a).toBeUndefined();
     expect(limiter.waiting()).toBe(1);
     limiter.pauseFor(300); // now = 700 -> until 1000
     take('b', ['app/s', 'app/min']);
-    await clock.run();
+    await clock.advanceTo(Infinity);
     expect(grants).toEqual({ a: [1000], b: [1000] });
     expect(limiter.waiting()).toBe(0);
   });
@@ -104,7 +81,7 @@ describe('feishu limiter', () => {
     take('a', ['app/s', 'app/min', 'user:ou_a']);
     await flush();
     expect(grants.a).toEqual([0]);
-    expect(clock.sleeps()).toBe(0);
+    expect(clock.pending()).toBe(0);
     expect(() => limiter.acquire(['nope'])).toThrow(/no rate-limit rule/);
     expect(feishuRule('msg:om_1')).toEqual({ tokens: 5, windowMs: 1000 });
   });
@@ -112,7 +89,7 @@ describe('feishu limiter', () => {
 
 describe('feishu limiter lanes', () => {
   it('a card patch asked for behind a backlog of notices and digests is granted before all of them', async () => {
-    const clock = virtualClock();
+    const clock = virtualClock(0);
     const limiter = createLimiter({ now: clock.now, sleep: clock.sleep });
     const order: string[] = [];
     const take = (label: string, rank: number) =>
@@ -120,10 +97,10 @@ describe('feishu limiter lanes', () => {
     // 120 waiting: 50 go in the first second, the rest wait for the window
     for (let i = 0; i < 60; i++) take(`digest${i}`, 2);
     for (let i = 0; i < 60; i++) take(`notice${i}`, 1);
-    await clock.run(10); // the first 50 (digests, first come) are granted at once
+    await clock.advanceTo(10); // the first 50 (digests, first come) are granted at once
     take('patch', 0);
     take('notice-late', 1);
-    await clock.run();
+    await clock.advanceTo(Infinity);
     expect(order).toHaveLength(122);
     expect(order.slice(0, 50).every((l) => l.startsWith('digest'))).toBe(true);
     // the next grant after the first second's 50 is the patch, then every notice, then the digests left
@@ -134,19 +111,19 @@ describe('feishu limiter lanes', () => {
   });
 
   it("notices leave part of the minute to what someone is looking at: a patch asked at the notices' limit goes within a second", async () => {
-    const clock = virtualClock();
+    const clock = virtualClock(0);
     const limiter = createLimiter({ now: clock.now, sleep: clock.sleep });
     const background: number[] = [];
     let patchAt: number | undefined;
     for (let i = 0; i < 1000; i++)
       void limiter.acquire([...APP_KEYS, BACKGROUND_KEY], 1).then(() => background.push(clock.now()));
-    await clock.run(30_000);
+    await clock.advanceTo(30_000);
     expect(background).toHaveLength(920); // the notices' share of the minute, then they wait for it to come back
     void limiter.acquire([...APP_KEYS], 0).then(() => (patchAt = clock.now()));
-    await clock.run(31_000);
+    await clock.advanceTo(31_000);
     expect(patchAt).toBeDefined();
     expect(patchAt! - 30_000).toBeLessThanOrEqual(1000);
-    await clock.run();
+    await clock.advanceTo(Infinity);
     expect(background).toHaveLength(1000);
     expect(
       busiest(
@@ -157,21 +134,21 @@ describe('feishu limiter lanes', () => {
   });
 
   it('answers spend from the same minute: after 300 answers notices get 620 of it, and answers alone may take all 1,000', async () => {
-    const clock = virtualClock();
+    const clock = virtualClock(0);
     const limiter = createLimiter({ now: clock.now, sleep: clock.sleep });
     const answers: number[] = [];
     const background: number[] = [];
     for (let i = 0; i < 300; i++) void limiter.acquire([...APP_KEYS], 0).then(() => answers.push(clock.now()));
     for (let i = 0; i < 1000; i++)
       void limiter.acquire([...APP_KEYS, BACKGROUND_KEY], 1).then(() => background.push(clock.now()));
-    await clock.run(40_000);
+    await clock.advanceTo(40_000);
     expect(answers).toHaveLength(300);
     expect(background).toHaveLength(620);
     let lateAnswer: number | undefined;
     void limiter.acquire([...APP_KEYS], 0).then(() => (lateAnswer = clock.now()));
-    await clock.run(41_000);
+    await clock.advanceTo(41_000);
     expect(lateAnswer! - 40_000).toBeLessThanOrEqual(1000); // the last 80 stay for answers
-    await clock.run();
+    await clock.advanceTo(Infinity);
     expect(
       busiest(
         [...answers, lateAnswer!, ...background].sort((a, b) => a - b),
@@ -183,7 +160,7 @@ describe('feishu limiter lanes', () => {
     const start = clock.now();
     const granted: number[] = [];
     for (let i = 0; i < 1000; i++) void alone.acquire([...APP_KEYS], 0).then(() => granted.push(clock.now()));
-    await clock.run(start + 30_000);
+    await clock.advanceTo(start + 30_000);
     expect(granted).toHaveLength(1000); // 50 per 1.25 s: the whole minute's worth within 25 s
   });
 });

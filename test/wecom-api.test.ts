@@ -5,6 +5,7 @@ import { createLimiter } from '../bot/delivery/limiter.ts';
 import { createWecomApi, memberKeys, WecomApiError, wecomRule, type WecomApiOptions } from '../bot/wecom/api.ts';
 import { createLogger } from '../src/log.ts';
 import { RESPONSE_CODE_USED, startFakeWecom, type FakeWecom } from './support/fake-wecom.ts';
+import { virtualClock } from './support/virtual-clock.ts';
 
 const SECRET = 'fake-wecom-secret';
 let fake: FakeWecom;
@@ -42,31 +43,6 @@ const card = (taskId: string) => ({
   button_list: [{ text: '通过', style: 1, key: 'pass:42' }],
 });
 const sends = () => fake.calls.filter((c) => c.path === '/cgi-bin/message/send');
-
-/** A clock that only moves when told to; pending sleeps fire in time order, each at its own instant. */
-function virtualClock() {
-  let t = 0;
-  const timers: { at: number; fire: () => void }[] = [];
-  const flush = () => new Promise<void>((r) => setImmediate(r));
-  return {
-    now: () => t,
-    sleep: (ms: number) => new Promise<void>((fire) => timers.push({ at: t + ms, fire })),
-    async advance(ms: number) {
-      const until = t + ms;
-      for (;;) {
-        await flush();
-        timers.sort((a, b) => a.at - b.at);
-        const next = timers[0];
-        if (!next || next.at > until) break;
-        timers.shift();
-        t = next.at;
-        next.fire();
-      }
-      t = until;
-      await flush();
-    },
-  };
-}
 
 describe('wecom api: sending', () => {
   it('sends a template card and a text to one member: payload, agentid, duplicate check, response_code', async () => {
@@ -256,26 +232,26 @@ describe('wecom api: faults', () => {
 
 describe('wecom api: pacing', () => {
   it('the 31st message to one member within a minute waits; another member is not held', async () => {
-    const clock = virtualClock();
+    const clock = virtualClock(0);
     const limiter = createLimiter({ rule: wecomRule, now: clock.now, sleep: clock.sleep });
     const wecom = api({ limiter });
     await Promise.all(Array.from({ length: 30 }, (_, i) => wecom.sendText('ZhangSan', `第${i + 1}条`)));
     let late = false;
     const p = wecom.sendText('zhangsan', '第31条').then(() => (late = true)); // userids are case-insensitive
     await wecom.sendText('lisi', '另一位同学');
-    await clock.advance(64_999);
+    await clock.advanceTo(64_999);
     expect([late, limiter.waiting(), fake.messages.length]).toEqual([false, 1, 31]);
-    await clock.advance(1); // 60 s plus the 5 s margin after the first one
+    await clock.advanceTo(65_000); // 60 s plus the 5 s margin after the first one
     await p;
     expect(fake.messages.at(-1)?.text?.content).toBe('第31条');
   });
 
   it('also keeps one member under 1000 an hour', async () => {
-    const clock = virtualClock();
+    const clock = virtualClock(0);
     const limiter = createLimiter({ rule: wecomRule, now: clock.now, sleep: clock.sleep });
     const grants: number[] = [];
     for (let i = 0; i < 1001; i++) void limiter.acquire(memberKeys('wangwu')).then(() => grants.push(clock.now()));
-    await clock.advance(3_700_000);
+    await clock.advanceTo(3_700_000);
     expect([grants[29], grants[30], grants[999], grants[1000]]).toEqual([0, 65_000, 33 * 65_000, 3_660_000]);
   });
 });

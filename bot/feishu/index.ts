@@ -44,7 +44,7 @@ export function createFeishu(
     api,
     dispatcher,
     secrets,
-    sender: feishuSender(api, deps, log),
+    sender: feishuSender(api, deps, log, copyWindowSec),
     listeners: [feishuCopiesListener(api, deps, log, copyWindowSec)],
     tasks: { [FEISHU_PATCH_COPY_TASK]: feishuPatchCopyTask(api, deps, log) },
     approval: cfg.approval && createApproval(cfg.approval, api, deps, log),

@@ -7,11 +7,12 @@ import type { Task } from 'graphile-worker';
 import {
   cardsShowing,
   deliveredFeishuCard,
+  drawnNow,
   recordDelivered,
   type DeliveredCardRow,
 } from '../../src/delivery/delivered-cards.ts';
 import { LANE_PRIORITY } from '../../src/delivery/lanes.ts';
-import { pgTextArray } from '../../src/db/pg-array.ts';
+import { pgIntArray, pgTextArray } from '../../src/db/pg-array.ts';
 import type { CardSender, ChangeListener } from '../../src/queue/worker.ts';
 import type { Logger } from '../../src/log.ts';
 import type { FeishuApi } from './api.ts';
@@ -23,21 +24,34 @@ function render(card: Card, log: Logger): object {
   return r.payload;
 }
 
-export function feishuSender(api: FeishuApi, deps: Deps, log: Logger): CardSender {
+/**
+ * Sends a queued card; a list card is recorded as drawn when it was queued. Its rows decided while it waited (for the
+ * queue, for quota) found no copy to patch then: the copy is patched now, or when its window ends.
+ */
+export function feishuSender(api: FeishuApi, deps: Deps, log: Logger, windowSec = 0): CardSender {
   return async (job, opts) => {
     const card = job.card as Card;
     const { messageId } = await api.sendCard(job.to, render(card, log), job.key, job.lane, opts);
-    if (job.shows && job.personId)
-      await recordDelivered(
-        deps.orm.em.fork(),
-        {
-          platform: 'feishu',
-          messageId,
-          personId: job.personId,
-          kind: card.type,
-          ...job.shows,
-        },
-        deps.now?.(),
+    if (!job.shows || !job.personId) return;
+    const em = deps.orm.em.fork();
+    const copy = { platform: 'feishu', messageId, personId: job.personId, kind: card.type, ...job.shows };
+    const drawnAt = job.drawnAt ? new Date(job.drawnAt) : null;
+    await recordDelivered(em, { ...copy, drawnAt }, deps.now?.());
+    if (!drawnAt) return;
+    const since = await em.execute<{ id: number }[]>(
+      'select id from clearance where id = any(?::int[]) and decided_at > ?::timestamptz',
+      [pgIntArray(copy.clearanceIds), drawnAt.toISOString()],
+    );
+    if (!since.length) return;
+    if (windowSec > 0) await schedulePatches(em, [copy], windowSec);
+    else
+      await patchCopy(
+        api,
+        deps,
+        log,
+        em,
+        copy,
+        since.map((r) => r.id),
       );
   };
 }
@@ -54,6 +68,9 @@ async function patchCopy(
   copy: DeliveredCardRow,
   changed: number[],
 ): Promise<void> {
+  // Taken before the rows are read: a decision while the patch waits for quota or for Feishu stays "since drawn", and
+  // the window's next patch brings it.
+  const drawnAt = await drawnNow(em);
   const card = await refreshedPendingCard(deps, copy.personId, copy.page, changed, FEISHU_CAPS);
   if (!card) return;
   try {
@@ -65,7 +82,7 @@ async function patchCopy(
     log.warn({ messageId: copy.messageId, error: (e as Error).message }, 'feishu card patch failed');
     return;
   }
-  if (card.shows) await recordDelivered(em, { ...copy, kind: card.type, ...card.shows }, deps.now?.());
+  if (card.shows) await recordDelivered(em, { ...copy, kind: card.type, ...card.shows, drawnAt }, deps.now?.());
 }
 
 /**

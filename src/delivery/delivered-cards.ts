@@ -11,17 +11,23 @@ export interface DeliveredCardRow {
   clearanceIds: number[];
   /** WeCom's single-use update code for this card, if one is unused */
   responseCode?: string | null;
+  /**
+   * When the rows it shows were read, on the database's clock (decided_at's): a change after it is not on the card.
+   * Without it, the moment of the record, which comes after the platform's answer (and after any wait for quota).
+   */
+  drawnAt?: Date | null;
 }
 
 /** Records (or updates) a delivered copy; `at` is the clock's time (the database's when not given). */
 export async function recordDelivered(em: EntityManager, c: DeliveredCardRow, at?: Date): Promise<void> {
   const when = at?.toISOString() ?? null;
   await em.execute(
-    `insert into delivered_card (platform, message_id, person_id, kind, page, clearance_ids, response_code, response_code_at, created_at)
-     values (?, ?, ?, ?, ?, ?::int[], ?, case when ?::text is null then null else coalesce(?::timestamptz, now()) end, coalesce(?::timestamptz, now()))
+    `insert into delivered_card (platform, message_id, person_id, kind, page, clearance_ids, response_code, response_code_at, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?::int[], ?, case when ?::text is null then null else coalesce(?::timestamptz, now()) end, coalesce(?::timestamptz, now()),
+             coalesce(?::timestamptz, now()))
      on conflict (platform, message_id) do update set kind = excluded.kind, page = excluded.page, clearance_ids = excluded.clearance_ids,
        response_code = coalesce(excluded.response_code, delivered_card.response_code),
-       response_code_at = coalesce(excluded.response_code_at, delivered_card.response_code_at), updated_at = now()`,
+       response_code_at = coalesce(excluded.response_code_at, delivered_card.response_code_at), updated_at = excluded.updated_at`,
     [
       c.platform,
       c.messageId,
@@ -33,8 +39,15 @@ export async function recordDelivered(em: EntityManager, c: DeliveredCardRow, at
       c.responseCode ?? null,
       when,
       when,
+      c.drawnAt?.toISOString() ?? null,
     ],
   );
+}
+
+/** The database's clock now: when a card about to be built from its rows was drawn (DeliveredCardRow.drawnAt). */
+export async function drawnNow(em: EntityManager): Promise<Date> {
+  const [row] = await em.execute<{ at: Date }[]>('select now() as at');
+  return new Date(row!.at);
 }
 
 /** A person's delivered copy, by platform and message. */

@@ -26,6 +26,8 @@ export interface SendCardJob {
   shows?: { page: number; clearanceIds: number[] };
   /** which lane it waits in, for the queue and the platform's quota (default `notice`) */
   lane?: Lane;
+  /** cards with `shows`: the database's time as it was queued, just after its rows were read (set by enqueueSend) */
+  drawnAt?: string;
 }
 
 const priorityOf = (job: SendCardJob) => LANE_PRIORITY[job.lane ?? 'notice'];
@@ -67,10 +69,12 @@ export async function enqueueClearanceChanges(
  */
 export async function enqueueSend(em: EntityManager, job: SendCardJob, runAt?: Date): Promise<void> {
   await em.execute(
-    `select graphile_worker.add_job(?, ?::json, run_at => coalesce(?::timestamptz, now()), job_key => ?, max_attempts => 8, job_key_mode => 'preserve_run_at', priority => ?)`,
+    `select graphile_worker.add_job(?, (?::jsonb || case when ?::boolean then jsonb_build_object('drawnAt', now()) else '{}' end)::json,
+       run_at => coalesce(?::timestamptz, now()), job_key => ?, max_attempts => 8, job_key_mode => 'preserve_run_at', priority => ?)`,
     [
       taskOf(job),
       JSON.stringify(job),
+      !!job.shows,
       runAt?.toISOString() ?? null,
       `send:${job.platform}:${job.key}`.slice(0, 500),
       priorityOf(job),

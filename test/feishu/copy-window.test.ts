@@ -157,4 +157,58 @@ describe('the copies window', () => {
     );
     expect(row!.same).toBe(true);
   });
+
+  it('a 待办 card that waited in the queue while a row on it was decided is patched with that row once it is sent', async () => {
+    const { fake } = service;
+    await post(message('ou_library2', '待办'));
+    await drain(service.feishu);
+    const theirs = fake.messages.filter((m) => m.receive_id === 'ou_library2').at(-1)!;
+    await post(message('ou_library', '待办'));
+    const [value] = passValues(theirs.content);
+    expect((await post(tap('ou_library2', value!, theirs.message_id))).toast?.content).toBe('已通过');
+    // the change is handled while the card still waits: no copy of it is on record to patch
+    const { send_card_now: _held, ...withoutAnswers } = taskList(service.feishu.listeners, {
+      feishu: service.feishu.sender,
+    });
+    await runQueueOnce({ connectionString: db.url, taskList: withoutAnswers, logger: workerLogger(log) });
+    const before = fake.patches.length;
+    await drain(service.feishu);
+    const mine = fake.messages.filter((m) => m.receive_id === 'ou_library').at(-1)!;
+    expect(passValues(mine.content)).toContainEqual(value);
+    const patched = fake.patches.slice(before).filter((p) => p.message_id === mine.message_id);
+    expect(patched).toHaveLength(1);
+    expect(JSON.stringify(patched[0]!.content)).toContain('已通过 · 图书馆员乙');
+  });
+
+  it('a decision made while a copy’s patch is with Feishu is patched at the next window: the copy was drawn before it', async () => {
+    const { fake } = service;
+    await post(message('ou_library', '待办'));
+    await post(message('ou_library2', '待办'));
+    await drain(service.feishu);
+    const mine = fake.messages.filter((m) => m.receive_id === 'ou_library').at(-1)!;
+    const theirs = fake.messages.filter((m) => m.receive_id === 'ou_library2').at(-1)!;
+    const [first, second] = passValues(mine.content);
+    expect(passValues(theirs.content).slice(0, 2)).toEqual([first, second]);
+    expect((await post(tap('ou_library2', first!, theirs.message_id))).toast?.content).toBe('已通过');
+    await drain(windowed);
+    // the window's patch of my copy shows the first pass; while Feishu holds it, the second row is passed too
+    fake.beforePatch = async (id) => {
+      if (id !== mine.message_id) return;
+      fake.beforePatch = undefined;
+      expect((await post(tap('ou_library2', second!, theirs.message_id))).toast?.content).toBe('已通过');
+    };
+    const before = fake.patches.length;
+    await db.sql(`update graphile_worker._private_jobs set run_at = now() where key like 'patch:feishu:%'`);
+    await drain(windowed);
+    expect(fake.beforePatch).toBeUndefined();
+    await drain(windowed);
+    await db.sql(`update graphile_worker._private_jobs set run_at = now() where key like 'patch:feishu:%'`);
+    await drain(windowed);
+    const patches = fake.patches.slice(before).filter((p) => p.message_id === mine.message_id);
+    expect(patches).toHaveLength(2);
+    // the first patch was drawn before the second pass and offered it; the second shows it passed
+    expect(passValues(patches[0]!.content)).toContainEqual(second);
+    expect(passValues(patches[1]!.content)).not.toContainEqual(second);
+    expect(JSON.stringify(patches[1]!.content)).toContain('已通过 · 图书馆员乙');
+  });
 });

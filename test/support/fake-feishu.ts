@@ -71,6 +71,8 @@ export interface FakeFeishu {
   tokenRequests: { app_id: string; at: number }[];
   messages: SentMessage[];
   patches: { message_id: string; content: unknown; at: number }[];
+  /** awaited before a patch is answered (what happens while Feishu holds the call) */
+  beforePatch?: (messageId: string) => Promise<void>;
   cardUpdates: { token: string; card: unknown }[];
   idLookups: { user_id_type: string; emails: string[]; mobiles: string[] }[];
   /** every request, answered or not (status 0 = left hanging) */
@@ -297,6 +299,7 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
       if (!fake.messages.some((m) => m.message_id === id))
         return answer(400, { code: 230011, msg: 'message not found' });
       fake.patches.push({ message_id: id, content: JSON.parse(String(body.content)), at: performance.now() });
+      await fake.beforePatch?.(id);
       return answer(200, { code: 0, msg: 'success', data: {} });
     }
     if (req.method === 'POST' && u.pathname === '/open-apis/interactive/v1/card/update') {

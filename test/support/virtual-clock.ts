@@ -7,7 +7,9 @@ export interface VirtualClock {
   sleep: (ms: number) => Promise<void>;
   /** the sleeps asked for, in order (ms) */
   asked: number[];
-  /** moves the clock to `ms` after the start, waking every sleep that ends by then, in time order */
+  /** sleeps not yet woken */
+  pending: () => number;
+  /** moves the clock to `ms` after the start, waking every sleep that ends by then, in time order (Infinity: every sleep, the clock left at the last) */
   advanceTo: (ms: number) => Promise<void>;
 }
 
@@ -18,6 +20,7 @@ export function virtualClock(start = 1_000_000): VirtualClock {
   return {
     now: () => t,
     asked,
+    pending: () => timers.length,
     sleep: (ms) => {
       asked.push(ms);
       return new Promise<void>((fire) => timers.push({ at: t + ms, fire }));
@@ -33,7 +36,7 @@ export function virtualClock(start = 1_000_000): VirtualClock {
         t = Math.max(t, next.at);
         next.fire();
       }
-      t = Math.max(t, until);
+      if (until !== Infinity) t = Math.max(t, until);
       await flush();
     },
   };
