@@ -100,7 +100,7 @@ describe('the supervisor step', () => {
       },
       CAPS,
     );
-    expect(reply.toast?.text).toBe('已通过 2 / 2 人');
+    expect(reply.toast?.text).toBe('已同意 2 / 2 人');
     expect((await clearance(studentNo(0))).status).toBe('passed');
     expect((await clearance(studentNo(3))).status).toBe('passed');
     const [sec] = await say('sec-cs', '待办');
@@ -117,8 +117,15 @@ describe('the supervisor step', () => {
 
 describe('authorisation (授权)', () => {
   it('a supervisor authorises by staff number; the card says so; the authorised person decides, signed for both', async () => {
-    const [ok] = await say('sup-wang', '授权 T100');
+    const withWecom = { ...deps, platforms: ['wecom' as const] };
+    const [ok] = await onMessage(withWecom, { who: wecom('sup-wang'), text: '授权 T100' }, CAPS);
     expect(ok!.title).toBe('已授权 张三');
+    // the authorised person is told by the bot
+    const told = await db.sql<{ to: string; title: string }>(
+      `select payload->>'to' as to, payload->'card'->>'title' as title from graphile_worker._private_jobs
+        where key like 'send:wecom:authorised_%'`,
+    );
+    expect(told).toEqual([{ to: 'zhang', title: '王老师 授权您确认学生离校' }]);
     const [own] = await say('sup-wang', '待办');
     expect(JSON.stringify(own)).toContain('已授权 张三 代为确认');
     const [card] = await say('zhang', '待办');

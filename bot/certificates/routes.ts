@@ -8,7 +8,11 @@ import { publicKeys } from '../../src/certificates/public-keys.ts';
 import { verifyUrl } from '../../src/certificates/issue.ts';
 import { studentStatus } from '../../src/reports/student-status.ts';
 import type { RequestState } from '../http/request-context.ts';
-import { certificatePage } from './page.ts';
+import { certificatePage, type PageLang } from './page.ts';
+
+/** ?lang=zh|en first, then the verifier's Accept-Language; Chinese, the certificate's own, by default. */
+const pageLang = (query: unknown, accepted: string | false): PageLang =>
+  query === 'en' || query === 'zh' ? query : accepted === 'en' ? 'en' : 'zh';
 
 // A real token is some 700 characters; anything far longer is not one, and is not worth parsing.
 const MAX_TOKEN = 4096;
@@ -60,6 +64,7 @@ export function certificateRoutes(
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('X-Robots-Tag', 'noindex');
     ctx.vary('Accept');
+    ctx.vary('Accept-Language');
     if (ctx.accepts('html', 'json') === 'json') {
       ctx.body = checkJson(check);
       return;
@@ -75,6 +80,7 @@ export function certificateRoutes(
       url: verifyUrl(deps.config.publicUrl, token),
       timeZone: deps.config.timezone,
       checkedAt: new Date(),
+      lang: pageLang(ctx.query.lang, ctx.acceptsLanguages('zh', 'en')),
     });
   });
 }

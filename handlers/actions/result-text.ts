@@ -8,13 +8,24 @@ import { localDateTime } from '../../src/time.ts';
 import { stepOf } from '../../src/workflow/load.ts';
 import type { Workflow } from '../../src/workflow/schema.ts';
 
-export function resultText(r: RowResult, wf: Workflow, timeZone: string): { tone: Tone; text: string } {
+/** A supervisor (导师) agrees or does not yet agree (同意离校 / 暂不同意): their buttons' words, not an office's. */
+export const isSupervisorStep = (wf: Workflow, stepKey: string | undefined): boolean =>
+  !!stepKey && stepOf(wf, stepKey)?.scope === 'supervisor';
+
+/** `stepKey`: the row's step, when known (a supervisor's row says 同意离校 / 暂不同意 rather than 通过 / 退回). */
+export function resultText(
+  r: RowResult,
+  wf: Workflow,
+  timeZone: string,
+  stepKey?: string,
+): { tone: Tone; text: string } {
   const at = r.decidedAt ? localDateTime(new Date(r.decidedAt), timeZone) : '';
+  const supervisor = isSupervisorStep(wf, stepKey);
   switch (r.outcome) {
     case 'applied':
       return r.status === 'passed'
-        ? { tone: 'green', text: `已通过 · ${r.decidedBy} ${at}` }
-        : { tone: 'orange', text: `已退回 · ${r.decidedBy} ${at}` };
+        ? { tone: 'green', text: `${supervisor ? '已同意离校' : '已通过'} · ${r.decidedBy} ${at}` }
+        : { tone: 'orange', text: `${supervisor ? '暂不同意' : '已退回'} · ${r.decidedBy} ${at}` };
     case 'already_decided':
       return r.decidedBy
         ? {

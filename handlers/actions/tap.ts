@@ -6,7 +6,8 @@ import { clearanceItems, type ClearanceItem } from '../../src/reports/pending-fo
 import { openSession, type Session } from '../session.ts';
 import type { Identity } from '../../src/people/identify.ts';
 import { ownUndo, todoCard, pendingRow, shownCard } from '../chat/todo.ts';
-import { resultText } from './result-text.ts';
+import { isSupervisorStep, resultText } from './result-text.ts';
+import type { Workflow } from '../../src/workflow/schema.ts';
 import { nudgeOffice } from './nudge-office.ts';
 import { undoMine, undoText, undoToast } from './undo.ts';
 import type { Caps, CardTap, Deps, Reply } from '../types.ts';
@@ -68,18 +69,22 @@ async function decideRefs(
 /** The toast of a tap on rows that no longer exist. */
 export const NO_SUCH_ROW = '卡片上的学生已不在离校名单中';
 
-function toast(results: { r: RowResult }[]): { tone: Tone; text: string } {
+function toast(wf: Workflow, results: { item: ClearanceItem; r: RowResult }[]): { tone: Tone; text: string } {
   const applied = results.filter((x) => x.r.outcome === 'applied').length;
   // Rows of a purged season, or ids no card ever showed: nothing was decided, which is not a success.
   if (!results.length) return { tone: 'red', text: NO_SUCH_ROW };
   if (results.length === 1) {
-    const r = results[0]!.r;
+    const { r, item } = results[0]!;
+    const supervisor = isSupervisorStep(wf, item.stepKey);
+    if (r.outcome === 'applied' && r.status === 'passed')
+      return { tone: 'green', text: supervisor ? '已同意离校' : '已通过' };
     if (r.outcome === 'applied')
-      return { tone: 'green', text: r.status === 'passed' ? '已通过' : '已退回，学生会收到通知' };
+      return { tone: 'green', text: supervisor ? '已记录暂不同意，学生会收到通知' : '已退回，学生会收到通知' };
     if (r.outcome === 'already_decided') return { tone: 'blue', text: `已由 ${r.decidedBy ?? '他人'} 处理过` };
     return { tone: 'red', text: '没有办成，见卡片' };
   }
-  return { tone: applied === results.length ? 'green' : 'orange', text: `已通过 ${applied} / ${results.length} 人` };
+  const verb = results.every(({ item }) => isSupervisorStep(wf, item.stepKey)) ? '已同意' : '已通过';
+  return { tone: applied === results.length ? 'green' : 'orange', text: `${verb} ${applied} / ${results.length} 人` };
 }
 
 /** A card tap, counted and timed per platform. */
@@ -114,7 +119,7 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
       row: pendingRow(deps, { ...item, status: 'pending' }),
       // a decision of one's own just made can be undone from the same row
       result: {
-        ...resultText(r, deps.wf, deps.timeZone),
+        ...resultText(r, deps.wf, deps.timeZone, item.stepKey),
         ...(r.outcome === 'applied'
           ? ownUndo(deps, { ...item, status: r.status!, version: r.version!, decidedById: me.personId }, me)
           : {}),
@@ -130,7 +135,7 @@ async function answerTap(deps: Deps, tap: CardTap, caps: Caps, known?: Session):
           decided,
         )
       : await todoCard(deps, s, me, caps, page, decided);
-    return { card, toast: toast(results) };
+    return { card, toast: toast(deps.wf, results) };
   };
   if (!me.acting.length)
     return {
@@ -166,15 +171,17 @@ interface TapScope {
 }
 
 /** 通过 / 退回 on one row: the card's id and version of the row, and for a return the reason typed into the card. */
-async function decideRow({ v, text, tap, action, show, decideOnCard }: TapScope): Promise<Reply> {
+async function decideRow({ deps, v, text, tap, action, show, decideOnCard, onCard }: TapScope): Promise<Reply> {
   const refs = parseRefs([`${text(v.c)}.${text(v.v)}`]);
   if (!refs.length) return { card: errorCard('这张卡片的内容无法识别，请发送“待办”重新获取。') };
   const reason = tap.input?.reason?.trim();
-  if (action === 'return' && !reason)
+  if (action === 'return' && !reason) {
+    const word = isSupervisorStep(deps.wf, onCard.get(refs[0]!.id)?.stepKey) ? '暂不同意' : '退回';
     return {
-      card: errorCard('退回需要原因：请发送“退回 学号 原因”，原因会告诉学生。', 'orange'),
-      toast: { tone: 'orange', text: '退回需要填写原因' },
+      card: errorCard(`${word}需要原因：请发送“${word} 学号 原因”，原因会告诉学生。`, 'orange'),
+      toast: { tone: 'orange', text: `${word}需要填写原因` },
     };
+  }
   return show(await decideOnCard(action === 'return' ? 'return' : 'pass', refs, reason));
 }
 

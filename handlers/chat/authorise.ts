@@ -1,5 +1,7 @@
 // 授权 工号或姓名 / 取消授权: a supervisor names someone to confirm for their students (导师授权人), or cancels it.
-import { errorCard, type Card } from '../../cards/index.ts';
+import { errorCard, noticeCard, type Card } from '../../cards/index.ts';
+import { deliver } from '../../src/delivery/deliver.ts';
+import type { Deps } from '../types.ts';
 import { coversOf, DelegationError, endDelegations, grantDelegation } from '../../src/delegations/delegations.ts';
 import type { Identity } from '../../src/people/identify.ts';
 import type { Session } from '../session.ts';
@@ -28,7 +30,7 @@ const done = (title: string, text: string): Card => ({
 });
 
 /** 授权 工号或姓名: the person is found by staff number (工号), else by a name only one person (not a student) has. */
-export async function authoriseByChat(s: Session, me: Identity, who: string): Promise<Card> {
+export async function authoriseByChat(deps: Deps, s: Session, me: Identity, who: string): Promise<Card> {
   if (!supervisesOwn(me)) return errorCard('只有有学生待确认离校的导师可以授权他人。', 'grey');
   const found = await s.em.execute<{ id: number; name: string; staff_no: string | null }[]>(
     `select p.id, p.name, p.staff_no from person p
@@ -39,8 +41,9 @@ export async function authoriseByChat(s: Session, me: Identity, who: string): Pr
   if (!found.length) return errorCard(`没有找到工号或姓名为 ${who} 的教职工。请发送“授权 工号”。`, 'orange');
   if (found.length > 1) return errorCard(`有不止一位教职工叫 ${who}：请发送“授权 工号”。`, 'orange');
   const to = found[0]!;
+  let id: number;
   try {
-    await grantDelegation(s.em, {
+    id = await grantDelegation(s.em, {
       fromPersonId: me.personId,
       toPersonId: to.id,
       kind: 'authorised',
@@ -51,6 +54,15 @@ export async function authoriseByChat(s: Session, me: Identity, who: string): Pr
     if (e instanceof DelegationError) return errorCard(e.message, 'orange');
     throw e;
   }
+  // The authorised person learns it from the bot, not only from the supervisor.
+  const card = noticeCard({
+    title: `${me.name} 授权您确认学生离校`,
+    text: `${me.name} 授权您代为确认其研究生的离校（导师环节），确认记为“${to.name}（受${me.name.slice(0, 1)}老师授权）”，直到其发送“取消授权”。`,
+    tone: 'blue',
+    lines: ['发送“待办”查看这些学生。'],
+    hint: null,
+  });
+  await deliver(s.em, deps.platforms ?? [], [{ personId: to.id, card, key: `authorised_${id}` }]);
   return done(
     `已授权 ${to.name}`,
     `${to.name}${to.staff_no ? `（${to.staff_no}）` : ''} 现在可以代您确认学生离校，确认记为“${to.name}（受${me.name.slice(0, 1)}老师授权）”。发送“取消授权”可随时取消。`,

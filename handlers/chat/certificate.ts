@@ -38,7 +38,7 @@ export async function certificateView(
       return step ? stepName(step, lang) : k;
     }),
     revokedAt: at(state.revokedAt),
-    revokedWhy: revocationWords(state.revokedReason, deps.wf),
+    revokedWhy: revocationWords(state.revokedReason, deps.wf, lang),
   };
 }
 

@@ -93,7 +93,7 @@ export const commands: readonly ChatCommand[] = [
     who: 'supervisor',
     does: 'authorise someone to confirm for their students',
     fits: (c) => c.rest.length === 1,
-    run: (c) => one(authoriseByChat(c.s, c.me, c.rest[0]!)),
+    run: (c) => one(authoriseByChat(c.deps, c.s, c.me, c.rest[0]!)),
   },
   {
     words: ['取消授权'],

@@ -94,7 +94,8 @@ export async function enqueueSends(em: EntityManager, jobs: SendCardJob[], runAt
     // job_spec: (identifier, payload, queue_name, run_at, max_attempts, job_key, priority, flags)
     await em.execute(
       `select count(*) from graphile_worker.add_jobs(array(
-         select row(x.task, x.payload, null, ?::timestamptz, 8, x.job_key, x.priority, null)::graphile_worker.job_spec
+         select row(x.task, case when x.payload::jsonb -> 'shows' is not null then (x.payload::jsonb || jsonb_build_object('drawnAt', now()))::json
+                                 else x.payload end, null, ?::timestamptz, 8, x.job_key, x.priority, null)::graphile_worker.job_spec
            from jsonb_to_recordset(?::jsonb) as x(task text, payload json, job_key text, priority int)
        ), true)`,
       [runAt?.toISOString() ?? null, JSON.stringify(chunk)],

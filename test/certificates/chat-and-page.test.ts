@@ -152,4 +152,23 @@ describe('the certificate page', () => {
     const svg = /<svg[\s\S]*?<\/svg>/.exec(html)![0];
     expect(decodeQrSvg(svg)).toBe(url);
   });
+
+  it('reads in English for a verifier whose browser prefers it, and ?lang= chooses either way', async () => {
+    const [mine] = await say('stu0', '证明');
+    const url = `${server.url}/v/${linkOf(mine!)!.split('/v/')[1]!}`;
+    const get = async (path: string, accept?: string) =>
+      (await fetch(path, accept ? { headers: { 'accept-language': accept } } : {})).text();
+    const english = await get(url, 'en-US,en;q=0.9');
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain('<b>✓ Valid</b>');
+    expect(english).toContain('重庆大学 Graduate Departure Certificate');
+    expect(english).toContain('<th>Step</th><th>Office</th><th>Result</th>');
+    expect(english).toMatch(/<td class="state">Passed<\/td>/);
+    expect(english).not.toMatch(/已通过|兹证明/);
+    expect(english).toContain('<a href="?lang=zh" hreflang="zh">中文</a>');
+    // a Chinese browser, or none, reads the Chinese; the link overrides the browser
+    expect(await get(url, 'zh-CN,zh;q=0.9,en;q=0.8')).toContain('<html lang="zh-CN">');
+    expect(await get(`${url}?lang=zh`, 'en')).toContain('兹证明');
+    expect(await get(`${url}?lang=en`)).toContain('This certifies that');
+  });
 });

@@ -55,10 +55,10 @@ describe('the supervisor on Feishu', () => {
     expect(agree).toHaveLength(2);
     expect(JSON.stringify(card.content)).toContain('仪器归还 · 公共设备归还 · 公款归还 · 课题移交 · 涉密资料移交');
     const first = await post(tap('ou_sup-li', agree[0]!.value, card.message_id));
-    expect(first.json.toast).toEqual({ type: 'success', content: '已通过' });
+    expect(first.json.toast).toEqual({ type: 'success', content: '已同意离校' });
     const second = await post(tap('ou_sup-li', agree[1]!.value, card.message_id));
-    expect(second.json.toast).toEqual({ type: 'success', content: '已通过' });
-    expect(JSON.stringify(second.json.card.data)).toContain('已通过 · 李老师');
+    expect(second.json.toast).toEqual({ type: 'success', content: '已同意离校' });
+    expect(JSON.stringify(second.json.card.data)).toContain('已同意离校 · 李老师');
     expect((await row(studentNo(0))).status).toBe('passed');
     expect((await row(studentNo(3))).status).toBe('passed');
     await drain();
@@ -75,10 +75,11 @@ describe('the supervisor on Feishu', () => {
     const card = sentTo('ou_sup-wang').at(-1)!;
     const no = buttons(card.content).find((b) => b.label === '暂不同意')!;
     const bare = await post(tap('ou_sup-wang', no.value, card.message_id));
-    expect(bare.json.toast.content).toBe('退回需要填写原因');
+    expect(bare.json.toast.content).toBe('暂不同意需要填写原因');
     expect((await row(studentNo(1))).status).toBe('pending');
     const res = await post(tap('ou_sup-wang', no.value, card.message_id, { reason: '涉密资料未移交' }));
-    expect(res.json.toast.type).toBe('success');
+    expect(res.json.toast).toEqual({ type: 'success', content: '已记录暂不同意，学生会收到通知' });
+    expect(JSON.stringify(res.json.card.data)).toContain('暂不同意 · 王老师');
     expect(await row(studentNo(1))).toMatchObject({ status: 'returned', reason: '涉密资料未移交' });
     await drain();
     const told = titled('ou_stu1', '导师：暂不同意');

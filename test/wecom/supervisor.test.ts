@@ -61,7 +61,7 @@ describe('the supervisor on WeCom', () => {
     const res = await post(
       wecomTap('sup-li', card.submit_button.key, c.task_id!, ids, service.fake.mintResponseCode()),
     );
-    expect((reply(res.text).Button as any).ReplaceName).toBe('已通过 2 / 2 人');
+    expect((reply(res.text).Button as any).ReplaceName).toBe('已同意 2 / 2 人');
     expect((await row(studentNo(0))).status).toBe('passed');
     expect((await row(studentNo(3))).status).toBe('passed');
     await drain();
