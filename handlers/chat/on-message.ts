@@ -1,12 +1,13 @@
 // A chat message: the person, then the first command of the registry (handlers/chat/commands.ts) that takes it, else help.
 import { helpCard, unknownPersonCard, type Card } from '../../cards/index.ts';
 import { stepName, stepOf } from '../../src/workflow/load.ts';
-import { openSession, handledSteps } from '../session.ts';
+import { openSession, handledSteps, type Session } from '../session.ts';
 import type { Caps, ChatMessage, Deps } from '../types.ts';
 import { commandFor } from './commands.ts';
 
-export async function onMessage(deps: Deps, msg: ChatMessage, caps: Caps): Promise<Card[]> {
-  const s = await openSession(deps, msg.who);
+/** `known`: a session the platform layer has already opened (it identified the person along with other questions). */
+export async function onMessage(deps: Deps, msg: ChatMessage, caps: Caps, known?: Session): Promise<Card[]> {
+  const s = await openSession(deps, msg.who, known);
   const text = msg.text.trim().replace(/\s+/g, ' ');
   const [word = '', ...rest] = text.split(' ');
   // Someone we do not know wrote in English: their card leads with English (Feishu carries both either way).

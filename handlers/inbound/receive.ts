@@ -1,10 +1,11 @@
 // The one inbound path every platform takes once it has parsed and verified a callback: claim, identify, dispatch, queue.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { firstDelivery, releaseDelivery, seenBefore } from '../../src/inbound/dedupe.ts';
+import { releaseDelivery } from '../../src/inbound/dedupe.ts';
+import { messageContext } from '../../src/inbound/message-context.ts';
+import { metrics } from '../../src/metrics/metrics.ts';
 import { tapContext, type TapContext } from '../../src/inbound/tap-context.ts';
 import { markDrawnByTap, recordDelivered } from '../../src/delivery/delivered-cards.ts';
-import { enqueueSend } from '../../src/queue/enqueue.ts';
-import { identify } from '../../src/people/identify.ts';
+import { claimAndEnqueue } from '../../src/queue/enqueue.ts';
 import { onMessage } from '../chat/on-message.ts';
 import { onTap } from '../actions/tap.ts';
 import type { Caps, CardTap, ChatMessage, Deps, Reply } from '../types.ts';
@@ -22,28 +23,28 @@ export interface InboundMessage {
 
 /**
  * A chat message: answered with cards queued for delivery (the platform's HTTP answer does not wait for them).
- * Returns false for a delivery seen before. The claim and the queued answers commit together: a failure in between
- * leaves the message unclaimed, so the platform's retry is answered.
+ * Returns false for a delivery seen before. The claim and the queued answers are one statement: a failure in between
+ * leaves the message unclaimed, so the platform's retry is answered. Three round trips for most messages: whether it
+ * was seen and who wrote it, what the answer reads, the claim with the answers.
  */
 export async function receiveMessage(deps: Deps, caps: Caps, m: InboundMessage): Promise<boolean> {
   const em = deps.orm.em.fork();
-  if (await seenBefore(em, m.platform, m.dedupeKey)) return false;
-  const cards = await onMessage(deps, m.message, caps);
-  const me = await identify(em, m.platform, m.message.who.userId, m.message.who.altId);
-  return em.transactional(async (t) => {
-    if (!(await firstDelivery(t, m.platform, m.dedupeKey))) return false;
-    for (const [i, card] of cards.entries())
-      await enqueueSend(t, {
-        platform: m.platform,
-        to: m.message.who.userId,
-        card,
-        key: m.replyKey(i),
-        personId: me?.personId,
-        shows: card.shows,
-        lane: 'interactive',
-      });
-    return true;
-  });
+  const who = m.message.who;
+  const { seen, me } = await messageContext(em, m.platform, who, m.dedupeKey, deps.now?.());
+  if (seen) return false;
+  const cards = await onMessage(deps, m.message, caps, { em, me });
+  const jobs = cards.map((card, i) => ({
+    platform: m.platform,
+    to: who.userId,
+    card,
+    key: m.replyKey(i),
+    personId: me?.personId,
+    shows: card.shows,
+    lane: 'interactive' as const,
+  }));
+  const claimed = await claimAndEnqueue(em, { platform: m.platform, key: m.dedupeKey }, jobs);
+  if (!claimed) metrics.refused(m.platform, 'replayed');
+  return claimed;
 }
 
 export interface InboundTap {

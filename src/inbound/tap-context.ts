@@ -24,7 +24,7 @@ type Row = Partial<IdentityRow> & {
 
 /**
  * Four questions every tap asks before deciding anything, asked together (a tap's round trips are most of its
- * cost): the claim of `dedupeKey` (as firstDelivery), the person (as identify), their own copy of `messageId`
+ * cost): the claim of `dedupeKey` (in inbound_event), the person (as identify), their own copy of `messageId`
  * (another person's message gives nothing) and that copy's rows (as clearanceItems).
  */
 export async function tapContext(

@@ -82,23 +82,49 @@ export async function enqueueSend(em: EntityManager, job: SendCardJob, runAt?: D
   );
 }
 
-/** Many sends in one statement (graphile-worker's add_jobs), for jobs that message a whole season. */
-export async function enqueueSends(em: EntityManager, jobs: SendCardJob[], runAt?: Date): Promise<void> {
-  for (let i = 0; i < jobs.length; i += 1000) {
-    const chunk = jobs.slice(i, i + 1000).map((job) => ({
+// graphile-worker job specs of sends, from the `?::jsonb` of specRows; `?` before it is run_at (null: now). A list
+// card's payload gets drawnAt, the statement's now(): its rows were read just before.
+// job_spec: (identifier, payload, queue_name, run_at, max_attempts, job_key, priority, flags)
+const SEND_SPECS = `array(
+  select row(x.task, case when x.payload::jsonb -> 'shows' is not null then (x.payload::jsonb || jsonb_build_object('drawnAt', now()))::json
+                          else x.payload end, null, ?::timestamptz, 8, x.job_key, x.priority, null)::graphile_worker.job_spec
+    from jsonb_to_recordset(?::jsonb) as x(task text, payload json, job_key text, priority int))`;
+
+const specRows = (jobs: SendCardJob[]) =>
+  JSON.stringify(
+    jobs.map((job) => ({
       task: taskOf(job),
       payload: job,
       job_key: `send:${job.platform}:${job.key}`.slice(0, 500),
       priority: priorityOf(job),
-    }));
-    // job_spec: (identifier, payload, queue_name, run_at, max_attempts, job_key, priority, flags)
-    await em.execute(
-      `select count(*) from graphile_worker.add_jobs(array(
-         select row(x.task, case when x.payload::jsonb -> 'shows' is not null then (x.payload::jsonb || jsonb_build_object('drawnAt', now()))::json
-                                 else x.payload end, null, ?::timestamptz, 8, x.job_key, x.priority, null)::graphile_worker.job_spec
-           from jsonb_to_recordset(?::jsonb) as x(task text, payload json, job_key text, priority int)
-       ), true)`,
-      [runAt?.toISOString() ?? null, JSON.stringify(chunk)],
-    );
-  }
+    })),
+  );
+
+/** Many sends in one statement (graphile-worker's add_jobs), for jobs that message a whole season. */
+export async function enqueueSends(em: EntityManager, jobs: SendCardJob[], runAt?: Date): Promise<void> {
+  for (let i = 0; i < jobs.length; i += 1000)
+    await em.execute(`select count(*) from graphile_worker.add_jobs(${SEND_SPECS}, true)`, [
+      runAt?.toISOString() ?? null,
+      specRows(jobs.slice(i, i + 1000)),
+    ]);
+}
+
+/**
+ * Claims a platform's delivery key and queues the answers to it in one statement (atomic without a transaction):
+ * false, and nothing queued, when the key was claimed before (a retry answered already). For a chat message's few
+ * answer cards; a failure before it leaves the key unclaimed, so the platform's retry is answered.
+ */
+export async function claimAndEnqueue(
+  em: EntityManager,
+  claim: { platform: string; key: string },
+  jobs: SendCardJob[],
+): Promise<boolean> {
+  const [row] = await prepared<{ claimed: number }>(
+    em,
+    `with claim as (insert into inbound_event (platform, event_key) values (?::text, ?::text) on conflict do nothing returning 1),
+          queued as (select 1 from claim, lateral graphile_worker.add_jobs(${SEND_SPECS}, true))
+     select (select count(*) from claim)::int as claimed, (select count(*) from queued)::int as queued`,
+    [claim.platform, claim.key.slice(0, 200), null, specRows(jobs)],
+  );
+  return row!.claimed === 1;
 }

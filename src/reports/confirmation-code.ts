@@ -16,6 +16,28 @@ export interface OnlineConfirmation {
   code: string;
 }
 
+/** A supervisor step's row as confirmed online (passed by a person, not on paper or by an admin), or null. */
+export function confirmedOnline(
+  formToken: string,
+  row:
+    | {
+        id: number;
+        version: number;
+        status: string;
+        decided_by_id: number | null;
+        decided_by_label: string | null;
+        decided_at: Date | string | null;
+      }
+    | undefined,
+): OnlineConfirmation | null {
+  if (!row || row.status !== 'passed' || row.decided_by_id === null || !row.decided_at) return null;
+  return {
+    by: row.decided_by_label ?? '',
+    at: new Date(row.decided_at),
+    code: confirmationCode(formToken, row.id, row.version),
+  };
+}
+
 /** The student's supervisor step as confirmed online (not on paper, not by an admin), or null. */
 export async function onlineConfirmation(
   em: EntityManager,
@@ -23,17 +45,20 @@ export async function onlineConfirmation(
   stepKey: string,
 ): Promise<OnlineConfirmation | null> {
   const [row] = await em.execute<
-    { form_token: string; id: number; version: number; decided_by_label: string; decided_at: Date }[]
+    {
+      form_token: string;
+      id: number;
+      version: number;
+      status: string;
+      decided_by_id: number | null;
+      decided_by_label: string;
+      decided_at: Date;
+    }[]
   >(
-    `select s.form_token, c.id, c.version, c.decided_by_label, c.decided_at
+    `select s.form_token, c.id, c.version, c.status, c.decided_by_id, c.decided_by_label, c.decided_at
        from student s join clearance c on c.student_id = s.id and c.step_key = ?
-      where s.student_no = ? and c.status = 'passed' and c.decided_by_id is not null and c.decided_at is not null`,
+      where s.student_no = ?`,
     [stepKey, studentNo],
   );
-  if (!row) return null;
-  return {
-    by: row.decided_by_label,
-    at: new Date(row.decided_at),
-    code: confirmationCode(row.form_token, row.id, row.version),
-  };
+  return row ? confirmedOnline(row.form_token, row) : null;
 }
