@@ -26,7 +26,7 @@ export interface SendCardJob {
   shows?: { page: number; clearanceIds: number[] };
   /** which lane it waits in, for the queue and the platform's quota (default `notice`) */
   lane?: Lane;
-  /** cards with `shows`: the database's time as it was queued, just after its rows were read (set by enqueueSend) */
+  /** cards with `shows`: the database's time as it was queued, just after its rows were read (set by the enqueue) */
   drawnAt?: string;
 }
 
