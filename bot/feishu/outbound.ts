@@ -42,16 +42,15 @@ export function feishuSender(api: FeishuApi, deps: Deps, log: Logger, windowSec 
       'select id from clearance where id = any(?::int[]) and decided_at > ?::timestamptz',
       [pgIntArray(copy.clearanceIds), drawnAt.toISOString()],
     );
-    if (!since.length) return;
-    if (windowSec > 0) await schedulePatches(em, [copy], windowSec);
-    else
-      await patchCopy(
+    if (since.length)
+      await refreshCopies(
         api,
         deps,
         log,
         em,
-        copy,
+        [copy],
         since.map((r) => r.id),
+        windowSec,
       );
   };
 }
@@ -95,17 +94,30 @@ export function feishuCopiesListener(api: FeishuApi, deps: Deps, log: Logger, wi
     const em = deps.orm.em.fork();
     const changed = changes.map((c) => c.clearanceId);
     const copies = await cardsShowing(em, 'feishu', changed, deps.now?.() ?? new Date());
-    if (windowSec > 0) return void (await schedulePatches(em, copies, windowSec));
-    for (const copy of copies)
-      await patchCopy(
-        api,
-        deps,
-        log,
-        em,
-        copy,
-        changed.filter((id) => copy.clearanceIds.includes(id)),
-      );
+    await refreshCopies(api, deps, log, em, copies, changed, windowSec);
   };
+}
+
+/** Copies showing `changed` rows: patched now (no window), or once when their window ends. */
+async function refreshCopies(
+  api: FeishuApi,
+  deps: Deps,
+  log: Logger,
+  em: EntityManager,
+  copies: DeliveredCardRow[],
+  changed: number[],
+  windowSec: number,
+): Promise<void> {
+  if (windowSec > 0) return schedulePatches(em, copies, windowSec);
+  for (const copy of copies)
+    await patchCopy(
+      api,
+      deps,
+      log,
+      em,
+      copy,
+      changed.filter((id) => copy.clearanceIds.includes(id)),
+    );
 }
 
 async function schedulePatches(em: EntityManager, copies: DeliveredCardRow[], windowSec: number): Promise<void> {

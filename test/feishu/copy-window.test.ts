@@ -63,6 +63,17 @@ function passValues(card: unknown): object[] {
   return out;
 }
 
+/** The last card each person was sent. */
+const lastTo = (openId: string) => service.fake.messages.filter((m) => m.receive_id === openId).at(-1)!;
+
+/** Both librarians write 待办 and get their list: mine (图书馆员) and theirs (图书馆员乙), the same rows. */
+async function bothLists() {
+  await post(message('ou_library', '待办'));
+  await post(message('ou_library2', '待办'));
+  await drain(service.feishu);
+  return { mine: lastTo('ou_library'), theirs: lastTo('ou_library2') };
+}
+
 beforeAll(async () => {
   db = await freshDb();
   await seedSeason(db, 10);
@@ -83,12 +94,8 @@ afterAll(async () => {
 
 describe('the copies window', () => {
   it('three taps on one list: the other copy is patched once, when the window ends, with all three rows; the tapper’s own is not, its answers showed them', async () => {
-    await post(message('ou_library', '待办'));
-    await post(message('ou_library2', '待办'));
-    await drain(service.feishu);
     const { fake } = service;
-    const mine = fake.messages.filter((m) => m.receive_id === 'ou_library').at(-1)!;
-    const theirs = fake.messages.filter((m) => m.receive_id === 'ou_library2').at(-1)!;
+    const { mine, theirs } = await bothLists();
     for (const value of passValues(mine.content).slice(0, 3))
       expect((await post(tap('ou_library', value, mine.message_id))).toast?.content).toBe('已通过');
     const before = fake.patches.length;
@@ -111,11 +118,7 @@ describe('the copies window', () => {
 
   it('after the tapper’s own tap, someone else’s decision on a row of the tapper’s card still patches it', async () => {
     const { fake } = service;
-    await post(message('ou_library', '待办'));
-    await post(message('ou_library2', '待办'));
-    await drain(service.feishu);
-    const mine = fake.messages.filter((m) => m.receive_id === 'ou_library').at(-1)!;
-    const theirs = fake.messages.filter((m) => m.receive_id === 'ou_library2').at(-1)!;
+    const { mine, theirs } = await bothLists();
     const [first, second] = passValues(mine.content);
     const [, secondOnTheirs] = passValues(theirs.content);
     expect(secondOnTheirs).toEqual(second);
@@ -131,10 +134,9 @@ describe('the copies window', () => {
   });
 
   it('a pass on one’s own card is two statements, the context and the decision’s write, which marks the copy drawn', async () => {
-    const { fake } = service;
     await post(message('ou_library', '待办'));
     await drain(service.feishu);
-    const mine = fake.messages.filter((m) => m.receive_id === 'ou_library').at(-1)!;
+    const mine = lastTo('ou_library');
     const [value] = passValues(mine.content);
     const spy = vi.spyOn(pg.Client.prototype, 'query');
     let statements: string[];
@@ -162,7 +164,7 @@ describe('the copies window', () => {
     const { fake } = service;
     await post(message('ou_library2', '待办'));
     await drain(service.feishu);
-    const theirs = fake.messages.filter((m) => m.receive_id === 'ou_library2').at(-1)!;
+    const theirs = lastTo('ou_library2');
     await post(message('ou_library', '待办'));
     const [value] = passValues(theirs.content);
     expect((await post(tap('ou_library2', value!, theirs.message_id))).toast?.content).toBe('已通过');
@@ -173,7 +175,7 @@ describe('the copies window', () => {
     await runQueueOnce({ connectionString: db.url, taskList: withoutAnswers, logger: workerLogger(log) });
     const before = fake.patches.length;
     await drain(service.feishu);
-    const mine = fake.messages.filter((m) => m.receive_id === 'ou_library').at(-1)!;
+    const mine = lastTo('ou_library');
     expect(passValues(mine.content)).toContainEqual(value);
     const patched = fake.patches.slice(before).filter((p) => p.message_id === mine.message_id);
     expect(patched).toHaveLength(1);
@@ -182,11 +184,7 @@ describe('the copies window', () => {
 
   it('a decision made while a copy’s patch is with Feishu is patched at the next window: the copy was drawn before it', async () => {
     const { fake } = service;
-    await post(message('ou_library', '待办'));
-    await post(message('ou_library2', '待办'));
-    await drain(service.feishu);
-    const mine = fake.messages.filter((m) => m.receive_id === 'ou_library').at(-1)!;
-    const theirs = fake.messages.filter((m) => m.receive_id === 'ou_library2').at(-1)!;
+    const { mine, theirs } = await bothLists();
     const [first, second] = passValues(mine.content);
     expect(passValues(theirs.content).slice(0, 2)).toEqual([first, second]);
     expect((await post(tap('ou_library2', first!, theirs.message_id))).toast?.content).toBe('已通过');
